@@ -1,0 +1,144 @@
+"""The ``csmetrics`` command line.
+
+Sub-commands: ``validate`` (data-quality report), ``sample`` (generate sample data),
+``report`` (the monthly notebooks to HTML). Errors in the user's input print one
+clear message and exit with code 2; a report with a failed notebook exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import CsmetricsError
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .load import load
+
+    wb = load(args.data, args.config)
+    if args.format == "json":
+        payload = {
+            "tables": {
+                n: {"source": i.source, "rows": i.rows, "missing_optional": i.missing_optional}
+                for n, i in wb.quality.tables.items()
+            },
+            "problems": wb.quality.problems_frame().to_dict(orient="records"),
+        }
+        print(json.dumps(payload, indent=2, default=str))
+    else:
+        print(wb.quality.render_text())
+    if args.strict and wb.quality.warnings:
+        return 1
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    out = Path(args.out)
+    if out.exists() and any(out.glob("*.parquet")) and not args.force:
+        raise CsmetricsError(f"{out} already holds data; use --force to overwrite it")
+    paths = write_sample(
+        out, seed=args.seed, months=args.months, scale=args.scale, end=args.end, fmt=args.format
+    )
+    for name, path in paths.items():
+        print(f"{name:<10} {path}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    result = run_report(
+        data=args.data,
+        period=args.period,
+        out=args.out,
+        config=args.config,
+        force=args.force,
+        jobs=args.jobs,
+        sections=args.section,
+    )
+    return 0 if result.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="csmetrics",
+        description="Measure a customer-service program and judge whether it is worth its cost.",
+    )
+    parser.add_argument("--version", action="version", version=f"csmetrics {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def data_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--data", metavar="DIR", default=None, help="data folder (default: the bundled sample)"
+        )
+        p.add_argument(
+            "--config",
+            metavar="FILE",
+            default=None,
+            help="csmetrics.yaml to use (default: the one in the data folder)",
+        )
+
+    p = sub.add_parser("validate", help="print the data-quality report (exit 2 on errors)")
+    data_args(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("sample", help="generate realistic sample data")
+    p.add_argument("--out", metavar="DIR", default="data/sample")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--months", type=int, default=12)
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="volume multiplier (1 = about 60,000 tickets)"
+    )
+    p.add_argument("--end", default="2026-10", help="last month, YYYY-MM")
+    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p.add_argument("--force", action="store_true", help="overwrite existing data")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("report", help="run the monthly report notebooks into HTML")
+    data_args(p)
+    p.add_argument(
+        "--period",
+        default=None,
+        help="YYYY-MM, YYYY-Qn, YYYY or all (default: latest complete month)",
+    )
+    p.add_argument(
+        "--out", metavar="DIR", default=None, help="output folder (default: reports/<period>)"
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing report")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel")
+    p.add_argument(
+        "--section",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="run only this notebook (repeatable)",
+    )
+    p.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``csmetrics`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CsmetricsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

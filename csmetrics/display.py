@@ -1,0 +1,41 @@
+"""Safe display helpers for notebooks: every value from the data is HTML-escaped.
+
+pandas' ``Styler`` does not escape cell text by default, so the notebooks show tables
+through :func:`table`, which always does.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+
+
+def table(
+    df: pd.DataFrame, caption: str | None = None, index: bool = False, float_format: str = "{:,.2f}"
+) -> HTML:
+    """An HTML table of ``df`` with every cell and header escaped.
+
+    Examples
+    --------
+    >>> "<script>" in table(pd.DataFrame({"a": ["<script>"]})).data
+    False
+    """
+    if df is None or df.empty:
+        return HTML("<p><em>Nothing to show.</em></p>")
+    body = df.to_html(
+        index=index,
+        escape=True,
+        border=0,
+        na_rep="–",
+        float_format=float_format.format,
+        classes="csm-table",
+    )
+    cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
+    return HTML(cap + body)
+
+
+def markdown(text: str) -> Markdown:
+    """Markdown written by the package (values from data must already be escaped)."""
+    return Markdown(text)

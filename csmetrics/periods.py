@@ -1,0 +1,125 @@
+"""Reporting periods: ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all``.
+
+A :class:`Period` is a half-open interval ``[start, end)`` of local time in the
+configured time zone, so that "October" means October as the customers lived it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import CsmetricsError
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+class PeriodError(CsmetricsError):
+    """A period string is not ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all``."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period ``[start, end)`` in a time zone.
+
+    Examples
+    --------
+    >>> p = Period.parse("2026-Q1", "Europe/Lisbon")
+    >>> p.label, str(p.start), str(p.end)
+    ('2026-Q1', '2026-01-01 00:00:00+00:00', '2026-04-01 00:00:00+01:00')
+    >>> p.previous().label
+    '2025-Q4'
+    """
+
+    label: str
+    kind: str  # "month" | "quarter" | "year" | "all"
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+
+    @classmethod
+    def parse(cls, text: str, tz: str = "UTC") -> Period:
+        """Parse ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all``."""
+        text = str(text).strip()
+        if text.lower() == "all":
+            return cls("all", "all", None, None)
+        if m := _MONTH.match(text):
+            p = pd.Period(f"{m.group(1)}-{m.group(2)}", freq="M")
+            return cls._from(p, "month", text, tz)
+        if m := _QUARTER.match(text):
+            p = pd.Period(f"{m.group(1)}Q{m.group(2)}", freq="Q")
+            return cls._from(p, "quarter", f"{m.group(1)}-Q{m.group(2)}", tz)
+        if m := _YEAR.match(text):
+            return cls._from(pd.Period(m.group(1), freq="Y"), "year", text, tz)
+        raise PeriodError(
+            f"period {text!r} not understood: use YYYY-MM (2026-10), YYYY-Qn (2026-Q3), "
+            "YYYY (2026) or all"
+        )
+
+    @classmethod
+    def _from(cls, p: pd.Period, kind: str, label: str, tz: str) -> Period:
+        start = p.start_time.tz_localize(tz)
+        end = (p + 1).start_time.tz_localize(tz)
+        return cls(label, kind, start, end)
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (``all`` has none)."""
+        if self.kind == "all" or self.start is None:
+            raise PeriodError("the period 'all' has no previous period")
+        tz = str(self.start.tz)
+        naive = self.start.tz_localize(None)
+        freq = {"month": "M", "quarter": "Q", "year": "Y"}[self.kind]
+        prev = pd.Period(naive, freq=freq) - 1
+        return Period.parse(_label(prev, self.kind), tz)
+
+    def year_before(self) -> Period:
+        """The same period one year earlier."""
+        if self.kind == "all" or self.start is None:
+            raise PeriodError("the period 'all' has no year-earlier period")
+        tz = str(self.start.tz)
+        freq = {"month": "M", "quarter": "Q", "year": "Y"}[self.kind]
+        p = pd.Period(self.start.tz_localize(None), freq=freq)
+        steps = {"month": 12, "quarter": 4, "year": 1}[self.kind]
+        return Period.parse(_label(p - steps, self.kind), tz)
+
+    def contains(self, ts: pd.Series) -> pd.Series:
+        """Boolean mask: timestamps inside ``[start, end)`` (missing values are outside)."""
+        if self.start is None:
+            return ts.notna()
+        return ((ts >= self.start) & (ts < self.end)).fillna(False).astype(bool)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _label(p: pd.Period, kind: str) -> str:
+    if kind == "month":
+        return p.strftime("%Y-%m")
+    if kind == "quarter":
+        return f"{p.year}-Q{p.quarter}"
+    return str(p.year)
+
+
+def latest_complete_month(timestamps: pd.Series, tz: str) -> str | None:
+    """The last month the data covers to its final day, as ``YYYY-MM``.
+
+    If the latest timestamp falls on the last day of its month, that month is
+    complete; otherwise the month before it is the latest complete one.
+
+    Examples
+    --------
+    >>> ts = pd.Series(pd.to_datetime(["2026-10-31 18:00"]).tz_localize("UTC"))
+    >>> latest_complete_month(ts, "UTC")
+    '2026-10'
+    """
+    ts = timestamps.dropna()
+    if ts.empty:
+        return None
+    last = ts.max().tz_convert(tz)
+    month = pd.Period(last.tz_localize(None), freq="M")
+    if last.day == month.days_in_month:
+        return month.strftime("%Y-%m")
+    return (month - 1).strftime("%Y-%m")

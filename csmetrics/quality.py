@@ -1,0 +1,638 @@
+"""Data-quality report: what was read, what is wrong, and what was left out of which measure.
+
+Errors stop loading (:class:`csmetrics.errors.DataError`). Warnings do not: the rows
+concerned stay in their table, and only the columns they would corrupt are masked
+(see :meth:`csmetrics.load.Workbook.usable`), so that, for example, a ticket resolved
+"before" it was created still counts as a ticket created, but not in resolution times.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .schema import TABLES
+
+Severity = Literal["error", "warning", "info"]
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class Problem:
+    """One kind of problem found in one table.
+
+    ``rows`` holds example row numbers (1-based, header excluded, as in the source);
+    ``affects`` names the canonical columns whose values were left out of measures.
+    """
+
+    table: str
+    kind: str
+    severity: Severity
+    message: str
+    count: int = 0
+    column: str | None = None
+    file: str | None = None
+    rows: list[str] = field(default_factory=list)
+    affects: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        """One line of text: severity, table, what, how many, examples."""
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        text = f"[{self.severity}] {where}: {self.message}"
+        if self.count:
+            text += f" ({self.count:,} row{'s' if self.count != 1 else ''})"
+        if self.rows:
+            text += f"; e.g. {', '.join(self.rows)}"
+        if self.affects:
+            text += f"; left out of measures using {', '.join(self.affects)}"
+        return text
+
+
+@dataclass
+class TableInfo:
+    """What was read for one table."""
+
+    name: str
+    source: str
+    rows: int
+    columns: list[str]
+    missing_optional: list[str]
+    extra_columns: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QualityReport:
+    """Everything the loader noticed, for the ``validate`` command and the notebook."""
+
+    tables: dict[str, TableInfo] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    missing_tables: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that stop loading."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems whose rows are left out of the measures they would corrupt."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def tables_frame(self) -> pd.DataFrame:
+        """One row per canonical table: source, rows read, missing optional columns."""
+        rows = []
+        for name in TABLES:
+            info = self.tables.get(name)
+            if info is None:
+                rows.append(
+                    {
+                        "table": name,
+                        "source": "(absent)",
+                        "rows": 0,
+                        "missing optional columns": "",
+                        "extra columns": "",
+                    }
+                )
+                continue
+            rows.append(
+                {
+                    "table": name,
+                    "source": info.source,
+                    "rows": info.rows,
+                    "missing optional columns": ", ".join(info.missing_optional),
+                    "extra columns": ", ".join(info.extra_columns),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def problems_frame(self) -> pd.DataFrame:
+        """One row per problem: severity, table, column, kind, count, examples, left out of."""
+        cols = [
+            "severity",
+            "table",
+            "column",
+            "kind",
+            "count",
+            "message",
+            "examples",
+            "left out of",
+        ]
+        rows = [
+            {
+                "severity": p.severity,
+                "table": p.table,
+                "column": p.column or "",
+                "kind": p.kind,
+                "count": p.count,
+                "message": p.message,
+                "examples": ", ".join(p.rows),
+                "left out of": ", ".join(p.affects),
+            }
+            for p in self.problems
+        ]
+        order = {"error": 0, "warning": 1, "info": 2}
+        df = pd.DataFrame(rows, columns=cols)
+        return df.sort_values("severity", key=lambda s: s.map(order), kind="stable").reset_index(
+            drop=True
+        )
+
+    def render_text(self) -> str:
+        """The plain-text report printed by ``csmetrics validate``."""
+        lines = ["Tables read:"]
+        for name in TABLES:
+            info = self.tables.get(name)
+            if info is None:
+                lines.append(f"  {name:<10} absent (optional)")
+                continue
+            lines.append(f"  {name:<10} {info.rows:>10,} rows  from {info.source}")
+            if info.missing_optional:
+                lines.append(
+                    f"  {'':<10} missing optional columns: {', '.join(info.missing_optional)}"
+                )
+            for note in info.notes:
+                lines.append(f"  {'':<10} {note}")
+        n_err, n_warn = len(self.errors), len(self.warnings)
+        lines.append("")
+        lines.append(f"Problems: {n_err} error(s), {n_warn} warning(s)")
+        for p in sorted(
+            self.problems, key=lambda p: ("error", "warning", "info").index(p.severity)
+        ):
+            lines.append(f"  {p.render()}")
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        """The problems as an HTML table, with every value escaped."""
+        return self.problems_frame().to_html(index=False, escape=True, border=0)
+
+
+def example_rows(
+    mask: pd.Series | np.ndarray, values: pd.Series | None = None, limit: int = MAX_EXAMPLES
+) -> list[str]:
+    """Format the first ``limit`` flagged rows as ``"row N"`` or ``"row N: 'value'"``.
+
+    Row numbers are 1-based positions in the source, header excluded.
+
+    Examples
+    --------
+    >>> example_rows(pd.Series([False, True, True]), pd.Series(["a", "b", "c"]))
+    ["row 2: 'b'", "row 3: 'c'"]
+    """
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))[:limit]
+    if values is None:
+        return [f"row {i + 1}" for i in positions]
+    out = []
+    for i in positions:
+        v = values.iloc[i]
+        out.append(f"row {i + 1}: {_short(v)!r}")
+    return out
+
+
+def _short(value: object, width: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------
+# Warning checks. Each returns a boolean mask of affected rows for a table; the registry
+# below says which columns those rows are left out of.
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """A warning-level rule on one table."""
+
+    table: str
+    kind: str
+    column: str
+    message: str
+    affects: tuple[str, ...]
+    reads: tuple[str, ...]
+    rule: Callable[[pd.DataFrame, Config, dict[str, pd.DataFrame]], pd.Series]
+
+
+def _before(later: str, earlier: str) -> Callable[..., pd.Series]:
+    return lambda df, cfg, tables: (df[later] < df[earlier]).fillna(False).astype(bool)
+
+
+def _negative(col: str) -> Callable[..., pd.Series]:
+    return lambda df, cfg, tables: (df[col] < 0).fillna(False).astype(bool)
+
+
+def _above(col: str, limit: Callable[[Config], float]) -> Callable[..., pd.Series]:
+    return lambda df, cfg, tables: (df[col] > limit(cfg)).fillna(False).astype(bool)
+
+
+def _score_out_of_scale(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Series:
+    lo = df["metric"].map({"csat": 1.0, "nps": 0.0, "ces": cfg.ces.min}).astype(float)
+    hi = df["metric"].map({"csat": 5.0, "nps": 10.0, "ces": cfg.ces.max}).astype(float)
+    s = df["score"]
+    return ((s < lo) | (s > hi)).fillna(False).astype(bool)
+
+
+def _unknown_ticket(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Series:
+    tickets = tables.get("tickets")
+    if tickets is None:
+        return pd.Series(False, index=df.index)
+    return (df["ticket_id"].notna() & ~df["ticket_id"].isin(tickets["ticket_id"])).astype(bool)
+
+
+def _abandoned_with_talk(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Series:
+    return ((df["outcome"] == "abandoned") & (df["talk_s"] > 0)).fillna(False).astype(bool)
+
+
+def _ticket_too_long(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Series:
+    limit = pd.Timedelta(days=cfg.thresholds.max_ticket_duration_days)
+    return ((df["resolved_at"] - df["created_at"]) > limit).fillna(False).astype(bool)
+
+
+def _other_currency(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Series:
+    cur = df["currency"].str.upper()
+    return (cur.notna() & (cur != cfg.currency.upper())).astype(bool)
+
+
+def _checks() -> list[Check]:
+    checks = [
+        Check(
+            "tickets",
+            "resolved_before_created",
+            "resolved_at",
+            "resolved before it was created",
+            ("resolved_at",),
+            ("resolved_at", "created_at"),
+            _before("resolved_at", "created_at"),
+        ),
+        Check(
+            "tickets",
+            "first_response_before_created",
+            "first_response_at",
+            "first response before the ticket was created",
+            ("first_response_at",),
+            ("first_response_at", "created_at"),
+            _before("first_response_at", "created_at"),
+        ),
+        Check(
+            "tickets",
+            "absurd_duration",
+            "resolved_at",
+            "open longer than thresholds.max_ticket_duration_days before resolution",
+            ("resolved_at",),
+            ("resolved_at", "created_at"),
+            _ticket_too_long,
+        ),
+        Check(
+            "tickets",
+            "absurd_duration",
+            "handle_time_s",
+            "handle time above thresholds.max_handle_time_s",
+            ("handle_time_s",),
+            ("handle_time_s",),
+            _above("handle_time_s", lambda c: c.thresholds.max_handle_time_s),
+        ),
+        Check(
+            "calls",
+            "answered_before_arrival",
+            "answered_at",
+            "answered before it arrived",
+            ("answered_at", "wait_s"),
+            ("answered_at", "arrived_at"),
+            _before("answered_at", "arrived_at"),
+        ),
+        Check(
+            "calls",
+            "abandoned_with_talk_time",
+            "talk_s",
+            "abandoned call with talk time",
+            ("talk_s",),
+            ("talk_s", "outcome"),
+            _abandoned_with_talk,
+        ),
+        Check(
+            "surveys",
+            "score_out_of_scale",
+            "score",
+            "score outside the metric's scale (csat 1-5, nps 0-10, ces as configured)",
+            ("score",),
+            ("score", "metric"),
+            _score_out_of_scale,
+        ),
+        Check(
+            "surveys",
+            "answered_before_sent",
+            "answered_at",
+            "answered before it was sent",
+            ("answered_at",),
+            ("answered_at", "sent_at"),
+            _before("answered_at", "sent_at"),
+        ),
+        Check(
+            "surveys",
+            "unknown_ticket",
+            "ticket_id",
+            "points to a ticket that is not in the tickets table",
+            ("ticket_id",),
+            ("ticket_id",),
+            _unknown_ticket,
+        ),
+        Check(
+            "incidents",
+            "detected_before_started",
+            "detected_at",
+            "detected before it started",
+            ("detected_at",),
+            ("detected_at", "started_at"),
+            _before("detected_at", "started_at"),
+        ),
+        Check(
+            "incidents",
+            "resolved_before_started",
+            "resolved_at",
+            "resolved before it started",
+            ("resolved_at",),
+            ("resolved_at", "started_at"),
+            _before("resolved_at", "started_at"),
+        ),
+        Check(
+            "customers",
+            "until_before_since",
+            "until",
+            "left before signing up",
+            ("until",),
+            ("until", "since"),
+            _before("until", "since"),
+        ),
+        Check(
+            "costs",
+            "other_currency",
+            "currency",
+            "amount in a currency other than the configured one; totals would mix them",
+            ("amount",),
+            ("currency", "amount"),
+            _other_currency,
+        ),
+    ]
+    for name, spec in TABLES.items():
+        for col in spec.columns:
+            if col.kind in ("float", "int") and col.min_value is not None:
+                checks.append(
+                    Check(
+                        name,
+                        "negative_value",
+                        col.name,
+                        "negative value",
+                        (col.name,),
+                        (col.name,),
+                        _negative(col.name),
+                    )
+                )
+    for col in ("wait_s", "talk_s", "hold_s", "wrap_s"):
+        checks.append(
+            Check(
+                "calls",
+                "absurd_duration",
+                col,
+                "duration above thresholds.max_call_part_s",
+                (col,),
+                (col,),
+                _above(col, lambda c: c.thresholds.max_call_part_s),
+            )
+        )
+    return checks
+
+
+CHECKS: tuple[Check, ...] = tuple(_checks())
+
+
+def _future(df: pd.DataFrame, table: str, now: pd.Timestamp) -> Iterable[tuple[str, pd.Series]]:
+    for col in TABLES[table].columns:
+        if col.kind == "timestamp" and col.name in df:
+            yield col.name, (df[col.name] > now).fillna(False).astype(bool)
+
+
+def _months_without_data(df: pd.DataFrame, table: str, tz: str, usable: pd.Series) -> list[str]:
+    col = TABLES[table].time_column
+    if not col or col not in df or not usable.any():
+        return []
+    values = df.loc[usable, col].dropna()
+    if values.empty:
+        return []
+    if TABLES[table].column(col).kind == "month":
+        months = pd.PeriodIndex(values.unique(), freq="M")
+    else:
+        months = pd.PeriodIndex(values.dt.tz_convert(tz).dt.tz_localize(None).dt.to_period("M"))
+    full = pd.period_range(months.min(), months.max(), freq="M")
+    return [str(m) for m in full.difference(months.unique())]
+
+
+def run_checks(
+    tables: dict[str, pd.DataFrame],
+    cfg: Config,
+    files: dict[str, str],
+    now: pd.Timestamp | None = None,
+) -> tuple[list[Problem], dict[str, pd.DataFrame]]:
+    """Run every warning rule on the loaded canonical tables.
+
+    Returns
+    -------
+    problems : list of Problem
+        One per rule that fired, with counts and example rows.
+    flags : dict of DataFrame
+        Per table, one boolean column per canonical column, True where that value is
+        left out of measures (aligned with the table's index).
+    """
+    now = now if now is not None else pd.Timestamp.now(tz=cfg.timezone)
+    problems: list[Problem] = []
+    flags: dict[str, pd.DataFrame] = {}
+    for name, df in tables.items():
+        flag = pd.DataFrame(index=df.index)
+
+        def record(
+            kind: str,
+            column: str,
+            message: str,
+            mask: pd.Series,
+            affects: tuple[str, ...],
+            name: str = name,
+            df: pd.DataFrame = df,
+            flag: pd.DataFrame = flag,
+        ) -> None:
+            n = int(mask.sum())
+            if not n:
+                return
+            problems.append(
+                Problem(
+                    table=name,
+                    kind=kind,
+                    severity="warning",
+                    message=message,
+                    count=n,
+                    column=column,
+                    file=files.get(name),
+                    rows=example_rows(mask, df[column]),
+                    affects=affects,
+                )
+            )
+            for a in affects:
+                if a in df:
+                    flag[a] = flag[a] | mask if a in flag else mask.copy()
+
+        for col, mask in _future(df, name, now):
+            record(
+                "future_timestamp",
+                col,
+                f"timestamp later than now ({now:%Y-%m-%d %H:%M})",
+                mask,
+                (col,),
+            )
+        for check in CHECKS:
+            if check.table != name or not all(c in df for c in check.reads):
+                continue
+            record(
+                check.kind, check.column, check.message, check.rule(df, cfg, tables), check.affects
+            )
+        time_col = TABLES[name].time_column
+        usable = ~flag[time_col] if time_col in flag else pd.Series(True, index=df.index)
+        gaps = _months_without_data(df, name, cfg.timezone, usable)
+        if gaps:
+            problems.append(
+                Problem(
+                    table=name,
+                    kind="months_without_data",
+                    severity="warning",
+                    message=f"no rows in {len(gaps)} month(s) inside the data's range: "
+                    f"measures for those months are not available",
+                    count=0,
+                    column=time_col,
+                    file=files.get(name),
+                    rows=gaps[:12],
+                )
+            )
+        flags[name] = flag.astype(bool)
+    return problems, flags
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value taken from data (comments, names, categories)."""
+    return html.escape(str(text), quote=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Views for the data-quality notebook
+# ---------------------------------------------------------------------------------------
+
+
+def monthly_rows(tables: dict[str, pd.DataFrame], tz: str) -> pd.DataFrame:
+    """Rows per month of every table that has a time column (months as columns' index).
+
+    Returns a frame indexed by month (``YYYY-MM``) with one column per table; a month
+    inside a table's range with no rows shows 0.
+    """
+    out = {}
+    for name, df in tables.items():
+        col = TABLES[name].time_column
+        if not col or col not in df or df.empty:
+            continue
+        values = df[col].dropna()
+        if TABLES[name].column(col).kind == "month":
+            months = values
+        else:
+            months = values.dt.tz_convert(tz).dt.strftime("%Y-%m")
+        out[name] = months.value_counts()
+    if not out:
+        return pd.DataFrame()
+    frame = pd.DataFrame(out).fillna(0).astype(int).sort_index()
+    frame.index.name = "month"
+    return frame
+
+
+def completeness(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Share of non-missing values of each canonical column present, per table.
+
+    Examples
+    --------
+    >>> t = {"finance": pd.DataFrame({"period": ["2026-01", "2026-02"],
+    ...                               "revenue": [1.0, None]})}
+    >>> completeness(t)["filled"].tolist()
+    [1.0, 0.5]
+    """
+    rows = []
+    for name, df in tables.items():
+        for col in TABLES[name].names:
+            if col in df:
+                filled = float(df[col].notna().mean()) if len(df) else float("nan")
+                rows.append({"table": name, "column": col, "filled": filled})
+    return pd.DataFrame(rows, columns=["table", "column", "filled"])
+
+
+def exclusions_frame(flags: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Values left out of measures: one row per table and column, with the count."""
+    rows = [
+        {"table": name, "column": col, "values left out": int(flag[col].sum())}
+        for name, flag in flags.items()
+        for col in flag.columns
+        if flag[col].any()
+    ]
+    return pd.DataFrame(rows, columns=["table", "column", "values left out"])
+
+
+def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> str:
+    """A few plain-language sentences on the state of the data, as Markdown.
+
+    Values from the data (file names, months) are HTML-escaped.
+    """
+    n_tables = len(report.tables)
+    rows = sum(i.rows for i in report.tables.values())
+    lines = [f"- **{n_tables} of {len(TABLES)} tables** were read, **{rows:,} rows** in all."]
+    if report.missing_tables:
+        lines.append(
+            f"- Not provided: {', '.join(report.missing_tables)}. The measures that need "
+            "them are shown as *not available*, never as zero."
+        )
+    warnings = report.warnings
+    if warnings:
+        affected = sum(p.count for p in warnings)
+        lines.append(
+            f"- **{len(warnings)} kind(s) of problem** were found, touching {affected:,} "
+            "rows. No row was removed: each problem value is left out only of the "
+            "measures it would distort."
+        )
+        for p in warnings[:8]:
+            what = escape(p.message)
+            where = escape(f"{p.table}.{p.column}" if p.column else p.table)
+            n = f"{p.count:,} rows" if p.count else ", ".join(escape(r) for r in p.rows)
+            lines.append(f"    - {where}: {what} ({n}).")
+    else:
+        lines.append("- No data-quality problems were found.")
+    excl = exclusions_frame(flags)
+    if not excl.empty:
+        total = int(excl["values left out"].sum())
+        lines.append(f"- In all, **{total:,} values** are left out of the measures below.")
+    return "\n".join(lines)
+
+
+def rows_in_period(tables: dict[str, pd.DataFrame], period) -> pd.DataFrame:
+    """Rows of each dated table that fall in ``period`` (a :class:`csmetrics.Period`)."""
+    rows = []
+    for name, df in tables.items():
+        col = TABLES[name].time_column
+        if not col or col not in df:
+            continue
+        if TABLES[name].column(col).kind == "month":
+            if period.start is None:
+                n = int(df[col].notna().sum())
+            else:
+                last = period.end.tz_localize(None) - pd.Timedelta(days=1)
+                months = pd.period_range(period.start.tz_localize(None), last, freq="M")
+                months = months.strftime("%Y-%m")
+                n = int(df[col].isin(list(months)).sum())
+        else:
+            n = int(period.contains(df[col]).sum())
+        rows.append({"table": name, "dated by": col, "rows in period": n, "rows in all": len(df)})
+    return pd.DataFrame(rows, columns=["table", "dated by", "rows in period", "rows in all"])
