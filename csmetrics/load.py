@@ -597,15 +597,11 @@ def canonical_table(
             out[col.name] = coerce_column(df[col.name], col, cfg, mapping, table, source)
         except DataError as exc:
             problems.append(exc)
-    if problems:
-        if len(problems) == 1:
-            raise problems[0]
-        raise DataError(f"{source}: {len(problems)} columns could not be read", problems=problems)
     canon = pd.DataFrame(out, index=df.index)
     if table == "calls" and "wait_s" not in canon and "answered_at" in canon:
         canon["wait_s"] = (canon["answered_at"] - canon["arrived_at"]).dt.total_seconds()
         notes.append("wait_s derived from answered_at - arrived_at")
-    null_required = [c for c in spec.required if canon[c].isna().any()]
+    null_required = [c for c in spec.required if c in canon and canon[c].isna().any()]
     for c in null_required:
         mask = canon[c].isna()
         problems.append(
