@@ -122,3 +122,16 @@ def test_environment_yml_in_step_with_pyproject():
     assert len(pip) == 1 and pip[0].startswith("-e .[")
     extras = set(pip[0][len("-e .["):-1].split(","))
     assert extras == set(project["optional-dependencies"])
+
+
+def test_readme_generated_sections_are_current():
+    from csmetrics.docs import render_sections
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "<!-- BEGIN tables -->" in text
+    assert render_sections(text) == text, "README.md is stale: run python -m csmetrics.docs"
+
+
+def test_readme_starts_with_the_two_commands():
+    head = (ROOT / "README.md").read_text(encoding="utf-8")[:1500]
+    assert "make report" in head and "make test" in head
