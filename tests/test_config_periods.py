@@ -47,33 +47,43 @@ def test_full_config(tmp_path):
     assert cfg.ces.max == 5.0 and cfg.ces.lower_is_better is False
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    ({"thresholds": {"service_level": 20}}, "did you mean 'service_level_s'"),
-    ({"thresholds": {"service_level_s": "fast"}}, "expected a number"),
-    ({"calendar": {"country": "XX"}}, "no public-holiday calendar"),
-    ({"peak_periods": [{"name": "x", "start": "2026-05-10", "end": "2026-05-01"}]},
-     "end is before start"),
-    ({"peak_periods": [{"name": "x", "start": "2026-05-10"}]}, "needs name, start and end"),
-    ({"ces": {"min": 7, "max": 1}}, "min must be below max"),
-    ({"sources": {"calls": {"url": "sqlite://"}}}, "give a query or a table"),
-    ({"sources": {"calls": {"url": "sqlite://", "file": "x.csv", "table": "t"}}},
-     "exactly one of file, url or duckdb"),
-    ({"columns": {"calls": {"units": {"wait_s": "minutes"}}}}, "unknown unit 'minutes'"),
-    ({"columns": {"tickts": {}}}, "did you mean 'tickets'"),
-    ({"as_of": "tomorrow"}, "expected an ISO date-time"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"thresholds": {"service_level": 20}}, "did you mean 'service_level_s'"),
+        ({"thresholds": {"service_level_s": "fast"}}, "expected a number"),
+        ({"calendar": {"country": "XX"}}, "no public-holiday calendar"),
+        (
+            {"peak_periods": [{"name": "x", "start": "2026-05-10", "end": "2026-05-01"}]},
+            "end is before start",
+        ),
+        ({"peak_periods": [{"name": "x", "start": "2026-05-10"}]}, "needs name, start and end"),
+        ({"ces": {"min": 7, "max": 1}}, "min must be below max"),
+        ({"sources": {"calls": {"url": "sqlite://"}}}, "give a query or a table"),
+        (
+            {"sources": {"calls": {"url": "sqlite://", "file": "x.csv", "table": "t"}}},
+            "exactly one of file, url or duckdb",
+        ),
+        ({"columns": {"calls": {"units": {"wait_s": "minutes"}}}}, "unknown unit 'minutes'"),
+        ({"columns": {"tickts": {}}}, "did you mean 'tickets'"),
+        ({"as_of": "tomorrow"}, "expected an ISO date-time"),
+    ],
+)
 def test_config_errors(raw, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
         config_from_dict(raw)
 
 
-@pytest.mark.parametrize(("text", "label", "start", "end", "previous", "year_before"), [
-    ("2026-10", "2026-10", "2026-10-01", "2026-11-01", "2026-09", "2025-10"),
-    ("2026-01", "2026-01", "2026-01-01", "2026-02-01", "2025-12", "2025-01"),
-    ("2026-Q1", "2026-Q1", "2026-01-01", "2026-04-01", "2025-Q4", "2025-Q1"),
-    ("2026q3", "2026-Q3", "2026-07-01", "2026-10-01", "2026-Q2", "2025-Q3"),
-    ("2026", "2026", "2026-01-01", "2027-01-01", "2025", "2025"),
-])
+@pytest.mark.parametrize(
+    ("text", "label", "start", "end", "previous", "year_before"),
+    [
+        ("2026-10", "2026-10", "2026-10-01", "2026-11-01", "2026-09", "2025-10"),
+        ("2026-01", "2026-01", "2026-01-01", "2026-02-01", "2025-12", "2025-01"),
+        ("2026-Q1", "2026-Q1", "2026-01-01", "2026-04-01", "2025-Q4", "2025-Q1"),
+        ("2026q3", "2026-Q3", "2026-07-01", "2026-10-01", "2026-Q2", "2025-Q3"),
+        ("2026", "2026", "2026-01-01", "2027-01-01", "2025", "2025"),
+    ],
+)
 def test_periods(text, label, start, end, previous, year_before):
     p = Period.parse(text, "Europe/Lisbon")
     assert p.label == label
@@ -96,9 +106,15 @@ def test_period_all_and_errors():
 
 def test_period_contains_is_half_open_in_local_time():
     p = Period.parse("2026-10", "Europe/Lisbon")
-    ts = pd.Series(pd.to_datetime(["2026-09-30 23:30:00+00:00",  # 00:30 local on Oct 1
-                                   "2026-10-31 23:59:59+00:00",
-                                   "2026-11-01 00:00:00+00:00"]))
+    ts = pd.Series(
+        pd.to_datetime(
+            [
+                "2026-09-30 23:30:00+00:00",  # 00:30 local on Oct 1
+                "2026-10-31 23:59:59+00:00",
+                "2026-11-01 00:00:00+00:00",
+            ]
+        )
+    )
     assert p.contains(ts).tolist() == [True, True, False]
 
 
@@ -120,7 +136,7 @@ def test_environment_yml_in_step_with_pyproject():
     assert python == [f"python{project['requires-python']}"]
     pip = next(d["pip"] for d in deps if isinstance(d, dict) and "pip" in d)
     assert len(pip) == 1 and pip[0].startswith("-e .[")
-    extras = set(pip[0][len("-e .["):-1].split(","))
+    extras = set(pip[0][len("-e .[") : -1].split(","))
     assert extras == set(project["optional-dependencies"])
 
 

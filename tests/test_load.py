@@ -37,8 +37,10 @@ def test_explicit_format_and_dayfirst():
 
 def test_epoch_seconds():
     out = parse_timestamps(pd.Series([0, 86400]), "UTC", fmt="epoch_s")
-    assert out.tolist() == [pd.Timestamp("1970-01-01", tz="UTC"),
-                            pd.Timestamp("1970-01-02", tz="UTC")]
+    assert out.tolist() == [
+        pd.Timestamp("1970-01-01", tz="UTC"),
+        pd.Timestamp("1970-01-02", tz="UTC"),
+    ]
 
 
 def test_numbers_decimal_comma_clock_and_units():
@@ -60,19 +62,21 @@ def test_booleans_and_months():
 
 
 def test_canonical_dtypes_after_load(make_folder):
-    folder = make_folder({
-        "tickets.csv": "Ticket ID;Created;Channel;Reopens;Complaint;Handle\n"
-                       "007;01/10/2026 09:00;Web Form;1;Y;0:05:00\n",
-        "csmetrics.yaml": (
-            "timezone: Europe/Warsaw\n"
-            "columns:\n  tickets:\n"
-            "    rename: {Ticket ID: ticket_id, Created: created_at, Complaint: is_complaint,"
-            " Handle: handle_time_s}\n"
-            "    formats: {created_at: '%d/%m/%Y %H:%M'}\n"
-            "    values: {is_complaint: {Y: true, N: false}}\n"
-            "    constants: {priority: normal}\n"
-        ),
-    })
+    folder = make_folder(
+        {
+            "tickets.csv": "Ticket ID;Created;Channel;Reopens;Complaint;Handle\n"
+            "007;01/10/2026 09:00;Web Form;1;Y;0:05:00\n",
+            "csmetrics.yaml": (
+                "timezone: Europe/Warsaw\n"
+                "columns:\n  tickets:\n"
+                "    rename: {Ticket ID: ticket_id, Created: created_at, Complaint: is_complaint,"
+                " Handle: handle_time_s}\n"
+                "    formats: {created_at: '%d/%m/%Y %H:%M'}\n"
+                "    values: {is_complaint: {Y: true, N: false}}\n"
+                "    constants: {priority: normal}\n"
+            ),
+        }
+    )
     wb = cm.load(folder, now=NOW)
     t = wb["tickets"]
     for col in t.columns:
@@ -84,14 +88,18 @@ def test_canonical_dtypes_after_load(make_folder):
     assert row.is_complaint is True or bool(row.is_complaint)
     assert row.handle_time_s == 300.0
     assert row.priority == "normal"
-    assert wb.quality.tables["tickets"].missing_optional[:2] == ["customer_id",
-                                                                 "first_response_at"]
+    assert wb.quality.tables["tickets"].missing_optional[:2] == ["customer_id", "first_response_at"]
 
 
 def test_all_formats_give_the_same_table(make_folder, tmp_path):
-    df = pd.DataFrame({"ticket_id": ["T1", "T2"],
-                       "created_at": ["2026-10-01 09:00", "2026-10-02 10:30"],
-                       "channel": ["email", "chat"], "reopens": [0, 2]})
+    df = pd.DataFrame(
+        {
+            "ticket_id": ["T1", "T2"],
+            "created_at": ["2026-10-01 09:00", "2026-10-02 10:30"],
+            "channel": ["email", "chat"],
+            "reopens": [0, 2],
+        }
+    )
     expected = cm.load(make_folder({"tickets.csv": df.to_csv(index=False)}), now=NOW)["tickets"]
     for ext in ("parquet", "xlsx", "jsonl", "json"):
         folder = tmp_path / f"fmt_{ext}"
@@ -113,14 +121,20 @@ def test_sql_sources_sqlite_and_duckdb(make_folder):
     folder = make_folder({})
     con = sqlite3.connect(folder / "acd.db")
     con.execute("create table acd (id text, ts text, result text, wait real)")
-    con.executemany("insert into acd values (?,?,?,?)",
-                    [("C1", "2026-10-01 09:00:00", "answered", 12.0),
-                     ("C2", "2026-10-01 09:05:00", "abandoned", 40.0)])
+    con.executemany(
+        "insert into acd values (?,?,?,?)",
+        [
+            ("C1", "2026-10-01 09:00:00", "answered", 12.0),
+            ("C2", "2026-10-01 09:05:00", "abandoned", 40.0),
+        ],
+    )
     con.commit()
     con.close()
     db = duckdb.connect(str(folder / "cx.duckdb"))
-    db.execute("create table t as select 'T1' as ticket_id, "
-               "timestamp '2026-10-01 08:00' as created_at, 'email' as channel")
+    db.execute(
+        "create table t as select 'T1' as ticket_id, "
+        "timestamp '2026-10-01 08:00' as created_at, 'email' as channel"
+    )
     db.close()
     (folder / "csmetrics.yaml").write_text(
         "sources:\n"
@@ -136,53 +150,137 @@ def test_sql_sources_sqlite_and_duckdb(make_folder):
 
 
 def test_wait_derived_from_answered_at(make_folder):
-    wb = cm.load(make_folder({"calls.csv": "call_id,arrived_at,outcome,answered_at\n"
-                              "C1,2026-10-01 09:00:00,answered,2026-10-01 09:00:25\n"}), now=NOW)
+    wb = cm.load(
+        make_folder(
+            {
+                "calls.csv": "call_id,arrived_at,outcome,answered_at\n"
+                "C1,2026-10-01 09:00:00,answered,2026-10-01 09:00:25\n"
+            }
+        ),
+        now=NOW,
+    )
     assert wb["calls"]["wait_s"].tolist() == [25.0]
     assert "wait_s derived" in wb.quality.tables["calls"].notes[0]
 
 
 def test_extra_columns_are_kept_and_reported(make_folder):
-    wb = cm.load(make_folder({"tickets.csv": "ticket_id,created_at,channel,region\n"
-                              "T1,2026-10-01,email,north\n"}), now=NOW)
+    wb = cm.load(
+        make_folder(
+            {"tickets.csv": "ticket_id,created_at,channel,region\nT1,2026-10-01,email,north\n"}
+        ),
+        now=NOW,
+    )
     assert wb["tickets"]["region"].tolist() == ["north"]
     assert wb.quality.tables["tickets"].extra_columns == ["region"]
 
 
 WARNING_CASES = [
     # (files, table, kind, column, count, affected column)
-    ({"tickets.csv": "ticket_id,created_at,channel,resolved_at\n"
-                     "T1,2026-10-02,email,2026-10-01\nT2,2026-10-02,email,2026-10-03\n"},
-     "tickets", "resolved_before_created", "resolved_at", 1, "resolved_at"),
-    ({"tickets.csv": "ticket_id,created_at,channel,first_response_at\n"
-                     "T1,2026-10-02 10:00,email,2026-10-02 09:00\n"},
-     "tickets", "first_response_before_created", "first_response_at", 1, "first_response_at"),
-    ({"calls.csv": "call_id,arrived_at,outcome,wait_s,talk_s\n"
-                   "C1,2026-10-01,answered,-5,60\nC2,2026-10-01,answered,5,60\n"},
-     "calls", "negative_value", "wait_s", 1, "wait_s"),
-    ({"calls.csv": "call_id,arrived_at,outcome,wait_s,talk_s\n"
-                   "C1,2026-10-01,answered,5,108000\n"},
-     "calls", "absurd_duration", "talk_s", 1, "talk_s"),
-    ({"surveys.csv": "survey_id,metric,sent_at,score\nS1,csat,2026-10-01,6\n"
-                     "S2,nps,2026-10-01,11\nS3,nps,2026-10-01,0\nS4,ces,2026-10-01,8\n"},
-     "surveys", "score_out_of_scale", "score", 3, "score"),
-    ({"tickets.csv": "ticket_id,created_at,channel\nT1,2026-10-01,email\n",
-      "surveys.csv": "survey_id,metric,sent_at,score,ticket_id\nS1,csat,2026-10-02,5,T1\n"
-                     "S2,csat,2026-10-02,4,T9\n"},
-     "surveys", "unknown_ticket", "ticket_id", 1, "ticket_id"),
-    ({"tickets.csv": "ticket_id,created_at,channel\nT1,2026-10-01,email\nT2,2036-10-01,email\n"},
-     "tickets", "future_timestamp", "created_at", 1, "created_at"),
-    ({"incidents.csv": "incident_id,started_at,detected_at\nI1,2026-10-01 10:00,2026-10-01 09:00\n"},
-     "incidents", "detected_before_started", "detected_at", 1, "detected_at"),
-    ({"costs.csv": "period,amount,currency\n2026-10,100,EUR\n2026-10,50,USD\n"},
-     "costs", "other_currency", "currency", 1, "amount"),
+    (
+        {
+            "tickets.csv": "ticket_id,created_at,channel,resolved_at\n"
+            "T1,2026-10-02,email,2026-10-01\nT2,2026-10-02,email,2026-10-03\n"
+        },
+        "tickets",
+        "resolved_before_created",
+        "resolved_at",
+        1,
+        "resolved_at",
+    ),
+    (
+        {
+            "tickets.csv": "ticket_id,created_at,channel,first_response_at\n"
+            "T1,2026-10-02 10:00,email,2026-10-02 09:00\n"
+        },
+        "tickets",
+        "first_response_before_created",
+        "first_response_at",
+        1,
+        "first_response_at",
+    ),
+    (
+        {
+            "calls.csv": "call_id,arrived_at,outcome,wait_s,talk_s\n"
+            "C1,2026-10-01,answered,-5,60\nC2,2026-10-01,answered,5,60\n"
+        },
+        "calls",
+        "negative_value",
+        "wait_s",
+        1,
+        "wait_s",
+    ),
+    (
+        {
+            "calls.csv": "call_id,arrived_at,outcome,wait_s,talk_s\n"
+            "C1,2026-10-01,answered,5,108000\n"
+        },
+        "calls",
+        "absurd_duration",
+        "talk_s",
+        1,
+        "talk_s",
+    ),
+    (
+        {
+            "surveys.csv": "survey_id,metric,sent_at,score\nS1,csat,2026-10-01,6\n"
+            "S2,nps,2026-10-01,11\nS3,nps,2026-10-01,0\nS4,ces,2026-10-01,8\n"
+        },
+        "surveys",
+        "score_out_of_scale",
+        "score",
+        3,
+        "score",
+    ),
+    (
+        {
+            "tickets.csv": "ticket_id,created_at,channel\nT1,2026-10-01,email\n",
+            "surveys.csv": "survey_id,metric,sent_at,score,ticket_id\nS1,csat,2026-10-02,5,T1\n"
+            "S2,csat,2026-10-02,4,T9\n",
+        },
+        "surveys",
+        "unknown_ticket",
+        "ticket_id",
+        1,
+        "ticket_id",
+    ),
+    (
+        {"tickets.csv": "ticket_id,created_at,channel\nT1,2026-10-01,email\nT2,2036-10-01,email\n"},
+        "tickets",
+        "future_timestamp",
+        "created_at",
+        1,
+        "created_at",
+    ),
+    (
+        {
+            "incidents.csv": "incident_id,started_at,detected_at\n"
+            "I1,2026-10-01 10:00,2026-10-01 09:00\n"
+        },
+        "incidents",
+        "detected_before_started",
+        "detected_at",
+        1,
+        "detected_at",
+    ),
+    (
+        {"costs.csv": "period,amount,currency\n2026-10,100,EUR\n2026-10,50,USD\n"},
+        "costs",
+        "other_currency",
+        "currency",
+        1,
+        "amount",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("files", "table", "kind", "column", "count", "affects"), WARNING_CASES,
-                         ids=[c[2] + "-" + c[3] for c in WARNING_CASES])
-def test_warning_masks_only_the_affected_column(files, table, kind, column, count, affects,
-                                                make_folder):
+@pytest.mark.parametrize(
+    ("files", "table", "kind", "column", "count", "affects"),
+    WARNING_CASES,
+    ids=[c[2] + "-" + c[3] for c in WARNING_CASES],
+)
+def test_warning_masks_only_the_affected_column(
+    files, table, kind, column, count, affects, make_folder
+):
     wb = cm.load(make_folder(files), now=NOW)
     found = [p for p in wb.quality.warnings if p.kind == kind and p.column == column]
     assert len(found) == 1, wb.quality.render_text()
@@ -197,8 +295,15 @@ def test_warning_masks_only_the_affected_column(files, table, kind, column, coun
 
 
 def test_months_without_data(make_folder):
-    wb = cm.load(make_folder({"tickets.csv": "ticket_id,created_at,channel\n"
-                              "T1,2026-06-10,email\nT2,2026-09-01,email\n"}), now=NOW)
+    wb = cm.load(
+        make_folder(
+            {
+                "tickets.csv": "ticket_id,created_at,channel\n"
+                "T1,2026-06-10,email\nT2,2026-09-01,email\n"
+            }
+        ),
+        now=NOW,
+    )
     gap = [p for p in wb.quality.warnings if p.kind == "months_without_data"]
     assert gap and gap[0].rows == ["2026-07", "2026-08"]
 
@@ -206,8 +311,12 @@ def test_months_without_data(make_folder):
 def test_validate_exit_zero_with_warnings_and_strict(make_folder, capsys):
     from csmetrics.cli import main
 
-    folder = make_folder({"tickets.csv": "ticket_id,created_at,channel,resolved_at\n"
-                          "T1,2026-10-02,email,2026-10-01\n"})
+    folder = make_folder(
+        {
+            "tickets.csv": "ticket_id,created_at,channel,resolved_at\n"
+            "T1,2026-10-02,email,2026-10-01\n"
+        }
+    )
     assert main(["validate", "--data", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "resolved before it was created (1 row); e.g. row 1" in out

@@ -59,9 +59,16 @@ def test_report_on_sample_writes_index_and_sections(sample_report):
 def test_data_quality_section_lists_the_planted_problems(sample_report):
     _, out = sample_report
     text = _visible_text((out / "data_quality.html").read_text(encoding="utf-8"))
-    for kind in ("resolved_before_created", "first_response_before_created", "future_timestamp",
-                 "score_out_of_scale", "unknown_ticket", "negative_value", "absurd_duration",
-                 "months_without_data"):
+    for kind in (
+        "resolved_before_created",
+        "first_response_before_created",
+        "future_timestamp",
+        "score_out_of_scale",
+        "unknown_ticket",
+        "negative_value",
+        "absurd_duration",
+        "months_without_data",
+    ):
         assert kind in text, kind
     assert "Data quality · 2026-10" in text
 
@@ -83,18 +90,24 @@ def test_failing_notebook_leaves_partial_html_and_exit_1(tmp_path, monkeypatch):
     good = nbformat.read(notebooks_dir() / "data_quality.ipynb", as_version=4)
     nbformat.write(good, nbdir / "data_quality.ipynb")
     bad = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell("data_dir = None\nperiod = None\nconfig = None\n"
-                                       "comparison_period = None")
+    params = nbformat.v4.new_code_cell(
+        "data_dir = None\nperiod = None\nconfig = None\ncomparison_period = None"
+    )
     params.metadata["tags"] = ["parameters"]
-    bad.cells = [params, nbformat.v4.new_code_cell("print('before the failure')"),
-                 nbformat.v4.new_code_cell("raise ValueError('planted failure')")]
+    bad.cells = [
+        params,
+        nbformat.v4.new_code_cell("print('before the failure')"),
+        nbformat.v4.new_code_cell("raise ValueError('planted failure')"),
+    ]
     nbformat.write(bad, nbdir / "broken.ipynb")
     monkeypatch.setattr(report, "notebooks_dir", lambda: nbdir)
-    monkeypatch.setattr(report, "SECTIONS", [("broken", "Broken", "fails on purpose"),
-                                             *report.SECTIONS])
+    monkeypatch.setattr(
+        report, "SECTIONS", [("broken", "Broken", "fails on purpose"), *report.SECTIONS]
+    )
     out = tmp_path / "r"
-    code = main(["report", "--data", str(SAMPLE), "--period", "2026-10", "--out", str(out),
-                 "--jobs", "2"])
+    code = main(
+        ["report", "--data", str(SAMPLE), "--period", "2026-10", "--out", str(out), "--jobs", "2"]
+    )
     assert code == 1
     broken = (out / "broken.html").read_text(encoding="utf-8")
     assert "before the failure" in broken and "planted failure" in broken
@@ -115,8 +128,14 @@ def test_validate_sample_exits_zero_and_lists_planted_problems(capsys):
     assert main(["validate", "--data", str(SAMPLE), "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     kinds = {p["kind"] for p in payload["problems"] if p["severity"] == "warning"}
-    assert {"resolved_before_created", "first_response_before_created", "future_timestamp",
-            "score_out_of_scale", "unknown_ticket", "months_without_data"} <= kinds
+    assert {
+        "resolved_before_created",
+        "first_response_before_created",
+        "future_timestamp",
+        "score_out_of_scale",
+        "unknown_ticket",
+        "months_without_data",
+    } <= kinds
     assert payload["tables"]["tickets"]["rows"] > 50_000
 
 
@@ -126,7 +145,9 @@ def test_data_from_files_is_escaped_in_the_html(tmp_path):
     folder.mkdir()
     (folder / "tickets.csv").write_text(
         f'ticket_id,created_at,channel,"{payload}"\n'
-        "T1,2026-10-01 09:00,email,x\nT2,2026-10-31 09:00,chat,y\n", encoding="utf-8")
+        "T1,2026-10-01 09:00,email,x\nT2,2026-10-31 09:00,chat,y\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "r"
     assert main(["report", "--data", str(folder), "--period", "2026-10", "--out", str(out)]) == 0
     page = (out / "data_quality.html").read_text(encoding="utf-8")
