@@ -1,0 +1,606 @@
+"""The KPI engine: one narwhals code path for pandas and DuckDB.
+
+A KPI (see :mod:`csmetrics.kpis.registry`) says which prepared table it reads, which
+rows are in scope for a period, which columns it derives, how it aggregates and how
+the aggregates become a value with ``n`` and a 95% interval. The engine groups the
+KPIs that share a table, filters, groups and aggregates them in one query per table
+(narwhals, so the same code runs on a pandas frame or a DuckDB relation), and then
+finishes each record in plain Python.
+
+Rules that keep the code backend-agnostic: timestamps are epoch seconds (``prepare``
+did that), flags are floats cast in ``with_columns`` before any ``agg`` (DuckDB has
+no ``mean(BOOLEAN)``), and KPI code uses element-wise expressions and aggregations
+only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
+
+from ..errors import CsmetricsError
+from ..periods import Period
+from ..prepare import Prepared
+from ..stats import low_sample, mean_interval, quantile_interval, wilson_interval
+
+Backend = Literal["pandas", "duckdb"]
+MISSING_GROUP = "(missing)"
+RESULT_COLUMNS = ["kpi", "value", "unit", "n", "ci_low", "ci_high", "low_sample", "excluded",
+                  "available", "note"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a KPI may know about the period being measured (all instants in epoch seconds)."""
+
+    period: Period
+    start_s: float | None
+    end_s: float | None
+    as_of_s: float
+    months: tuple[str, ...] | None
+    config: Any
+    prepared: Prepared
+
+    @property
+    def cutoff_s(self) -> float:
+        """The moment a period is judged at: its end, or the as-of time if earlier."""
+        return self.as_of_s if self.end_s is None else min(self.end_s, self.as_of_s)
+
+
+@dataclass
+class Result:
+    """One KPI value: ``value`` with its ``n`` and 95% interval."""
+
+    value: float
+    n: float
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    note: str = ""
+
+
+def empty_result(note: str = "") -> Result:
+    """A result for a scope with no observations (value NaN, n 0)."""
+    return Result(math.nan, 0.0, note=note)
+
+
+@dataclass(frozen=True)
+class KPI:
+    """One measure. See the module docstring of :mod:`csmetrics.kpis.registry`."""
+
+    id: str
+    label: str
+    category: str
+    unit: str
+    direction: Literal["higher", "lower", "neutral"]
+    source: str
+    formula: str
+    table: str
+    needs: tuple[str, ...] = ()
+    kind: Literal["count", "sum", "mean", "quantile", "rate", "nps", "custom", "values",
+                  "ratio", "share"] = "count"  # fmt: skip
+    basis: str | None = None
+    value: str | None = None
+    q: float = 0.5
+    scale: float = 1.0
+    excluded: str | None = None
+    scope: Callable[[Ctx], Any] | None = None
+    derive: Callable[[Ctx], dict[str, Any]] | None = None
+    aggs: Callable[[Ctx], dict[str, Any]] | None = None
+    finish: Callable[[dict, Ctx], Result] | None = None
+    reduce: Callable[[pd.DataFrame, Ctx], Result] | None = None
+    ratio: tuple[tuple[str, ...], tuple[str, ...], float] | None = None
+    share_of: str | None = None
+    headline: bool = False
+    internal: bool = False
+    interval: str = ""
+
+    @property
+    def month_column(self) -> str | None:
+        """The column that groups this KPI ``by month``."""
+        if self.basis is None:
+            return None
+        if self.basis == "period_month":
+            return "period_month"
+        return self.basis.removesuffix("_ts") + "_month"
+
+
+# ---------------------------------------------------------------------------------------
+# Backends
+# ---------------------------------------------------------------------------------------
+
+
+class Frames:
+    """Prepared tables as native frames of one backend, wrapped by narwhals on demand."""
+
+    def __init__(self, prepared: Prepared, backend: Backend = "pandas") -> None:
+        self.prepared = prepared
+        self.backend = backend
+        self._native: dict[str, Any] = {}
+        self._con = None
+        if backend == "duckdb":
+            import duckdb
+            import pyarrow as pa
+
+            self._con = duckdb.connect()
+            for name, df in prepared.tables.items():
+                # through Arrow, so that pandas' NaN becomes SQL NULL
+                arrow = pa.Table.from_pandas(df, preserve_index=False)
+                self._native[name] = self._con.from_arrow(arrow)
+        elif backend == "pandas":
+            self._native = dict(prepared.tables)
+        else:
+            raise CsmetricsError(f"unknown backend {backend!r}: use pandas or duckdb")
+
+    def columns(self, name: str) -> list[str]:
+        """Columns of prepared table ``name``."""
+        return list(self.prepared.tables[name].columns)
+
+    def frame(self, name: str) -> nw.LazyFrame:
+        """Table ``name`` as a narwhals LazyFrame."""
+        f = nw.from_native(self._native[name])
+        return f.lazy() if isinstance(f, nw.DataFrame) else f
+
+
+def _collect(lf: nw.LazyFrame) -> pd.DataFrame:
+    return lf.collect().to_pandas()
+
+
+# ---------------------------------------------------------------------------------------
+# Scope and grouping
+# ---------------------------------------------------------------------------------------
+
+
+def make_ctx(prepared: Prepared, period: str | Period) -> Ctx:
+    """The context of one period."""
+    tz = prepared.config.timezone
+    p = period if isinstance(period, Period) else Period.parse(period, tz)
+    if p.start is None:
+        return Ctx(p, None, None, prepared.as_of_s, None, prepared.config, prepared)
+    last = p.end.tz_localize(None) - pd.Timedelta(days=1)
+    months = tuple(pd.period_range(p.start.tz_localize(None), last, freq="M").strftime("%Y-%m"))
+    return Ctx(
+        p,
+        p.start.value / 1e9,
+        p.end.value / 1e9,
+        prepared.as_of_s,
+        months,
+        prepared.config,
+        prepared,
+    )
+
+
+def in_period(col: str, ctx: Ctx) -> Any:
+    """Rows whose ``col`` falls in the period (epoch seconds, or ``YYYY-MM`` months)."""
+    if ctx.start_s is None:
+        return nw.col(col).is_not_null()
+    if col == "period_month":
+        return nw.col(col).is_in(list(ctx.months or ()))
+    return nw.col(col).is_between(ctx.start_s, ctx.end_s, closed="left")
+
+
+def _scope(kpi: KPI, ctx: Ctx) -> Any:
+    if kpi.scope is not None:
+        return kpi.scope(ctx)
+    if kpi.basis is None:
+        return None
+    return in_period(kpi.basis, ctx)
+
+
+def _group_columns(kpi: KPI, by: Sequence[str]) -> list[str]:
+    return [kpi.month_column if g == "month" else g for g in by]
+
+
+def missing_columns(kpi: KPI, frames: Frames, by: Sequence[str]) -> list[str]:
+    """Columns (or the table) a KPI needs but the data lacks, for this grouping."""
+    if kpi.kind == "ratio":
+        return []
+    if kpi.table not in frames.prepared.tables:
+        return [f"table {kpi.table}"]
+    cols = set(frames.columns(kpi.table))
+    derived = kpi.derive is not None  # the value column is made on the fly
+    needed = list(kpi.needs) + ([kpi.value] if kpi.value and not derived else [])
+    if kpi.basis:
+        needed.append(kpi.basis)
+    out = [f"column {c} in {kpi.table}" for c in dict.fromkeys(needed) if c not in cols]
+    for g in _group_columns(kpi, by):
+        if g is None or g not in cols:
+            label = "month" if g is None else g
+            out.append(f"column {label} in {kpi.table} (to group by it)")
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Aggregations for the standard kinds
+# ---------------------------------------------------------------------------------------
+
+
+def _aggs(kpi: KPI, ctx: Ctx, cols: set[str]) -> dict[str, Any]:
+    k = kpi.id
+    out: dict[str, Any] = {}
+    v = kpi.value
+    if kpi.kind == "count":
+        out[f"{k}__v"] = nw.col(v).sum() if v else nw.len().cast(nw.Float64)
+        out[f"{k}__n"] = nw.len().cast(nw.Float64)
+    elif kpi.kind == "sum":
+        out[f"{k}__v"] = nw.col(v).sum()
+        out[f"{k}__n"] = nw.col(v).count().cast(nw.Float64)
+    elif kpi.kind in ("mean", "rate"):
+        out[f"{k}__v"] = nw.col(v).mean()
+        out[f"{k}__s"] = nw.col(v).sum()
+        out[f"{k}__n"] = nw.col(v).count().cast(nw.Float64)
+        if kpi.kind == "mean":
+            out[f"{k}__sd"] = nw.col(v).std()
+    elif kpi.kind == "quantile":
+        out[f"{k}__v"] = nw.col(v).quantile(kpi.q, interpolation="linear")
+        out[f"{k}__n"] = nw.col(v).count().cast(nw.Float64)
+    elif kpi.kind == "custom":
+        out.update({f"{k}__{name}": e for name, e in kpi.aggs(ctx).items()})
+    if kpi.excluded and f"x_{kpi.excluded}" in cols:
+        out[f"{k}__x"] = nw.col(f"x_{kpi.excluded}").sum()
+    return out
+
+
+def _finish(kpi: KPI, row: dict, ctx: Ctx) -> Result:
+    k = kpi.id
+    get = lambda name: _num(row.get(f"{k}__{name}"))  # noqa: E731
+    if kpi.kind == "custom":
+        parts = {
+            key.split("__", 1)[1]: _num(val) for key, val in row.items() if key.startswith(f"{k}__")
+        }
+        return kpi.finish(parts, ctx)
+    n = get("n")
+    if kpi.kind == "count":
+        return Result(get("v") * kpi.scale, n)
+    if n == 0 or math.isnan(n):
+        return empty_result()
+    v = get("v") * kpi.scale
+    if kpi.kind == "sum":
+        return Result(v, n)
+    if kpi.kind == "rate":
+        lo, hi = wilson_interval(get("s"), n)
+        return Result(v, n, lo, hi)
+    if kpi.kind == "mean":
+        lo, hi = mean_interval(get("v"), get("sd"), n)
+        return Result(v, n, lo * kpi.scale, hi * kpi.scale)
+    return Result(v, n)
+
+
+def _num(x: Any) -> float:
+    if x is None:
+        return math.nan
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+# ---------------------------------------------------------------------------------------
+# The engine
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    """What to compute: which KPIs, for which period, grouped how, on which backend."""
+
+    period: str | Period = "all"
+    by: tuple[str, ...] = ()
+    kpis: tuple[str, ...] | None = None
+    backend: Backend = "pandas"
+    include_internal: bool = False
+    results: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _fill_groups(lf: nw.LazyFrame, groups: list[str]) -> nw.LazyFrame:
+    if not groups:
+        return lf
+    return lf.with_columns(*[nw.col(g).cast(nw.String).fill_null(MISSING_GROUP) for g in groups])
+
+
+def _table_query(
+    frames: Frames, table: str, kpis: list[KPI], ctx: Ctx, groups_of: dict[str, list[str]]
+) -> dict[str, pd.DataFrame]:
+    """Run the aggregation KPIs of one table (one query per distinct scope and grouping)."""
+    out: dict[str, pd.DataFrame] = {}
+    cols = set(frames.columns(table))
+    batches: dict[tuple, list[KPI]] = {}
+    for kpi in kpis:
+        key = (kpi.basis if kpi.scope is None else f"scope:{kpi.id}", tuple(groups_of[kpi.id]))
+        batches.setdefault(key, []).append(kpi)
+    for (_, groups), batch in batches.items():
+        lf = frames.frame(table)
+        scope = _scope(batch[0], ctx)
+        if scope is not None:
+            lf = lf.filter(scope)
+        derived: dict[str, Any] = {}
+        for kpi in batch:
+            if kpi.derive is not None:
+                derived.update(kpi.derive(ctx))
+        if derived:
+            lf = lf.with_columns(**derived)
+        groups = list(groups)
+        lf = _fill_groups(lf, groups)
+        aggs: dict[str, Any] = {}
+        for kpi in batch:
+            aggs.update(_aggs(kpi, ctx, cols | set(derived)))
+        exprs = [e.alias(name) for name, e in aggs.items()]
+        res = _collect(lf.group_by(*groups).agg(*exprs) if groups else lf.select(*exprs))
+        if not groups and res.empty:
+            res = pd.DataFrame([{name: math.nan for name in aggs}])
+        for kpi in batch:
+            records = []
+            for row in res.to_dict(orient="records"):
+                r = _finish(kpi, row, ctx)
+                rec = {g: row[g] for g in groups}
+                rec.update(_record(kpi, r, row.get(f"{kpi.id}__x")))
+                records.append(rec)
+            out[kpi.id] = _frame(records, groups)
+    return out
+
+
+def _values_query(frames: Frames, kpi: KPI, ctx: Ctx, groups: list[str]) -> pd.DataFrame:
+    """Collect the columns a ``values`` or ``quantile`` KPI needs and reduce them per group."""
+    lf = frames.frame(kpi.table)
+    scope = _scope(kpi, ctx)
+    if scope is not None:
+        lf = lf.filter(scope)
+    if kpi.derive is not None:
+        lf = lf.with_columns(**kpi.derive(ctx))
+    lf = _fill_groups(lf, groups)
+    cols = list(dict.fromkeys([*groups, *kpi.needs, *([kpi.value] if kpi.value else [])]))
+    xcol = f"x_{kpi.excluded}" if kpi.excluded else None
+    if xcol and xcol in frames.columns(kpi.table):
+        cols.append(xcol)
+    data = _collect(lf.select(*cols))
+    records = []
+    parts = data.groupby(groups, sort=True, dropna=False) if groups else [((), data)]
+    for key, part in parts:
+        key = key if isinstance(key, tuple) else (key,)
+        r = kpi.reduce(part, ctx) if kpi.reduce is not None else _quantile_result(kpi, part)
+        rec = dict(zip(groups, key, strict=True))
+        x = part[xcol].sum() if xcol and xcol in part else None
+        rec.update(_record(kpi, r, x))
+        records.append(rec)
+    return _frame(records, groups)
+
+
+def _quantile_result(kpi: KPI, part: pd.DataFrame) -> Result:
+    values = part[kpi.value].to_numpy(dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return empty_result()
+    v = float(np.quantile(values, kpi.q))
+    lo, hi = quantile_interval(values, kpi.q)
+    return Result(v * kpi.scale, float(values.size), lo * kpi.scale, hi * kpi.scale)
+
+
+def _record(kpi: KPI, r: Result, excluded: Any) -> dict:
+    ex = _num(excluded)
+    return {
+        "kpi": kpi.id, "value": r.value, "unit": kpi.unit, "n": r.n,
+        "ci_low": r.ci_low, "ci_high": r.ci_high,
+        "low_sample": bool(low_sample(r.n)) if kpi.kind not in ("count", "sum") else False,
+        "excluded": 0 if math.isnan(ex) else int(ex),
+        "available": True, "note": r.note,
+    }  # fmt: skip
+
+
+def _frame(records: list[dict], groups: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=[*groups, *RESULT_COLUMNS])
+
+
+def _unavailable(kpi: KPI, missing: list[str], by: Sequence[str]) -> pd.DataFrame:
+    rec = {g: None for g in by}
+    rec.update(
+        {
+            "kpi": kpi.id,
+            "value": math.nan,
+            "unit": kpi.unit,
+            "n": 0.0,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "low_sample": False,
+            "excluded": 0,
+            "available": False,
+            "note": "not available: needs " + "; ".join(missing),
+        }
+    )
+    return pd.DataFrame([rec], columns=[*by, *RESULT_COLUMNS])
+
+
+def _sum_parts(parts: list[pd.DataFrame], keys: list[str], name: str) -> pd.DataFrame:
+    """Add the values of several KPI results on their group columns (missing = 0)."""
+    total = None
+    for d in parts:
+        d = d[[*keys, "value"]].rename(columns={"value": name})
+        d[name] = d[name].fillna(0.0)
+        if total is None:
+            total = d
+        elif keys:
+            total = total.merge(d, on=keys, how="outer", suffixes=("", "_b"))
+            total[name] = total[name].fillna(0.0) + total.pop(f"{name}_b").fillna(0.0)
+        else:
+            total = pd.DataFrame({name: [total[name].iloc[0] + d[name].iloc[0]]})
+    return total
+
+
+def _ratio(kpi: KPI, parts: dict[str, pd.DataFrame], by: Sequence[str]) -> pd.DataFrame:
+    """value = sum(numerators) / sum(denominators) × factor, joined on the group columns.
+
+    A part whose table is absent counts as 0 when others are present (e.g. contacts
+    without a calls table are the tickets alone); if every numerator or every
+    denominator is unavailable, so is the ratio.
+    """
+    num_ids, den_ids, factor = kpi.ratio
+    keys = list(by)
+    nums = [parts[i] for i in num_ids if parts[i]["available"].all()]
+    dens = [parts[i] for i in den_ids if parts[i]["available"].all()]
+    if not nums or not dens:
+        notes = sorted(
+            {
+                f"{i} ({parts[i]['note'].iloc[0].removeprefix('not available: ')})"
+                for i in (*num_ids, *den_ids)
+                if not parts[i]["available"].all()
+            }
+        )
+        return _unavailable(kpi, notes, by)
+    num = _sum_parts(nums, keys, "num")
+    den = _sum_parts(dens, keys, "den")
+    merged = num.merge(den, on=keys, how="outer") if keys else pd.concat([num, den], axis=1)
+    records = []
+    for row in merged.to_dict(orient="records"):
+        d, nval = _num(row.get("den")), _num(row.get("num"))
+        ok = not math.isnan(d) and d != 0 and not math.isnan(nval)
+        rec = {g: row[g] for g in keys}
+        rec.update(
+            {
+                "kpi": kpi.id,
+                "value": nval / d * factor if ok else math.nan,
+                "unit": kpi.unit,
+                "n": 0.0 if math.isnan(d) else d,
+                "ci_low": math.nan,
+                "ci_high": math.nan,
+                "low_sample": False,
+                "excluded": 0,
+                "available": True,
+                "note": "",
+            }
+        )
+        records.append(rec)
+    return _frame(records, keys)
+
+
+def _share(kpi: KPI, frames: Frames, ctx: Ctx, groups: list[str]) -> pd.DataFrame:
+    """Share of rows in each value of ``share_of`` within each group (Wilson intervals)."""
+    lf = frames.frame(kpi.table).filter(_scope(kpi, ctx))
+    col = kpi.share_of
+    allg = [*groups, col]
+    lf = _fill_groups(lf, allg)
+    counts = _collect(lf.group_by(*allg).agg(nw.len().alias("k")))
+    counts["k"] = counts["k"].astype(float)
+    if groups:
+        counts["total"] = counts.groupby(groups)["k"].transform("sum")
+    else:
+        counts["total"] = counts["k"].sum()
+    records = []
+    for row in counts.sort_values(allg).to_dict(orient="records"):
+        lo, hi = wilson_interval(row["k"], row["total"])
+        rec = {g: row[g] for g in allg}
+        rec.update(
+            {
+                "kpi": kpi.id,
+                "value": row["k"] / row["total"],
+                "unit": kpi.unit,
+                "n": row["total"],
+                "ci_low": lo,
+                "ci_high": hi,
+                "low_sample": bool(low_sample(row["total"])),
+                "excluded": 0,
+                "available": True,
+                "note": "",
+            }
+        )
+        records.append(rec)
+    return pd.DataFrame(records, columns=[*allg, *RESULT_COLUMNS])
+
+
+def compute(
+    prepared: Prepared,
+    period: str | Period = "all",
+    by: Iterable[str] = (),
+    kpis: Iterable[str] | None = None,
+    backend: Backend = "pandas",
+    include_internal: bool = False,
+) -> pd.DataFrame:
+    """Compute KPIs for one period as tidy records.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Output of :func:`csmetrics.prepare.prepare`.
+    period : str or Period
+        ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all``.
+    by : iterable of str
+        Group columns (``channel``, ``team``, ``agent_id``, ``priority``, ``category``,
+        ``queue``, any extra column) or ``month`` for trends.
+    kpis : iterable of str, optional
+        KPI ids (default: every KPI of the registry).
+    backend : {"pandas", "duckdb"}
+        Where the aggregations run.
+
+    Returns
+    -------
+    DataFrame
+        ``[<group columns>, kpi, value, unit, n, ci_low, ci_high, low_sample, excluded,
+        available, note]``; a KPI whose data is missing has ``available`` False and a note
+        naming the table or column it needs, never a zero.
+    """
+    from .registry import REGISTRY, get
+
+    by = list(by)
+    ctx = make_ctx(prepared, period)
+    frames = Frames(prepared, backend)
+    wanted = (
+        [get(k) for k in kpis]
+        if kpis is not None
+        else [k for k in REGISTRY.values() if include_internal or not k.internal]
+    )
+    # ratios need their parts
+    order: dict[str, KPI] = {}
+
+    def add(k: KPI) -> None:
+        if k.ratio:
+            for part in (*k.ratio[0], *k.ratio[1]):
+                add(get(part))
+        order.setdefault(k.id, k)
+
+    for k in wanted:
+        add(k)
+    results: dict[str, pd.DataFrame] = {}
+    groups_of = {k.id: _group_columns(k, by) for k in order.values()}
+    agg_kpis: dict[str, list[KPI]] = {}
+    for k in order.values():
+        if k.kind == "ratio":
+            continue
+        missing = missing_columns(k, frames, by)
+        if missing:
+            results[k.id] = _unavailable(k, missing, by)
+        elif k.kind in ("values", "quantile"):
+            results[k.id] = _values_query(frames, k, ctx, groups_of[k.id])
+        elif k.kind == "share":
+            results[k.id] = _share(k, frames, ctx, groups_of[k.id])
+        else:
+            agg_kpis.setdefault(k.table, []).append(k)
+    for table, ks in agg_kpis.items():
+        results.update(_table_query(frames, table, ks, ctx, groups_of))
+    for k in order.values():
+        if k.kind == "ratio":
+            results[k.id] = _ratio(
+                k, {p: _as_by(results[p], by, get(p)) for p in (*k.ratio[0], *k.ratio[1])}, by
+            )
+    frames_out = []
+    for k in wanted:
+        df = _as_by(results[k.id], by, k)
+        frames_out.append(df)
+    extra = [c for f in frames_out for c in f.columns if c not in by and c not in RESULT_COLUMNS]
+    cols = [*by, *dict.fromkeys(extra), *RESULT_COLUMNS]
+    out = pd.concat(
+        [f.reindex(columns=cols) for f in frames_out if not f.empty]
+        or [pd.DataFrame(columns=cols)],
+        ignore_index=True,
+    )
+    out["period"] = ctx.period.label
+    return out
+
+
+def _as_by(df: pd.DataFrame, by: Sequence[str], kpi: KPI) -> pd.DataFrame:
+    """Rename a KPI's own month column back to ``month``."""
+    if "month" in by and kpi.month_column and kpi.month_column in df.columns:
+        df = df.rename(columns={kpi.month_column: "month"})
+    return df

@@ -1,0 +1,1130 @@
+"""The KPI registry: every measure, defined once.
+
+Each entry carries its id (a public contract), label, category, unit, direction
+(is higher or lower better), the article it comes from and a one-line formula; the
+notebooks, the command line, the checklist, the charts and the README's KPI table
+all read from here. Period membership follows DESIGN.md: volume, first-response and
+first-contact measures use tickets *created* in the period, resolution times tickets
+*resolved* in it, calls their arrival, surveys their answer (response rate: their
+sending), monthly tables their month.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
+
+from ..errors import CsmetricsError
+from ..stats import erlang_agents_required, mean_interval, nps_interval, wilson_interval
+from .engine import KPI, Ctx, Result, empty_result
+
+SOURCES = {
+    "000": "Aplicação prática: coleta de métricas de atendimento ao cliente (pt)",
+    "001": "KPIs de serviço ao cliente para medir o desempenho (pt)",
+    "002": "Nuove informazioni sulle metriche del servizio clienti (it)",
+    "003": "Métricas de éxito del servicio al cliente (es)",
+    "004": "Metryki doskonałości obsługi klienta (pl)",
+}
+CATEGORIES = ("effectiveness", "cost", "experience", "channels")
+H = 1 / 3600
+
+
+def _filled(col: str, sentinel: float = -1.0):
+    return nw.col(col).fill_null(sentinel)
+
+
+# ---------------------------------------------------------------------------------------
+# Custom pieces
+# ---------------------------------------------------------------------------------------
+
+
+def _unresolved(ctx: Ctx) -> dict:
+    late = _filled("resolved_ts", math.inf) >= ctx.cutoff_s
+    return {"unresolved_flag": ((nw.col("resolved") == 0) | late).cast(nw.Float64)}
+
+
+def _backlog_scope(ctx: Ctx):
+    return nw.col("created_ts") < ctx.cutoff_s
+
+
+def _km_median(part: pd.DataFrame, ctx: Ctx) -> Result:
+    """Kaplan–Meier median of created → resolved, open tickets censored at the cutoff."""
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    created = part["created_ts"].to_numpy(float)
+    resolved_ts = part["resolved_ts"].to_numpy(float)
+    known = ~((part["resolved"].to_numpy(float) == 1) & np.isnan(resolved_ts))
+    created, resolved_ts = created[known], resolved_ts[known]
+    event = ~np.isnan(resolved_ts) & (resolved_ts <= ctx.cutoff_s)
+    end = np.where(event, resolved_ts, ctx.cutoff_s)
+    time = (end - created) * H
+    ok = time >= 0
+    time, event = time[ok], event[ok]
+    if time.size == 0:
+        return empty_result()
+    if not event.any():
+        return Result(math.nan, float(time.size), note="no ticket resolved yet: median unknown")
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sf = SurvfuncRight(time, event.astype(int))
+        median = float(sf.quantile(0.5))
+        try:
+            lo, hi = sf.quantile_ci(0.5)
+        except Exception:  # too few events for an interval
+            lo, hi = math.nan, math.nan
+    if math.isnan(median):
+        return Result(
+            math.nan,
+            float(time.size),
+            note="over half the tickets are still open: median not reached",
+        )
+    return Result(median, float(time.size), float(lo), float(hi))
+
+
+def _mtbf(part: pd.DataFrame, ctx: Ctx) -> Result:
+    """Mean gap between consecutive incident starts, for starts inside the period."""
+    starts = np.sort(part["started_ts"].dropna().to_numpy(float))
+    if starts.size < 2:
+        return empty_result("fewer than two incidents")
+    gaps = np.diff(starts)
+    later = starts[1:]
+    if ctx.start_s is not None:
+        gaps = gaps[(later >= ctx.start_s) & (later < ctx.end_s)]
+    if gaps.size == 0:
+        return empty_result()
+    mean = float(gaps.mean())
+    lo, hi = mean_interval(mean, float(gaps.std(ddof=1)) if gaps.size > 1 else math.nan, gaps.size)
+    return Result(mean * H, float(gaps.size), lo * H, hi * H)
+
+
+def _before_end(ctx: Ctx):
+    return nw.col("started_ts") < (ctx.end_s if ctx.end_s is not None else math.inf)
+
+
+def open_slots(calendar, weeks: float = 1.0) -> list[tuple[int, int]]:
+    """Hour-of-week slots ``(weekday, hour)`` inside the configured business hours."""
+    from ..config import WEEKDAYS
+
+    slots = []
+    for d, name in enumerate(WEEKDAYS):
+        span = calendar.business_hours.get(name)
+        if not span:
+            continue
+        o = int(span[0][:2]) + int(span[0][3:]) / 60
+        c = int(span[1][:2]) + int(span[1][3:]) / 60
+        slots += [(d, h) for h in range(24) if h >= math.floor(o) and h < math.ceil(c)]
+    return slots
+
+
+def erlang_by_hour(part: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
+    """Calls per hour-of-week slot, and the agents Erlang C needs to meet the target.
+
+    Arrivals per slot are averaged over the weeks of the period; the handle time is the
+    period's AHT; the target is ``targets.service_level`` (default 0.8) within
+    ``thresholds.service_level_s``.
+    """
+    cfg = ctx.config
+    target_sl = cfg.targets.get("service_level", 0.8)
+    t = cfg.thresholds.service_level_s
+    arrived = part["arrived_ts"].dropna()
+    if arrived.empty:
+        return pd.DataFrame(columns=["weekday", "hour", "calls_per_hour", "agents_required"])
+    start = ctx.start_s if ctx.start_s is not None else float(arrived.min())
+    end = min(ctx.end_s if ctx.end_s is not None else float(arrived.max()), ctx.as_of_s)
+    weeks = max((end - start) / (7 * 86400), 1 / 7)
+    aht = float(part["handle_s"].mean())
+    counts = part.assign(one=1.0).groupby(["weekday", "hour"])["one"].sum() / weeks
+    slots = pd.MultiIndex.from_tuples(
+        open_slots(cfg.calendar) or [(d, h) for d in range(7) for h in range(24)],
+        names=["weekday", "hour"],
+    )
+    table = counts.reindex(slots.union(counts.index), fill_value=0.0).rename("calls_per_hour")
+    table = table.reset_index()
+    table["open"] = pd.MultiIndex.from_frame(table[["weekday", "hour"]]).isin(slots)
+    table["agents_required"] = [
+        erlang_agents_required(c, 3600, aht, target_sl, t) if not math.isnan(aht) else math.nan
+        for c in table["calls_per_hour"]
+    ]
+    return table
+
+
+def _erlang(part: pd.DataFrame, ctx: Ctx) -> Result:
+    if part["arrived_ts"].notna().sum() == 0 or part["handle_s"].notna().sum() == 0:
+        return empty_result()
+    table = erlang_by_hour(part, ctx)
+    open_ = table[table["open"]]
+    return Result(float(open_["agents_required"].mean()), float(part["arrived_ts"].count()))
+
+
+def _open_hours(ctx: Ctx) -> float:
+    from ..calendar import business_seconds
+
+    tz = ctx.config.timezone
+    start = pd.Series([ctx.period.start.tz_convert(tz)])
+    end = pd.Series([pd.Timestamp(ctx.cutoff_s, unit="s", tz="UTC").tz_convert(tz)])
+    return float(business_seconds(start, end, ctx.config.calendar, ctx.config.timezone)[0]) * H
+
+
+def _agents_staffed(parts: dict, ctx: Ctx) -> Result:
+    if ctx.start_s is None:
+        return empty_result("needs a bounded period")
+    hours = _open_hours(ctx)
+    if not hours:
+        return empty_result("no business hours in the period")
+    return Result(parts["h"] / hours, parts["n"])
+
+
+def _customers_derive(ctx: Ctx) -> dict:
+    if ctx.start_s is None:
+        return {
+            "at_start": nw.lit(0.0),
+            "acquired": nw.lit(0.0),
+            "at_end": nw.lit(0.0),
+            "lost": nw.lit(0.0),
+        }
+    s, e = ctx.start_s, ctx.cutoff_s
+    until = _filled("until_ts", math.inf)
+    since = nw.col("since_ts")
+    return {
+        "at_start": ((since < s) & (until >= s)).cast(nw.Float64),
+        "acquired": ((since >= s) & (since < e)).cast(nw.Float64),
+        "at_end": ((since < e) & (until >= e)).cast(nw.Float64),
+        "lost": ((since < s) & (until >= s) & (until < e)).cast(nw.Float64),
+    }
+
+
+def _customer_aggs(ctx: Ctx) -> dict:
+    return {k: nw.col(k).sum() for k in ("at_start", "acquired", "at_end", "lost")}
+
+
+def _retention(parts: dict, ctx: Ctx) -> Result:
+    if ctx.start_s is None:
+        return empty_result("needs a bounded period")
+    n = parts["at_start"]
+    if not n:
+        return empty_result()
+    kept = parts["at_end"] - parts["acquired"]
+    lo, hi = wilson_interval(min(max(kept, 0), n), n)
+    return Result(kept / n, n, lo, hi)
+
+
+def _churn(parts: dict, ctx: Ctx) -> Result:
+    if ctx.start_s is None:
+        return empty_result("needs a bounded period")
+    n = parts["at_start"]
+    if not n:
+        return empty_result()
+    lo, hi = wilson_interval(parts["lost"], n)
+    return Result(parts["lost"] / n, n, lo, hi)
+
+
+def _nps_aggs(ctx: Ctx) -> dict:
+    return {
+        "p": nw.col("promoter").sum(),
+        "d": nw.col("detractor").sum(),
+        "n": nw.col("promoter").count().cast(nw.Float64),
+    }
+
+
+def _nps(parts: dict, ctx: Ctx) -> Result:
+    n = parts["n"]
+    if not n:
+        return empty_result()
+    lo, hi = nps_interval(parts["p"], parts["d"], n)
+    return Result(100 * (parts["p"] - parts["d"]) / n, n, lo, hi)
+
+
+def _staffed_aggs(ctx: Ctx) -> dict:
+    return {
+        "h": nw.col("staffed_hours").sum(),
+        "n": nw.col("staffed_hours").count().cast(nw.Float64),
+    }
+
+
+def _ticket_handle(ctx: Ctx) -> dict:
+    return {
+        "non_phone_handle_s": nw.when(nw.col("channel") != "phone")
+        .then(nw.col("handle_s"))
+        .otherwise(None)
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The catalogue
+# ---------------------------------------------------------------------------------------
+
+
+def _k(
+    id: str,
+    label: str,
+    category: str,
+    unit: str,
+    direction: str,
+    source: str,
+    formula: str,
+    table: str,
+    **kw,
+) -> KPI:
+    return KPI(
+        id=id,
+        label=label,
+        category=category,
+        unit=unit,
+        direction=direction,
+        source=source,
+        formula=formula,
+        table=table,
+        **kw,
+    )
+
+
+CT, RT, AT, ST = "created_ts", "resolved_ts", "arrived_ts", "answered_ts"
+PM = "period_month"
+
+CATALOGUE: list[KPI] = [
+    # --- effectiveness: volumes -------------------------------------------------------
+    _k(
+        "tickets_created",
+        "Tickets created",
+        "effectiveness",
+        "tickets",
+        "lower",
+        "003",
+        "count of tickets created in the period",
+        "tickets",
+        basis=CT,
+        headline=True,
+    ),
+    _k(
+        "complaints_received",
+        "Complaints received",
+        "effectiveness",
+        "tickets",
+        "lower",
+        "001; 004",
+        "count of tickets created in the period with is_complaint true",
+        "tickets",
+        basis=CT,
+        value="is_complaint",
+        headline=True,
+    ),
+    _k(
+        "tickets_per_1000_customers",
+        "Tickets per 1,000 customers",
+        "effectiveness",
+        "tickets",
+        "lower",
+        "003",
+        "tickets_created / active_customers × 1000",
+        "tickets",
+        kind="ratio",
+        ratio=(("tickets_created",), ("active_customers",), 1000.0),
+    ),
+    _k(
+        "tickets_resolved",
+        "Tickets resolved",
+        "effectiveness",
+        "tickets",
+        "higher",
+        "001",
+        "count of tickets resolved in the period",
+        "tickets",
+        basis=RT,
+        needs=("resolved_ts",),
+    ),
+    # --- first response ----------------------------------------------------------------
+    _k(
+        "frt_median_h",
+        "First response time, median",
+        "effectiveness",
+        "h",
+        "lower",
+        "003; 004",
+        "median(first_response_at − created_at), tickets created in the period with a response",
+        "tickets",
+        kind="quantile",
+        basis=CT,
+        value="frt_s",
+        q=0.5,
+        scale=H,
+        excluded="first_response_at",
+        headline=True,
+        interval="order statistics",
+    ),
+    _k(
+        "frt_p90_h",
+        "First response time, 90th percentile",
+        "effectiveness",
+        "h",
+        "lower",
+        "003; 004",
+        "90th percentile of first_response_at − created_at",
+        "tickets",
+        kind="quantile",
+        basis=CT,
+        value="frt_s",
+        q=0.9,
+        scale=H,
+        excluded="first_response_at",
+        interval="order statistics",
+    ),
+    _k(
+        "frt_mean_h",
+        "First response time, mean",
+        "effectiveness",
+        "h",
+        "lower",
+        "003; 004",
+        "mean(first_response_at − created_at)",
+        "tickets",
+        kind="mean",
+        basis=CT,
+        value="frt_s",
+        scale=H,
+        excluded="first_response_at",
+        interval="t",
+    ),
+    _k(
+        "frt_business_median_h",
+        "First response time in business hours, median",
+        "effectiveness",
+        "h",
+        "lower",
+        "003; 004",
+        "median of the business-hours time from creation to first response",
+        "tickets",
+        kind="quantile",
+        basis=CT,
+        value="frt_business_s",
+        q=0.5,
+        scale=H,
+        excluded="first_response_at",
+        interval="order statistics",
+    ),
+    _k(
+        "unanswered_tickets",
+        "Tickets without a first response",
+        "effectiveness",
+        "tickets",
+        "lower",
+        "003",
+        "count of tickets created in the period with no first response yet",
+        "tickets",
+        basis=CT,
+        needs=("answered",),
+        derive=lambda ctx: {"unanswered": 1.0 - nw.col("answered")},
+        value="unanswered",
+    ),
+    # --- resolution -----------------------------------------------------------------------
+    _k(
+        "resolution_median_h",
+        "Resolution time, median",
+        "effectiveness",
+        "h",
+        "lower",
+        "001; 003",
+        "median(resolved_at − created_at), tickets resolved in the period",
+        "tickets",
+        kind="quantile",
+        basis=RT,
+        value="resolution_s",
+        q=0.5,
+        scale=H,
+        excluded="resolved_at",
+        headline=True,
+        interval="order statistics",
+    ),
+    _k(
+        "resolution_p90_h",
+        "Resolution time, 90th percentile",
+        "effectiveness",
+        "h",
+        "lower",
+        "001; 003",
+        "90th percentile of resolved_at − created_at, tickets resolved in the period",
+        "tickets",
+        kind="quantile",
+        basis=RT,
+        value="resolution_s",
+        q=0.9,
+        scale=H,
+        excluded="resolved_at",
+        interval="order statistics",
+    ),
+    _k(
+        "resolution_mean_h",
+        "Resolution time, mean (MTTR)",
+        "effectiveness",
+        "h",
+        "lower",
+        "001; 003",
+        "mean(resolved_at − created_at), tickets resolved in the period",
+        "tickets",
+        kind="mean",
+        basis=RT,
+        value="resolution_s",
+        scale=H,
+        excluded="resolved_at",
+        interval="t",
+    ),
+    _k(
+        "resolution_km_median_h",
+        "Resolution time, Kaplan–Meier median",
+        "effectiveness",
+        "h",
+        "lower",
+        "001; 003",
+        "Kaplan–Meier median of created → resolved over tickets "
+        "created in the period, open tickets censored at min(period end, as-of)",
+        "tickets",
+        kind="values",
+        basis=CT,
+        needs=("created_ts", "resolved_ts", "resolved"),
+        reduce=_km_median,
+        excluded="resolved_at",
+        interval="Kaplan–Meier (Brookmeyer–Crowley)",
+    ),
+    _k(
+        "fcr_rate",
+        "First-contact resolution",
+        "effectiveness",
+        "share",
+        "higher",
+        "003; 002; 004",
+        "tickets created in the period resolved with ≤ 1 agent reply and no "
+        "reopen / tickets created",
+        "tickets",
+        kind="rate",
+        basis=CT,
+        value="fcr",
+        headline=True,
+        interval="Wilson",
+    ),
+    _k(
+        "unresolved_rate",
+        "Unresolved rate",
+        "effectiveness",
+        "share",
+        "lower",
+        "001",
+        "tickets created in the period not resolved by min(period end, as-of) / tickets created",
+        "tickets",
+        kind="rate",
+        basis=CT,
+        needs=("resolved", "resolved_ts"),
+        derive=_unresolved,
+        value="unresolved_flag",
+        headline=True,
+        interval="Wilson",
+    ),
+    _k(
+        "backlog_open",
+        "Open backlog",
+        "effectiveness",
+        "tickets",
+        "lower",
+        "001",
+        "tickets created before min(period end, as-of) and not resolved by then",
+        "tickets",
+        needs=("created_ts", "resolved", "resolved_ts"),
+        scope=_backlog_scope,
+        derive=_unresolved,
+        value="unresolved_flag",
+        headline=True,
+    ),
+    _k(
+        "reopen_rate",
+        "Reopen rate",
+        "effectiveness",
+        "share",
+        "lower",
+        "003",
+        "tickets resolved in the period that were reopened / tickets resolved",
+        "tickets",
+        kind="rate",
+        basis=RT,
+        value="reopened",
+        interval="Wilson",
+    ),
+    _k(
+        "repeat_contact_rate",
+        "Repeat-contact rate",
+        "effectiveness",
+        "share",
+        "lower",
+        "004",
+        "tickets whose customer had another ticket or call in the preceding window / tickets "
+        "with a known customer",
+        "tickets",
+        kind="rate",
+        basis=CT,
+        value="repeat_contact",
+        interval="Wilson",
+    ),
+    _k(
+        "sla_attainment",
+        "First-response SLA attainment",
+        "effectiveness",
+        "share",
+        "higher",
+        "003; 004",
+        "tickets answered within their priority's target / tickets with a target "
+        "(unanswered ones count once the target has passed)",
+        "tickets",
+        kind="rate",
+        basis=CT,
+        value="sla_met",
+        excluded="first_response_at",
+        headline=True,
+        interval="Wilson",
+    ),
+    _k(
+        "conversion_rate",
+        "Conversion rate",
+        "effectiveness",
+        "share",
+        "higher",
+        "001",
+        "tickets with converted true / tickets where converted is known",
+        "tickets",
+        kind="rate",
+        basis=CT,
+        value="converted",
+        interval="Wilson",
+    ),
+    # --- calls --------------------------------------------------------------------------
+    _k(
+        "calls_offered",
+        "Calls offered",
+        "effectiveness",
+        "calls",
+        "neutral",
+        "002",
+        "answered + abandoned calls arriving in the period (outcome other left out)",
+        "calls",
+        basis=AT,
+        value="offered",
+    ),
+    _k(
+        "calls_answered",
+        "Calls answered",
+        "effectiveness",
+        "calls",
+        "higher",
+        "002",
+        "answered calls arriving in the period",
+        "calls",
+        basis=AT,
+        value="answered",
+    ),
+    _k(
+        "calls_abandoned",
+        "Calls abandoned",
+        "effectiveness",
+        "calls",
+        "lower",
+        "002",
+        "abandoned calls arriving in the period",
+        "calls",
+        basis=AT,
+        value="abandoned",
+    ),
+    _k(
+        "abandonment_rate",
+        "Abandonment rate",
+        "effectiveness",
+        "share",
+        "lower",
+        "002",
+        "abandoned / (answered + abandoned), abandons shorter than thresholds.short_abandon_s "
+        "left out of both",
+        "calls",
+        kind="rate",
+        basis=AT,
+        value="abandon_flag",
+        headline=True,
+        interval="Wilson",
+    ),
+    _k(
+        "service_level",
+        "Service level",
+        "effectiveness",
+        "share",
+        "higher",
+        "002",
+        "answered within thresholds.service_level_s / (answered + abandoned after it)",
+        "calls",
+        kind="rate",
+        basis=AT,
+        value="sl_flag",
+        excluded="wait_s",
+        headline=True,
+        interval="Wilson",
+    ),
+    _k(
+        "asa_s",
+        "Average speed of answer",
+        "effectiveness",
+        "s",
+        "lower",
+        "002",
+        "mean wait of answered calls",
+        "calls",
+        kind="mean",
+        basis=AT,
+        value="answered_wait_s",
+        excluded="wait_s",
+        interval="t",
+    ),
+    _k(
+        "aht_s",
+        "Average handle time",
+        "effectiveness",
+        "s",
+        "lower",
+        "002; 004",
+        "mean(talk + hold + wrap) of answered calls (missing hold or wrap count as 0)",
+        "calls",
+        kind="mean",
+        basis=AT,
+        value="handle_s",
+        excluded="talk_s",
+        headline=True,
+        interval="t",
+    ),
+    _k(
+        "call_handle_hours",
+        "Call handle hours",
+        "effectiveness",
+        "h",
+        "neutral",
+        "002",
+        "sum of talk + hold + wrap of answered calls",
+        "calls",
+        kind="sum",
+        basis=AT,
+        value="handle_s",
+        scale=H,
+        internal=True,
+    ),
+    _k(
+        "ticket_handle_hours",
+        "Ticket handle hours (non-phone)",
+        "effectiveness",
+        "h",
+        "neutral",
+        "002",
+        "sum of handle_time_s of non-phone tickets created in the period",
+        "tickets",
+        kind="sum",
+        basis=CT,
+        needs=("handle_s", "channel"),
+        derive=_ticket_handle,
+        value="non_phone_handle_s",
+        scale=H,
+        internal=True,
+    ),
+    _k(
+        "occupancy",
+        "Occupancy",
+        "effectiveness",
+        "share",
+        "neutral",
+        "002",
+        "(call handle time + non-phone ticket handle time) / staffed time",
+        "calls",
+        kind="ratio",
+        ratio=(("call_handle_hours", "ticket_handle_hours"), ("staffed_hours",), 1.0),
+    ),
+    # --- product reliability --------------------------------------------------------------
+    _k(
+        "mtbf_h",
+        "Mean time between failures",
+        "effectiveness",
+        "h",
+        "higher",
+        "003",
+        "mean gap between consecutive incident starts, for incidents starting in the period",
+        "incidents",
+        kind="values",
+        needs=("started_ts",),
+        scope=_before_end,
+        reduce=_mtbf,
+        interval="t",
+    ),
+    _k(
+        "mttd_h",
+        "Mean time to detect",
+        "effectiveness",
+        "h",
+        "lower",
+        "003",
+        "mean(detected_at − started_at), incidents starting in the period",
+        "incidents",
+        kind="mean",
+        basis="started_ts",
+        value="ttd_s",
+        scale=H,
+        excluded="detected_at",
+        interval="t",
+    ),
+    _k(
+        "incident_mttr_h",
+        "Incident mean time to restore",
+        "effectiveness",
+        "h",
+        "lower",
+        "003",
+        "mean(resolved_at − started_at), incidents starting in the period",
+        "incidents",
+        kind="mean",
+        basis="started_ts",
+        value="ttr_s",
+        scale=H,
+        excluded="resolved_at",
+        interval="t",
+    ),
+    # --- staffing and employee performance -------------------------------------------
+    _k(
+        "staffed_hours",
+        "Staffed hours",
+        "cost",
+        "h",
+        "neutral",
+        "001",
+        "sum of staffed_hours in the period's months",
+        "staffing",
+        kind="sum",
+        basis=PM,
+        value="staffed_hours",
+    ),
+    _k(
+        "tickets_resolved_per_staffed_hour",
+        "Tickets resolved per staffed hour",
+        "effectiveness",
+        "tickets/h",
+        "higher",
+        "001",
+        "tickets_resolved / staffed_hours (employee performance, by agent or team)",
+        "tickets",
+        kind="ratio",
+        ratio=(("tickets_resolved",), ("staffed_hours",), 1.0),
+    ),
+    _k(
+        "agents_staffed",
+        "Agents staffed (average per open hour)",
+        "cost",
+        "agents",
+        "neutral",
+        "000; 001",
+        "staffed hours / business hours of the period",
+        "staffing",
+        kind="custom",
+        basis=PM,
+        needs=("staffed_hours",),
+        aggs=_staffed_aggs,
+        finish=_agents_staffed,
+    ),
+    _k(
+        "erlang_agents_required",
+        "Agents required (Erlang C)",
+        "cost",
+        "agents",
+        "neutral",
+        "000; 001",
+        "mean over business hours of the fewest agents meeting the service-level "
+        "target for the hour's average calls and the period's AHT (Erlang C)",
+        "calls",
+        kind="values",
+        basis=AT,
+        needs=("arrived_ts", "handle_s", "weekday", "hour"),
+        reduce=_erlang,
+    ),
+    # --- cost -------------------------------------------------------------------------------
+    _k(
+        "total_cost",
+        "Total cost",
+        "cost",
+        "currency",
+        "lower",
+        "003; 000",
+        "sum of cost amounts in the period's months",
+        "costs",
+        kind="sum",
+        basis=PM,
+        value="amount",
+        excluded="amount",
+        headline=True,
+    ),
+    _k(
+        "cost_per_contact",
+        "Cost per contact",
+        "cost",
+        "currency",
+        "lower",
+        "003",
+        "total_cost / (tickets created + calls answered)",
+        "costs",
+        kind="ratio",
+        ratio=(("total_cost",), ("tickets_created", "calls_answered"), 1.0),
+        headline=True,
+    ),
+    _k(
+        "cost_per_resolution",
+        "Cost per resolution",
+        "cost",
+        "currency",
+        "lower",
+        "003",
+        "total_cost / tickets resolved",
+        "costs",
+        kind="ratio",
+        ratio=(("total_cost",), ("tickets_resolved",), 1.0),
+        headline=True,
+    ),
+    _k(
+        "revenue",
+        "Revenue",
+        "cost",
+        "currency",
+        "higher",
+        "003",
+        "sum of revenue in the period's months",
+        "finance",
+        kind="sum",
+        basis=PM,
+        value="revenue",
+    ),
+    _k(
+        "active_customers",
+        "Active customers",
+        "cost",
+        "customers",
+        "higher",
+        "002",
+        "mean of active_customers over the period's months",
+        "finance",
+        kind="mean",
+        basis=PM,
+        value="active_customers",
+    ),
+    _k(
+        "cost_to_revenue",
+        "Cost to revenue",
+        "cost",
+        "share",
+        "lower",
+        "003",
+        "total_cost / revenue",
+        "costs",
+        kind="ratio",
+        ratio=(("total_cost",), ("revenue",), 1.0),
+        headline=True,
+    ),
+    _k(
+        "arpu",
+        "Average revenue per user",
+        "cost",
+        "currency",
+        "higher",
+        "002",
+        "revenue / active_customers (per period)",
+        "finance",
+        kind="ratio",
+        ratio=(("revenue",), ("active_customers",), 1.0),
+    ),
+    # --- experience -----------------------------------------------------------------------
+    _k(
+        "csat_score",
+        "CSAT (share satisfied)",
+        "experience",
+        "share",
+        "higher",
+        "001; 003; 004",
+        "CSAT answers of 4 or 5 (1–5 scale) / CSAT answers, answered in the period",
+        "surveys",
+        kind="rate",
+        basis=ST,
+        value="csat_good",
+        excluded="score",
+        headline=True,
+        interval="Wilson",
+    ),
+    _k(
+        "csat_mean",
+        "CSAT mean score",
+        "experience",
+        "score",
+        "higher",
+        "001; 003; 004",
+        "mean CSAT score (1–5)",
+        "surveys",
+        kind="mean",
+        basis=ST,
+        value="csat",
+        excluded="score",
+        interval="t",
+    ),
+    _k(
+        "nps",
+        "Net Promoter Score",
+        "experience",
+        "points",
+        "higher",
+        "001; 003",
+        "% promoters (9–10) − % detractors (0–6) of NPS answers",
+        "surveys",
+        kind="custom",
+        basis=ST,
+        needs=("promoter", "detractor"),
+        aggs=_nps_aggs,
+        finish=_nps,
+        excluded="score",
+        headline=True,
+        interval="NPS variance",
+    ),
+    _k(
+        "ces_mean",
+        "Customer Effort Score, mean",
+        "experience",
+        "score",
+        "lower",
+        "003; 002",
+        "mean CES (scale from ces.min–ces.max; lower is better unless configured otherwise)",
+        "surveys",
+        kind="mean",
+        basis=ST,
+        value="ces",
+        excluded="score",
+        headline=True,
+        interval="t",
+    ),
+    _k(
+        "survey_response_rate",
+        "Survey response rate",
+        "experience",
+        "share",
+        "higher",
+        "003; 004",
+        "surveys answered / surveys sent, by sending date",
+        "surveys",
+        kind="rate",
+        basis="sent_ts",
+        value="responded",
+        interval="Wilson",
+    ),
+    _k(
+        "retention_rate",
+        "Customer retention rate",
+        "experience",
+        "share",
+        "higher",
+        "001; 004",
+        "(customers at end − customers acquired) / customers at start",
+        "customers",
+        kind="custom",
+        needs=("since_ts", "until_ts"),
+        derive=_customers_derive,
+        aggs=_customer_aggs,
+        finish=_retention,
+        headline=True,
+        interval="Wilson",
+    ),
+    _k(
+        "churn_rate",
+        "Customer churn rate",
+        "experience",
+        "share",
+        "lower",
+        "001; 004",
+        "customers at the start who left during the period / customers at start",
+        "customers",
+        kind="custom",
+        needs=("since_ts", "until_ts"),
+        derive=_customers_derive,
+        aggs=_customer_aggs,
+        finish=_churn,
+        interval="Wilson",
+    ),
+    # --- channels -----------------------------------------------------------------------------
+    _k(
+        "channel_share",
+        "Channel mix (share of tickets)",
+        "channels",
+        "share",
+        "neutral",
+        "002",
+        "tickets created on the channel / tickets created",
+        "tickets",
+        kind="share",
+        basis=CT,
+        needs=("channel",),
+        share_of="channel",
+        interval="Wilson",
+    ),
+    _k(
+        "channel_switch_rate",
+        "Channel switching",
+        "channels",
+        "share",
+        "lower",
+        "002",
+        "tickets followed, within the switch window and before their first response, by a "
+        "contact of the same customer on another channel / tickets with a known customer",
+        "tickets",
+        kind="rate",
+        basis=CT,
+        value="switched",
+        interval="Wilson",
+    ),
+]
+
+REGISTRY: dict[str, KPI] = {k.id: k for k in CATALOGUE}
+if len(REGISTRY) != len(CATALOGUE):  # pragma: no cover - guards the catalogue itself
+    raise RuntimeError("duplicate KPI id in the catalogue")
+
+
+def get(kpi_id: str) -> KPI:
+    """The registry entry of ``kpi_id`` (a clear error for an unknown id)."""
+    try:
+        return REGISTRY[kpi_id]
+    except KeyError:
+        import difflib
+
+        hint = difflib.get_close_matches(kpi_id, list(REGISTRY), n=1)
+        extra = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise CsmetricsError(f"unknown KPI {kpi_id!r}{extra}") from None
+
+
+def public_kpis() -> list[KPI]:
+    """The KPIs users see (internal building blocks left out)."""
+    return [k for k in CATALOGUE if not k.internal]
+
+
+def direction(kpi: KPI, config=None) -> str:
+    """The KPI's direction, with the CES direction taken from the configuration."""
+    if kpi.id == "ces_mean" and config is not None and not config.ces.lower_is_better:
+        return "higher"
+    return kpi.direction
+
+
+def registry_frame() -> pd.DataFrame:
+    """The public registry as a table (id, label, category, unit, direction, source, formula)."""
+    return pd.DataFrame(
+        [
+            {
+                "id": k.id,
+                "label": k.label,
+                "category": k.category,
+                "unit": k.unit,
+                "direction": k.direction,
+                "source": k.source,
+                "formula": k.formula,
+            }
+            for k in public_kpis()
+        ]
+    )
