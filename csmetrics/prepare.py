@@ -77,9 +77,9 @@ def _flag(values: pd.Series) -> pd.Series:
 def _copy_groups(src: pd.DataFrame, out: pd.DataFrame) -> None:
     """Copy every text column (ids, labels, categories, extra columns) as ``str``."""
     for col in src.columns:
-        if (col not in out and src[col].dtype.kind in "OSUT") or str(src[col].dtype) == "str":
-            if col not in out:
-                out[col] = src[col].astype("str").where(src[col].notna())
+        text = src[col].dtype.kind in "OSUT" or str(src[col].dtype) == "str"
+        if text and col not in out:
+            out[col] = src[col].astype("str").where(src[col].notna())
 
 
 def _peaks(ts: pd.Series, cfg: Config) -> tuple[pd.Series, pd.Series]:
@@ -221,7 +221,7 @@ def prepare_surveys(wb: Workbook) -> pd.DataFrame:
     out = pd.DataFrame({"survey_id": df["survey_id"]}, index=df.index)
     _copy_groups(df, out)
     out["metric"] = df["metric"]
-    answered_at = df["answered_at"] if "answered_at" in df else None
+    answered_at = df.get("answered_at")
     score = df["score"].astype(float) if "score" in df else pd.Series(np.nan, index=df.index)
     when = df["sent_at"] if answered_at is None else answered_at.fillna(df["sent_at"])
     when = when.where(score.notna() | (raw["score"].notna() if "score" in raw else False))

@@ -141,7 +141,7 @@ def erlang_agents_required(
     if calls <= 0 or aht_s <= 0:
         return 0
     traffic = calls * aht_s / interval_s
-    start = max(int(math.floor(traffic)) + 1, 1)
+    start = max(math.floor(traffic) + 1, 1)
     candidates = np.arange(start, max(start + 200, int(traffic * 2) + 10))
     sl = erlang_service_level(candidates, traffic, aht_s, target_s)
     ok = np.flatnonzero(sl >= target_sl)
