@@ -11,6 +11,7 @@ from .config import Config, load_config
 from .errors import ConfigError, CsmetricsError, DataError
 from .load import Workbook, load
 from .periods import Period
+from .prepare import Prepared, prepare
 
 __all__ = [
     "Config",
@@ -18,8 +19,10 @@ __all__ = [
     "CsmetricsError",
     "DataError",
     "Period",
+    "Prepared",
     "Workbook",
     "__version__",
     "load",
     "load_config",
+    "prepare",
 ]

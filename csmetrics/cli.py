@@ -36,6 +36,95 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def kpi_table_text(df) -> str:
+    """Human-readable KPI table: label, value with unit, n, interval, flags."""
+    from .kpis import REGISTRY
+
+    rows = []
+    groups = [c for c in df.columns if c not in _RECORD_COLUMNS]
+    for rec in df.to_dict(orient="records"):
+        k = REGISTRY[rec["kpi"]]
+        if not rec["available"]:
+            value, ci = "not available", rec["note"].removeprefix("not available: ")
+        else:
+            value = _fmt(rec["value"], rec["unit"])
+            ci = (
+                ""
+                if rec["ci_low"] != rec["ci_low"]
+                else f"[{_fmt(rec['ci_low'], rec['unit'])}, {_fmt(rec['ci_high'], rec['unit'])}]"
+            )
+            if rec["low_sample"]:
+                ci = (ci + " low sample").strip()
+            if rec["note"]:
+                ci = (ci + " " + rec["note"]).strip()
+        n = "" if not rec["available"] else f"{rec['n']:,.0f}"
+        rows.append(
+            [*("" if _blank(rec[g]) else str(rec[g]) for g in groups), k.label, value, n, ci]
+        )
+    head = [*groups, "KPI", "value", "n", "95% interval / note"]
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += [
+        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+_RECORD_COLUMNS = {
+    "kpi",
+    "value",
+    "unit",
+    "n",
+    "ci_low",
+    "ci_high",
+    "low_sample",
+    "excluded",
+    "available",
+    "note",
+    "period",
+}
+
+
+def _fmt(value: float, unit: str) -> str:
+    if value != value:
+        return "–"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit in ("h", "s", "score", "points", "agents", "tickets/h"):
+        return f"{value:,.2f} {unit}" if unit not in ("score", "points") else f"{value:,.2f}"
+    if unit == "currency":
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
+def _cmd_kpis(args: argparse.Namespace) -> int:
+    from .kpis import compute
+    from .load import load
+    from .prepare import prepare
+    from .report import default_period
+
+    wb = load(args.data, args.config)
+    period = args.period or default_period(wb)
+    df = compute(prepare(wb), period, by=args.by or (), kpis=args.kpi, backend=args.backend)
+    cols = [c for c in df.columns if c != "period"]
+    if args.format == "json":
+        records = df[cols].astype(object).where(df[cols].notna(), None).to_dict(orient="records")
+        print(json.dumps({"period": period, "kpis": records}, indent=2, default=str))
+    elif args.format == "csv":
+        from .display import safe_csv_frame
+
+        print(safe_csv_frame(df[cols]).to_csv(index=False), end="")
+    else:
+        print(f"Period {period}" + (f", by {', '.join(args.by)}" if args.by else ""))
+        print(kpi_table_text(df[cols]))
+    return 0
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from .sample import write_sample
 
@@ -90,6 +179,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("kpis", help="compute KPIs as tidy records")
+    data_args(p)
+    p.add_argument(
+        "--period",
+        default=None,
+        help="YYYY-MM, YYYY-Qn, YYYY or all (default: latest complete month)",
+    )
+    p.add_argument(
+        "--by",
+        nargs="+",
+        default=None,
+        metavar="COL",
+        help="group by columns (channel, team, agent_id, priority, category, queue, month, ...)",
+    )
+    p.add_argument(
+        "--kpi", action="append", default=None, metavar="ID", help="only this KPI (repeatable)"
+    )
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--backend", choices=["pandas", "duckdb"], default="pandas")
+    p.set_defaults(func=_cmd_kpis)
 
     p = sub.add_parser("sample", help="generate realistic sample data")
     p.add_argument("--out", metavar="DIR", default="data/sample")

@@ -39,3 +39,28 @@ def table(
 def markdown(text: str) -> Markdown:
     """Markdown written by the package (values from data must already be escaped)."""
     return Markdown(text)
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula with a single quote.
+
+    Examples
+    --------
+    >>> neutralise_formula("=HYPERLINK(\"http://x\")"), neutralise_formula(-3)
+    ("'=HYPERLINK(\"http://x\")", -3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells cannot run as spreadsheet formulas."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype) in ("str", "string"):
+            out[col] = out[col].map(neutralise_formula)
+    return out

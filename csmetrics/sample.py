@@ -570,7 +570,7 @@ def _grid(periods: list[pd.Period], tail_days: int = 400) -> _Grid:
     hour_start = t0 + np.arange(total, dtype=np.int64) * _HOUR
     local = pd.DatetimeIndex(hour_start.view("M8[us]")).tz_localize("UTC").tz_convert(start.tz)
     local_hour = np.asarray(local.hour, dtype=np.int64)
-    dow = np.asarray(local.dayofweek, dtype=np.int64)
+    dow = np.asarray(local.day_of_week, dtype=np.int64)
     dates = np.asarray(local.tz_localize(None).normalize().values.astype("M8[D]"))
     years = range(periods[0].year, periods[-1].year + 2)
     closed = {np.datetime64(d) for d in hol.country_holidays("PT", years=years)}

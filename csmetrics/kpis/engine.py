@@ -225,20 +225,20 @@ def _aggs(kpi: KPI, ctx: Ctx, cols: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     v = kpi.value
     if kpi.kind == "count":
-        out[f"{k}__v"] = nw.col(v).sum() if v else nw.len().cast(nw.Float64)
-        out[f"{k}__n"] = nw.len().cast(nw.Float64)
+        out[f"{k}__v"] = nw.col(v).sum() if v else nw.len()
+        out[f"{k}__n"] = nw.len()
     elif kpi.kind == "sum":
         out[f"{k}__v"] = nw.col(v).sum()
-        out[f"{k}__n"] = nw.col(v).count().cast(nw.Float64)
+        out[f"{k}__n"] = nw.col(v).count()
     elif kpi.kind in ("mean", "rate"):
         out[f"{k}__v"] = nw.col(v).mean()
         out[f"{k}__s"] = nw.col(v).sum()
-        out[f"{k}__n"] = nw.col(v).count().cast(nw.Float64)
+        out[f"{k}__n"] = nw.col(v).count()
         if kpi.kind == "mean":
             out[f"{k}__sd"] = nw.col(v).std()
     elif kpi.kind == "quantile":
         out[f"{k}__v"] = nw.col(v).quantile(kpi.q, interpolation="linear")
-        out[f"{k}__n"] = nw.col(v).count().cast(nw.Float64)
+        out[f"{k}__n"] = nw.col(v).count()
     elif kpi.kind == "custom":
         out.update({f"{k}__{name}": e for name, e in kpi.aggs(ctx).items()})
     if kpi.excluded and f"x_{kpi.excluded}" in cols:
@@ -333,6 +333,8 @@ def _table_query(
         res = _collect(lf.group_by(*groups).agg(*exprs) if groups else lf.select(*exprs))
         if not groups and res.empty:
             res = pd.DataFrame([{name: math.nan for name in aggs}])
+        if groups:
+            res = res.sort_values(groups, kind="stable").reset_index(drop=True)
         for kpi in batch:
             records = []
             for row in res.to_dict(orient="records"):

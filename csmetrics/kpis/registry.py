@@ -226,7 +226,7 @@ def _nps_aggs(ctx: Ctx) -> dict:
     return {
         "p": nw.col("promoter").sum(),
         "d": nw.col("detractor").sum(),
-        "n": nw.col("promoter").count().cast(nw.Float64),
+        "n": nw.col("promoter").count(),
     }
 
 
@@ -241,7 +241,7 @@ def _nps(parts: dict, ctx: Ctx) -> Result:
 def _staffed_aggs(ctx: Ctx) -> dict:
     return {
         "h": nw.col("staffed_hours").sum(),
-        "n": nw.col("staffed_hours").count().cast(nw.Float64),
+        "n": nw.col("staffed_hours").count(),
     }
 
 
