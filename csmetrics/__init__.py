@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 from .config import Config, load_config
 from .errors import ConfigError, CsmetricsError, DataError
-from .load import Workbook, load
+from .load import Workbook, from_frames, load
 from .periods import Period
 from .prepare import Prepared, prepare
 
@@ -22,6 +22,7 @@ __all__ = [
     "Prepared",
     "Workbook",
     "__version__",
+    "from_frames",
     "load",
     "load_config",
     "prepare",

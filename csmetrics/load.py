@@ -769,6 +769,17 @@ def load(
             f"surveys.xlsx (tables: {', '.join(TABLES)})",
             file=str(folder),
         )
+    return _finish_workbook(tables, cfg, report, now, folder)
+
+
+def _finish_workbook(
+    tables: dict[str, pd.DataFrame],
+    cfg: Config,
+    report: QualityReport,
+    now: pd.Timestamp | None,
+    folder: Path | None,
+) -> Workbook:
+    """Quality checks and the final :class:`Workbook`, shared by every way of loading."""
     for name, df in tables.items():
         if df.empty:
             report.problems.append(
@@ -783,6 +794,7 @@ def load(
     files = {n: i.source for n, i in report.tables.items()}
     problems, flags = run_checks(tables, cfg, files, now=now)
     report.problems.extend(problems)
+    report.missing_tables = [t for t in TABLES if t not in tables]
     for name in report.missing_tables:
         report.problems.append(
             Problem(
@@ -795,9 +807,57 @@ def load(
     return Workbook(tables=tables, config=cfg, quality=report, flags=flags, folder=folder)
 
 
+def from_frames(
+    frames: dict[str, pd.DataFrame],
+    config: Config | dict | None = None,
+    *,
+    now: pd.Timestamp | None = None,
+) -> Workbook:
+    """Build a :class:`Workbook` from DataFrames already in memory.
+
+    Each frame goes through the same mapping, parsing, validation and quality checks as
+    a file would. ``config`` is a :class:`Config` or the dict form of ``csmetrics.yaml``.
+
+    Examples
+    --------
+    >>> wb = from_frames({"tickets": pd.DataFrame({
+    ...     "ticket_id": ["T1"], "created_at": ["2026-10-01 09:00"], "channel": ["email"]})})
+    >>> wb["tickets"]["created_at"].dt.tz.key
+    'UTC'
+    """
+    from .config import config_from_dict
+
+    cfg = config if isinstance(config, Config) else config_from_dict(config or {})
+    unknown = [n for n in frames if n not in TABLES]
+    if unknown:
+        raise DataError(f"unknown table(s) {', '.join(unknown)}; tables: {', '.join(TABLES)}")
+    report = QualityReport()
+    tables: dict[str, pd.DataFrame] = {}
+    errors: list[DataError] = []
+    for name, raw in frames.items():
+        try:
+            tables[name], report.tables[name] = canonical_table(
+                raw, name, cfg, f"<{name} frame>", cfg.columns.get(name)
+            )
+        except DataError as exc:
+            errors.append(exc)
+    if errors:
+        flat = [p for e in errors for p in (e.problems or [e])]
+        raise flat[0] if len(flat) == 1 else DataError(f"{len(flat)} problems", problems=flat)
+    return _finish_workbook(tables, cfg, report, now, None)
+
+
 def default_data_dir() -> Path:
     """The bundled sample: ``data/sample`` in the repository checkout."""
     return Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
-__all__ = ["CsmetricsError", "DataError", "Workbook", "canonical_table", "load", "parse_timestamps"]
+__all__ = [
+    "CsmetricsError",
+    "DataError",
+    "Workbook",
+    "canonical_table",
+    "from_frames",
+    "load",
+    "parse_timestamps",
+]

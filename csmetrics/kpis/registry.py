@@ -48,7 +48,7 @@ def _unresolved(ctx: Ctx) -> dict:
 
 
 def _backlog_scope(ctx: Ctx):
-    return nw.col("created_ts") < ctx.cutoff_s
+    return nw.col("created_ts") <= ctx.cutoff_s
 
 
 def _km_median(part: pd.DataFrame, ctx: Ctx) -> Result:
@@ -528,7 +528,7 @@ CATALOGUE: list[KPI] = [
         "tickets",
         "lower",
         "001",
-        "tickets created before min(period end, as-of) and not resolved by then",
+        "tickets created by min(period end, as-of) and not resolved by then",
         "tickets",
         needs=("created_ts", "resolved", "resolved_ts"),
         scope=_backlog_scope,
