@@ -46,7 +46,34 @@ def tables_markdown() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-GENERATORS: dict[str, Callable[[], str]] = {"tables": tables_markdown}
+def kpis_markdown() -> str:
+    """The KPI table of the README, from the registry (one row per public KPI)."""
+    from .kpis.registry import CATEGORIES, SOURCES, public_kpis
+
+    arrow = {"higher": "↑ higher", "lower": "↓ lower", "neutral": "– neither"}
+    out = []
+    for cat in CATEGORIES:
+        kpis = [k for k in public_kpis() if k.category == cat]
+        if not kpis:
+            continue
+        out.append(f"#### {cat.capitalize()}\n")
+        out.append("| id | KPI | unit | better | interval | source | formula |")
+        out.append("|---|---|---|---|---|---|---|")
+        for k in kpis:
+            out.append(
+                f"| `{k.id}` | {k.label} | {k.unit} | {arrow[k.direction]} | "
+                f"{k.interval or '–'} | {k.source} | {k.formula} |"
+            )
+        out.append("")
+    out.append(
+        "Sources (the articles in `shared/seeds/`): "
+        + "; ".join(f"**{key}** {title}" for key, title in SOURCES.items())
+        + "."
+    )
+    return "\n".join(out).rstrip() + "\n"
+
+
+GENERATORS: dict[str, Callable[[], str]] = {"tables": tables_markdown, "kpis": kpis_markdown}
 
 
 def render_sections(text: str, generators: dict[str, Callable[[], str]] | None = None) -> str:

@@ -33,6 +33,7 @@ class Prepared:
     config: Config
     as_of: pd.Timestamp
     excluded: dict[str, dict[str, int]] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def as_of_s(self) -> float:

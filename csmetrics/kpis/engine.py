@@ -116,35 +116,56 @@ class KPI:
 
 
 class Frames:
-    """Prepared tables as native frames of one backend, wrapped by narwhals on demand."""
+    """Prepared tables as native frames of one backend, wrapped by narwhals on demand.
+
+    DuckDB relations are made once per prepared table (through Arrow, so that pandas'
+    NaN becomes SQL NULL) and cached on the :class:`Prepared` object.
+    """
 
     def __init__(self, prepared: Prepared, backend: Backend = "pandas") -> None:
+        if backend not in ("pandas", "duckdb"):
+            raise CsmetricsError(f"unknown backend {backend!r}: use pandas or duckdb")
         self.prepared = prepared
         self.backend = backend
-        self._native: dict[str, Any] = {}
-        self._con = None
-        if backend == "duckdb":
-            import duckdb
-            import pyarrow as pa
-
-            self._con = duckdb.connect()
-            for name, df in prepared.tables.items():
-                # through Arrow, so that pandas' NaN becomes SQL NULL
-                arrow = pa.Table.from_pandas(df, preserve_index=False)
-                self._native[name] = self._con.from_arrow(arrow)
-        elif backend == "pandas":
-            self._native = dict(prepared.tables)
-        else:
-            raise CsmetricsError(f"unknown backend {backend!r}: use pandas or duckdb")
 
     def columns(self, name: str) -> list[str]:
         """Columns of prepared table ``name``."""
         return list(self.prepared.tables[name].columns)
 
-    def frame(self, name: str) -> nw.LazyFrame:
-        """Table ``name`` as a narwhals LazyFrame."""
-        f = nw.from_native(self._native[name])
-        return f.lazy() if isinstance(f, nw.DataFrame) else f
+    def _duckdb(self, name: str) -> Any:
+        cache = self.prepared.cache.setdefault("duckdb", {})
+        if name not in cache:
+            import duckdb
+            import pyarrow as pa
+
+            con = self.prepared.cache.setdefault("duckdb_con", duckdb.connect())
+            arrow = pa.Table.from_pandas(self.prepared.tables[name], preserve_index=False)
+            cache[name] = (con.from_arrow(arrow), arrow)
+        return cache[name][0]
+
+    def frame(self, name: str, columns: Sequence[str] | None = None) -> nw.LazyFrame:
+        """Table ``name`` as a narwhals LazyFrame, narrowed to ``columns`` if given."""
+        if self.backend == "duckdb":
+            lf = nw.from_native(self._duckdb(name))
+            return lf.select(*columns) if columns else lf
+        df = self.prepared.tables[name]
+        return nw.from_native(df[list(columns)] if columns else df).lazy()
+
+
+def kpi_columns(kpi: KPI, groups: Sequence[str], available: Iterable[str]) -> list[str]:
+    """The prepared columns a KPI reads (so that queries carry no other column)."""
+    have = set(available)
+    cols = [*groups]
+    if kpi.basis:
+        cols.append(kpi.basis)
+    cols += list(kpi.needs)
+    if kpi.value and kpi.derive is None:
+        cols.append(kpi.value)
+    if kpi.share_of:
+        cols.append(kpi.share_of)
+    if kpi.excluded and f"x_{kpi.excluded}" in have:
+        cols.append(f"x_{kpi.excluded}")
+    return [c for c in dict.fromkeys(cols) if c in have]
 
 
 def _collect(lf: nw.LazyFrame) -> pd.DataFrame:
@@ -178,7 +199,7 @@ def make_ctx(prepared: Prepared, period: str | Period) -> Ctx:
 def in_period(col: str, ctx: Ctx) -> Any:
     """Rows whose ``col`` falls in the period (epoch seconds, or ``YYYY-MM`` months)."""
     if ctx.start_s is None:
-        return nw.col(col).is_not_null()
+        return ~nw.col(col).is_null()
     if col == "period_month":
         return nw.col(col).is_in(list(ctx.months or ()))
     return nw.col(col).is_between(ctx.start_s, ctx.end_s, closed="left")
@@ -314,7 +335,8 @@ def _table_query(
         key = (kpi.basis if kpi.scope is None else f"scope:{kpi.id}", tuple(groups_of[kpi.id]))
         batches.setdefault(key, []).append(kpi)
     for (_, groups), batch in batches.items():
-        lf = frames.frame(table)
+        needed = [c for k in batch for c in kpi_columns(k, groups, cols)]
+        lf = frames.frame(table, list(dict.fromkeys(needed)))
         scope = _scope(batch[0], ctx)
         if scope is not None:
             lf = lf.filter(scope)
@@ -346,30 +368,39 @@ def _table_query(
     return out
 
 
-def _values_query(frames: Frames, kpi: KPI, ctx: Ctx, groups: list[str]) -> pd.DataFrame:
-    """Collect the columns a ``values`` or ``quantile`` KPI needs and reduce them per group."""
-    lf = frames.frame(kpi.table)
-    scope = _scope(kpi, ctx)
+def _values_query(
+    frames: Frames, kpis: list[KPI], ctx: Ctx, groups: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Collect the columns of ``values``/``quantile`` KPIs and reduce them per group.
+
+    KPIs passed together share their table, scope and grouping, so one query serves them.
+    """
+    first = kpis[0]
+    cols_all = frames.columns(first.table)
+    needed = list(dict.fromkeys(c for k in kpis for c in kpi_columns(k, groups, cols_all)))
+    lf = frames.frame(first.table, needed)
+    scope = _scope(first, ctx)
     if scope is not None:
         lf = lf.filter(scope)
-    if kpi.derive is not None:
-        lf = lf.with_columns(**kpi.derive(ctx))
+    for k in kpis:
+        if k.derive is not None:
+            lf = lf.with_columns(**k.derive(ctx))
     lf = _fill_groups(lf, groups)
-    cols = list(dict.fromkeys([*groups, *kpi.needs, *([kpi.value] if kpi.value else [])]))
-    xcol = f"x_{kpi.excluded}" if kpi.excluded else None
-    if xcol and xcol in frames.columns(kpi.table):
-        cols.append(xcol)
-    data = _collect(lf.select(*cols))
-    records = []
-    parts = data.groupby(groups, sort=True, dropna=False) if groups else [((), data)]
-    for key, part in parts:
-        key = key if isinstance(key, tuple) else (key,)
-        r = kpi.reduce(part, ctx) if kpi.reduce is not None else _quantile_result(kpi, part)
-        rec = dict(zip(groups, key, strict=True))
-        x = part[xcol].sum() if xcol and xcol in part else None
-        rec.update(_record(kpi, r, x))
-        records.append(rec)
-    return _frame(records, groups)
+    data = _collect(lf)
+    out: dict[str, pd.DataFrame] = {}
+    parts = list(data.groupby(groups, sort=True, dropna=False)) if groups else [((), data)]
+    for kpi in kpis:
+        xcol = f"x_{kpi.excluded}" if kpi.excluded else None
+        records = []
+        for key, part in parts:
+            key = key if isinstance(key, tuple) else (key,)
+            r = kpi.reduce(part, ctx) if kpi.reduce is not None else _quantile_result(kpi, part)
+            rec = dict(zip(groups, key, strict=True))
+            x = part[xcol].sum() if xcol and xcol in part else None
+            rec.update(_record(kpi, r, x))
+            records.append(rec)
+        out[kpi.id] = _frame(records, groups)
+    return out
 
 
 def _quantile_result(kpi: KPI, part: pd.DataFrame) -> Result:
@@ -480,9 +511,10 @@ def _ratio(kpi: KPI, parts: dict[str, pd.DataFrame], by: Sequence[str]) -> pd.Da
 
 def _share(kpi: KPI, frames: Frames, ctx: Ctx, groups: list[str]) -> pd.DataFrame:
     """Share of rows in each value of ``share_of`` within each group (Wilson intervals)."""
-    lf = frames.frame(kpi.table).filter(_scope(kpi, ctx))
+    lf = frames.frame(kpi.table, kpi_columns(kpi, groups, frames.columns(kpi.table)))
+    lf = lf.filter(_scope(kpi, ctx))
     col = kpi.share_of
-    allg = [*groups, col]
+    allg = list(dict.fromkeys([*groups, col]))
     lf = _fill_groups(lf, allg)
     counts = _collect(lf.group_by(*allg).agg(nw.len().alias("k")))
     counts["k"] = counts["k"].astype(float)
@@ -567,6 +599,7 @@ def compute(
     results: dict[str, pd.DataFrame] = {}
     groups_of = {k.id: _group_columns(k, by) for k in order.values()}
     agg_kpis: dict[str, list[KPI]] = {}
+    value_batches: dict[tuple, list[KPI]] = {}
     for k in order.values():
         if k.kind == "ratio":
             continue
@@ -574,11 +607,14 @@ def compute(
         if missing:
             results[k.id] = _unavailable(k, missing, by)
         elif k.kind in ("values", "quantile"):
-            results[k.id] = _values_query(frames, k, ctx, groups_of[k.id])
+            key = (k.table, k.basis if k.scope is None else f"scope:{k.id}", tuple(groups_of[k.id]))
+            value_batches.setdefault(key, []).append(k)
         elif k.kind == "share":
             results[k.id] = _share(k, frames, ctx, groups_of[k.id])
         else:
             agg_kpis.setdefault(k.table, []).append(k)
+    for (_, _, groups), ks in value_batches.items():
+        results.update(_values_query(frames, ks, ctx, list(groups)))
     for table, ks in agg_kpis.items():
         results.update(_table_query(frames, table, ks, ctx, groups_of))
     for k in order.values():
