@@ -75,6 +75,84 @@ def kpis_markdown() -> str:
 
 GENERATORS: dict[str, Callable[[], str]] = {"tables": tables_markdown, "kpis": kpis_markdown}
 
+TABLE_NOTES = {
+    "tickets": "Seven channels (email, phone, chat, web form, SMS, Twitter, Facebook) with "
+    "weekday and hour-of-day seasonality, a holiday peak and a spring promotion, "
+    "priorities, request types, complaints, 12 agents in 5 teams, reopens, an open "
+    "backlog at the end, and customers who e-mail and then phone within 24 hours "
+    "when the e-mail is not answered yet.",
+    "calls": "Every phone ticket's answered call, plus abandoned calls (some under 5 s) "
+    "and test calls (`other`); waits grow with the load of the hour.",
+    "surveys": "CSAT (1–5), NPS (0–10) and CES (1–7, lower is better) sent after about "
+    "half of the resolutions; about a quarter answered; comments in English, "
+    "Portuguese, Spanish, Italian and Polish around recurring themes.",
+    "costs": "Monthly cost lines by category (staff, tools, outsourcing, other) and "
+    "channel, in EUR; staff costs equal staffed hours × hourly cost.",
+    "finance": "Monthly revenue and active customers (counted from the customers table).",
+    "customers": "Sign-ups since 2019 and churn dates; every customer id used elsewhere "
+    "exists here.",
+    "incidents": "Product failures with detection and restoration times; they cause "
+    "spikes of technical-issue tickets.",
+    "staffing": "Staffed hours and hourly cost per agent and month (March 2026 is missing "
+    "on purpose).",
+}
+
+
+def data_readme(folder: Path | None = None) -> str:
+    """``data/README.md``: the bundled sample, table by table, from the schema and the data."""
+    from .load import load
+    from .sample import PLANTED_PROBLEMS
+
+    folder = folder or ROOT / "data" / "sample"
+    wb = load(folder)
+    lines = [
+        "# Bundled sample data",
+        "",
+        "`data/sample/` is a realistic, fictional year of customer service of a Lisbon-based",
+        "subscription retailer (November 2025 – October 2026, time zone Europe/Lisbon,",
+        "amounts in EUR). It is generated, never edited by hand:",
+        "",
+        "```bash",
+        "csmetrics sample --out data/sample --force      # seed 7, 12 months, scale 1",
+        "```",
+        "",
+        "`csmetrics.sample` is the source of truth: a test regenerates the sample and",
+        "checks that it equals these files, and that this page is current",
+        "(`python -m csmetrics.docs` rewrites it). Larger samples for benchmarks:",
+        "`csmetrics sample --out /tmp/big --scale 16.7` (about a million tickets).",
+        "",
+        "## Tables",
+        "",
+        "| table | rows | file | what it holds |",
+        "|---|---:|---|---|",
+    ]
+    for name in TABLES:
+        info = wb.quality.tables.get(name)
+        rows = f"{info.rows:,}" if info else "–"
+        file = f"`{Path(info.source).name}`" if info else "–"
+        lines.append(f"| `{name}` | {rows} | {file} | {TABLE_NOTES.get(name, '')} |")
+    lines += [
+        "",
+        "Every table has every canonical column; the columns, their kinds and meaning are",
+        "in the README's *Data format* section. `csmetrics.yaml` beside the files sets the",
+        "time zone, the Portuguese holiday calendar and business hours, thresholds, SLA",
+        "targets by priority, KPI targets, the two peak periods and the CES scale.",
+        "",
+        "## Planted data-quality problems",
+        "",
+        "A few realistic problems are planted on purpose, so that the data-quality report",
+        "has something to find (`csmetrics validate --data data/sample` lists them as",
+        "warnings; the values concerned are left out of the measures they would distort):",
+        "",
+        "| problem | rows |",
+        "|---|---:|",
+    ]
+    lines += [f"| `{k}` | {v} |" for k, v in PLANTED_PROBLEMS.items()]
+    lines += ["", "What the validator reports on this folder:", "", "```"]
+    lines += [p.render().replace(str(folder), "data/sample") for p in wb.quality.warnings]
+    lines += ["```", ""]
+    return "\n".join(lines)
+
 
 def render_sections(text: str, generators: dict[str, Callable[[], str]] | None = None) -> str:
     """Replace every generated section of ``text`` with freshly generated content."""
@@ -89,17 +167,12 @@ def render_sections(text: str, generators: dict[str, Callable[[], str]] | None =
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite README.md's generated sections; ``--check`` only reports staleness."""
+    """Rewrite README.md's generated sections and data/README.md."""
     argv = sys.argv[1:] if argv is None else argv
     readme = ROOT / "README.md"
-    current = readme.read_text(encoding="utf-8")
-    fresh = render_sections(current)
-    if "--check" in argv:
-        if fresh != current:
-            print("README.md is stale: run `python -m csmetrics.docs`", file=sys.stderr)
-            return 1
-        return 0
-    readme.write_text(fresh, encoding="utf-8")
+    readme.write_text(render_sections(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    if (ROOT / "data" / "sample").is_dir():
+        (ROOT / "data" / "README.md").write_text(data_readme(), encoding="utf-8")
     return 0
 
 

@@ -5,7 +5,9 @@ numbers: timestamps become seconds since the epoch (``*_ts``), durations are sec
 (``*_s``), flags are floats 1.0/0.0 (NaN where unknown), and every dated table gets
 local-month columns (``*_month``) for trends. Values flagged by the quality checks are
 already missing here (see :meth:`csmetrics.load.Workbook.usable`); ``x_<column>`` flags
-record them so KPI results can say how many values they left out.
+record them so KPI results can say how many values they left out. One exception: a
+ticket's ``resolved_ts`` keeps the source instant (for period membership and open/closed
+status), while its ``resolution_s`` is missing.
 """
 
 from __future__ import annotations
@@ -120,7 +122,13 @@ def prepare_tickets(wb: Workbook, as_of: pd.Timestamp) -> pd.DataFrame:
     df = wb.usable("tickets")
     out = pd.DataFrame({"ticket_id": df["ticket_id"]}, index=df.index)
     _copy_groups(df, out)
-    _dated(df, out, ["created_at", "first_response_at", "resolved_at"], cfg)
+    _dated(df, out, ["created_at", "first_response_at"], cfg)
+    # resolved_ts keeps the source instant even when a quality check flagged it (e.g.
+    # resolved "before" it was created): the ticket still belongs to the period it was
+    # resolved in, where resolution KPIs count it in ``excluded``, and it is not mistaken
+    # for an open ticket; its resolution_s is missing, so it is in no duration.
+    if "resolved_at" in raw:
+        _dated(raw, out, ["resolved_at"], cfg)
     created = df["created_at"]
     if "first_response_at" in df:
         out["frt_s"] = (df["first_response_at"] - created).dt.total_seconds()

@@ -487,7 +487,7 @@ def run_checks(
             record(
                 "future_timestamp",
                 col,
-                f"timestamp later than now ({now:%Y-%m-%d %H:%M})",
+                "timestamp in the future (later than the time of loading)",
                 mask,
                 (col,),
             )

@@ -26,6 +26,8 @@ def wilson_interval(successes: float, n: float, z: float = Z95) -> tuple[float, 
     [0.4902, 0.9433]
     >>> wilson_interval(0, 0)
     (nan, nan)
+    >>> wilson_interval(0, 3)[0], wilson_interval(3, 3)[1]
+    (0.0, 1.0)
     """
     if not n or n <= 0 or math.isnan(n):
         return (math.nan, math.nan)
@@ -33,7 +35,10 @@ def wilson_interval(successes: float, n: float, z: float = Z95) -> tuple[float, 
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # at p = 0 (or 1) the bound is exactly 0 (or 1); rounding must not put it past p
+    lo = 0.0 if successes <= 0 else max(0.0, centre - half)
+    hi = 1.0 if successes >= n else min(1.0, centre + half)
+    return (lo, hi)
 
 
 def nps_interval(
@@ -47,7 +52,7 @@ def nps_interval(
     Examples
     --------
     >>> [round(x, 2) for x in nps_interval(50, 20, 100)]
-    [14.53, 45.47]
+    [14.69, 45.31]
     """
     if not n or n <= 0:
         return (math.nan, math.nan)

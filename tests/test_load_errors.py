@@ -51,8 +51,8 @@ CASES = [
     (
         "duplicate_ids",
         {
-            "tickets.csv": "ticket_id,created_at,channel\nT1,2026-10-01,email\nT2,2026-10-01,email\n"
-            "T1,2026-10-02,chat\n"
+            "tickets.csv": "ticket_id,created_at,channel\nT1,2026-10-01,email\n"
+            "T2,2026-10-01,email\nT1,2026-10-02,chat\n"
         },
         ["tickets.csv", "column 'ticket_id'", "duplicate ids", "row 1: 'T1'", "row 3: 'T1'"],
     ),
@@ -144,7 +144,8 @@ CASES = [
     (
         "ragged_csv",
         {
-            "tickets.csv": 'ticket_id,created_at,channel\nT1,2026-10-01,email\n"T2,2026-10-01,email\n'
+            "tickets.csv": "ticket_id,created_at,channel\nT1,2026-10-01,email\n"
+            '"T2,2026-10-01,email\n'
         },
         ["tickets.csv", "malformed CSV"],
     ),

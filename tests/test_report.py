@@ -49,7 +49,7 @@ def test_report_on_sample_writes_index_and_sections(sample_report):
         page = (out / f"{name}.html").read_text(encoding="utf-8")
         assert "<title>" in page and title in page
         # code hidden: no input cells, no prompts
-        assert "jp-InputArea" not in page and "In&nbsp;[" not in page
+        assert "jp-InputArea-editor\"" not in page and "In&nbsp;[" not in page
         assert "import csmetrics" not in _visible_text(page)
         # self-contained: images embedded, no script fetched from the internet
         assert "data:image/png;base64," in page
@@ -90,6 +90,11 @@ def test_failing_notebook_leaves_partial_html_and_exit_1(tmp_path, monkeypatch):
     good = nbformat.read(notebooks_dir() / "data_quality.ipynb", as_version=4)
     nbformat.write(good, nbdir / "data_quality.ipynb")
     bad = nbformat.v4.new_notebook()
+    bad.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     params = nbformat.v4.new_code_cell(
         "data_dir = None\nperiod = None\nconfig = None\ncomparison_period = None"
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import narwhals.stable.v2 as nw
@@ -46,6 +46,8 @@ class Ctx:
     months: tuple[str, ...] | None
     config: Any
     prepared: Prepared
+    #: ``YYYY-MM`` of the group being finished when results are grouped by month
+    month: str | None = None
 
     @property
     def cutoff_s(self) -> float:
@@ -217,6 +219,34 @@ def _group_columns(kpi: KPI, by: Sequence[str]) -> list[str]:
     return [kpi.month_column if g == "month" else g for g in by]
 
 
+#: Prepared columns made from canonical ones: what a note asks the user to provide.
+_FIRST_RESPONSE = "column first_response_at"
+SOURCE_COLUMNS: dict[str, dict[str, str]] = {
+    "tickets": {
+        "first_response_ts": _FIRST_RESPONSE,
+        "frt_s": _FIRST_RESPONSE,
+        "frt_business_s": _FIRST_RESPONSE,
+        "answered": _FIRST_RESPONSE,
+        "resolved_ts": "column resolved_at",
+        "resolution_s": "column resolved_at",
+        "resolved": "column resolved_at",
+        "fcr": "columns agent_replies and resolved_at",
+        "reopened": "column reopens",
+        "repeat_contact": "column customer_id",
+        "switched": "column customer_id",
+        "sla_met": "columns priority and first_response_at",
+        "handle_s": "column handle_time_s",
+    },
+    "calls": {"handle_s": "column talk_s", "answered_ts": "column answered_at"},
+    "incidents": {
+        "ttd_s": "column detected_at",
+        "detected_ts": "column detected_at",
+        "ttr_s": "column resolved_at",
+        "resolved_ts": "column resolved_at",
+    },
+}
+
+
 def missing_columns(kpi: KPI, frames: Frames, by: Sequence[str]) -> list[str]:
     """Columns (or the table) a KPI needs but the data lacks, for this grouping."""
     if kpi.kind == "ratio":
@@ -228,7 +258,11 @@ def missing_columns(kpi: KPI, frames: Frames, by: Sequence[str]) -> list[str]:
     needed = list(kpi.needs) + ([kpi.value] if kpi.value and not derived else [])
     if kpi.basis:
         needed.append(kpi.basis)
-    out = [f"column {c} in {kpi.table}" for c in dict.fromkeys(needed) if c not in cols]
+    source = SOURCE_COLUMNS.get(kpi.table, {})
+    missing = [source.get(c, f"column {c}") for c in dict.fromkeys(needed) if c not in cols]
+    out = [f"{m} in {kpi.table}" for m in dict.fromkeys(missing)]
+    if "sla_met" in needed and "sla_met" not in cols:
+        out.append("sla_first_response_h in csmetrics.yaml")
     for g in _group_columns(kpi, by):
         if g is None or g not in cols:
             label = "month" if g is None else g
@@ -360,7 +394,7 @@ def _table_query(
         for kpi in batch:
             records = []
             for row in res.to_dict(orient="records"):
-                r = _finish(kpi, row, ctx)
+                r = _finish(kpi, row, _group_ctx(ctx, kpi, row))
                 rec = {g: row[g] for g in groups}
                 rec.update(_record(kpi, r, row.get(f"{kpi.id}__x")))
                 records.append(rec)
@@ -394,13 +428,22 @@ def _values_query(
         records = []
         for key, part in parts:
             key = key if isinstance(key, tuple) else (key,)
-            r = kpi.reduce(part, ctx) if kpi.reduce is not None else _quantile_result(kpi, part)
             rec = dict(zip(groups, key, strict=True))
+            gctx = _group_ctx(ctx, kpi, rec)
+            r = kpi.reduce(part, gctx) if kpi.reduce is not None else _quantile_result(kpi, part)
             x = part[xcol].sum() if xcol and xcol in part else None
             rec.update(_record(kpi, r, x))
             records.append(rec)
         out[kpi.id] = _frame(records, groups)
     return out
+
+
+def _group_ctx(ctx: Ctx, kpi: KPI, row: dict) -> Ctx:
+    """The context with the group's month, when results are grouped by month."""
+    month = row.get(kpi.month_column) if kpi.month_column else None
+    if isinstance(month, str) and month != MISSING_GROUP:
+        return replace(ctx, month=month)
+    return ctx
 
 
 def _quantile_result(kpi: KPI, part: pd.DataFrame) -> Result:

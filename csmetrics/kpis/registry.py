@@ -58,6 +58,8 @@ def _km_median(part: pd.DataFrame, ctx: Ctx) -> Result:
     created = part["created_ts"].to_numpy(float)
     resolved_ts = part["resolved_ts"].to_numpy(float)
     known = ~((part["resolved"].to_numpy(float) == 1) & np.isnan(resolved_ts))
+    if "x_resolved_at" in part:  # a flagged resolution time is no event time
+        known &= part["x_resolved_at"].to_numpy(float) != 1
     created, resolved_ts = created[known], resolved_ts[known]
     event = ~np.isnan(resolved_ts) & (resolved_ts <= ctx.cutoff_s)
     end = np.where(event, resolved_ts, ctx.cutoff_s)
@@ -130,11 +132,14 @@ def erlang_by_hour(part: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
     cfg = ctx.config
     target_sl = cfg.targets.get("service_level", 0.8)
     t = cfg.thresholds.service_level_s
+    if "offered" in part:  # outcome "other" (test, phantom calls) is no arrival
+        part = part[part["offered"] == 1]
     arrived = part["arrived_ts"].dropna()
     if arrived.empty:
         return pd.DataFrame(columns=["weekday", "hour", "calls_per_hour", "agents_required"])
-    start = ctx.start_s if ctx.start_s is not None else float(arrived.min())
-    end = min(ctx.end_s if ctx.end_s is not None else float(arrived.max()), ctx.as_of_s)
+    span_start, span_end = _span(ctx)
+    start = span_start if span_start is not None else float(arrived.min())
+    end = span_end if span_end is not None else min(float(arrived.max()), ctx.as_of_s)
     weeks = max((end - start) / (7 * 86400), 1 / 7)
     aht = float(part["handle_s"].mean())
     counts = part.assign(one=1.0).groupby(["weekday", "hour"])["one"].sum() / weeks
@@ -153,6 +158,7 @@ def erlang_by_hour(part: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
 
 
 def _erlang(part: pd.DataFrame, ctx: Ctx) -> Result:
+    part = part[part["offered"] == 1]
     if part["arrived_ts"].notna().sum() == 0 or part["handle_s"].notna().sum() == 0:
         return empty_result()
     table = erlang_by_hour(part, ctx)
@@ -160,19 +166,40 @@ def _erlang(part: pd.DataFrame, ctx: Ctx) -> Result:
     return Result(float(open_["agents_required"].mean()), float(part["arrived_ts"].count()))
 
 
-def _open_hours(ctx: Ctx) -> float:
+def _span(ctx: Ctx) -> tuple[float | None, float | None]:
+    """Start and cutoff (epoch seconds) of the period, narrowed to the group's month.
+
+    Per-hour averages (agents staffed, Erlang arrivals) divide by the time they cover:
+    when results are grouped by month, that is the month, not the whole period.
+    """
+    start = ctx.start_s
+    cutoff = ctx.cutoff_s if ctx.start_s is not None else None
+    if ctx.month:
+        from ..periods import Period
+
+        m = Period.parse(ctx.month, ctx.config.timezone)
+        m_start, m_end = m.start.value / 1e9, m.end.value / 1e9
+        start = m_start if start is None else max(start, m_start)
+        cutoff = min(m_end, ctx.as_of_s) if cutoff is None else min(cutoff, m_end)
+    return start, cutoff
+
+
+def _open_hours(start_s: float, end_s: float, ctx: Ctx) -> float:
     from ..calendar import business_seconds
 
     tz = ctx.config.timezone
-    start = pd.Series([ctx.period.start.tz_convert(tz)])
-    end = pd.Series([pd.Timestamp(ctx.cutoff_s, unit="s", tz="UTC").tz_convert(tz)])
+    start = pd.Series([pd.Timestamp(start_s, unit="s", tz="UTC").tz_convert(tz)])
+    end = pd.Series([pd.Timestamp(end_s, unit="s", tz="UTC").tz_convert(tz)])
     return float(business_seconds(start, end, ctx.config.calendar, ctx.config.timezone)[0]) * H
 
 
 def _agents_staffed(parts: dict, ctx: Ctx) -> Result:
-    if ctx.start_s is None:
+    start, cutoff = _span(ctx)
+    if start is None:
         return empty_result("needs a bounded period")
-    hours = _open_hours(ctx)
+    if not parts["n"] or math.isnan(parts["n"]):  # no staffing rows: unknown, not zero
+        return empty_result()
+    hours = _open_hours(start, cutoff, ctx) if cutoff > start else 0.0
     if not hours:
         return empty_result("no business hours in the period")
     return Result(parts["h"] / hours, parts["n"])
@@ -841,7 +868,7 @@ CATALOGUE: list[KPI] = [
         "calls",
         kind="values",
         basis=AT,
-        needs=("arrived_ts", "handle_s", "weekday", "hour"),
+        needs=("arrived_ts", "handle_s", "weekday", "hour", "offered"),
         reduce=_erlang,
     ),
     # --- cost -------------------------------------------------------------------------------
