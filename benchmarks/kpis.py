@@ -177,11 +177,11 @@ def main() -> None:
                 sys.exit(f"{mode} failed:\n{out.stderr}")
             results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
         base = results["sql"]["seconds"]
-        print(f"{'engine':<14}{'seconds':>10}{'× SQL':>8}{'peak RSS MB':>14}")
+        print(f"{'engine':<14}{'seconds':>10}{'× SQL':>8}{'peak RSS MB':>14}{'above data MB':>15}")
         for mode, r in results.items():
             print(
                 f"{mode:<14}{r['seconds']:>10.2f}{r['seconds'] / base:>8.2f}"
-                f"{r['peak_rss_mb']:>14.0f}"
+                f"{r['peak_rss_mb']:>14.0f}{r['engine_mb']:>15.0f}"
             )
 
 
