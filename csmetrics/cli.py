@@ -57,6 +57,8 @@ def kpi_table_text(df) -> str:
                 ci = (ci + " low sample").strip()
             if rec["note"]:
                 ci = (ci + " " + rec["note"]).strip()
+            if rec["excluded"]:
+                ci = (ci + f" ({rec['excluded']:,} left out: data quality)").strip()
         n = "" if not rec["available"] else f"{rec['n']:,.0f}"
         rows.append(
             [*("" if _blank(rec[g]) else str(rec[g]) for g in groups), k.label, value, n, ci]

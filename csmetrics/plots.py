@@ -70,28 +70,35 @@ def monthly_rows(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
 
 
 def completeness(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Heat map of the share of filled values per table and column.
+    """Horizontal bars: the share of filled values of every column that has gaps.
+
+    Columns filled in every row are summarised in the title rather than drawn.
 
     Parameters
     ----------
     frame : DataFrame
         Output of :func:`csmetrics.quality.completeness`.
     """
-    pivot = frame.pivot(index="column", columns="table", values="filled")
-    ax = _axes(ax, figsize=(min(2 + 1.1 * len(pivot.columns), 10), 0.28 * len(pivot) + 1.5))
-    sns.heatmap(
-        pivot * 100,
-        ax=ax,
-        vmin=0,
-        vmax=100,
-        cmap="cividis",
-        annot=True,
-        fmt=".0f",
-        cbar_kws={"label": "% filled"},
-        linewidths=0.5,
-        annot_kws={"size": 7},
-    )
-    ax.set_title("Completeness: % of rows with a value")
-    ax.set_xlabel("table")
-    ax.set_ylabel("column")
+    gaps = frame[frame["filled"] < 1].sort_values("filled")
+    full = int((frame["filled"] >= 1).sum())
+    ax = _axes(ax, figsize=(FIGSIZE[0], max(2.0, 0.32 * len(gaps) + 1.2)))
+    if gaps.empty:
+        ax.text(
+            0.5,
+            0.5,
+            f"all {full} columns are filled in every row",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
+        ax.set_axis_off()
+        return ax
+    labels = gaps["table"] + "." + gaps["column"]
+    ax.barh(labels, gaps["filled"] * 100, color=PALETTE[0])
+    for y, v in enumerate(gaps["filled"] * 100):
+        ax.text(v + 1, y, f"{v:.0f}%", va="center", fontsize=8)
+    ax.set_xlim(0, 105)
+    ax.invert_yaxis()
+    ax.set_xlabel("% of rows with a value")
+    ax.set_title(f"Columns with empty values ({full} other columns are always filled)")
     return ax

@@ -172,6 +172,11 @@ class QualityReport:
         return self.problems_frame().to_html(index=False, escape=True, border=0)
 
 
+def plural(n: int, word: str) -> str:
+    """``plural(1, "row")`` → ``'1 row'``; ``plural(3, "row")`` → ``'3 rows'``."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 def example_rows(
     mask: pd.Series | np.ndarray, values: pd.Series | None = None, limit: int = MAX_EXAMPLES
 ) -> list[str]:
@@ -528,28 +533,47 @@ def escape(text: object) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def monthly_rows(tables: dict[str, pd.DataFrame], tz: str) -> pd.DataFrame:
-    """Rows per month of every table that has a time column (months as columns' index).
+ACTIVITY_TABLES = ("tickets", "calls", "surveys")
 
-    Returns a frame indexed by month (``YYYY-MM``) with one column per table; a month
-    inside a table's range with no rows shows 0.
+
+def monthly_rows(tables: dict[str, pd.DataFrame], tz: str) -> pd.DataFrame:
+    """Rows per month of every dated table, over the months of the activity tables.
+
+    Returns a frame indexed by month (``YYYY-MM``) with one column per table. Inside a
+    table's own range a month with no rows shows 0; outside it the value is missing.
+    The months shown span the tickets, calls and surveys (or every table when none of
+    those is present), so that sign-up dates going back years do not stretch the view.
+
+    Examples
+    --------
+    >>> t = {"costs": pd.DataFrame({"period": ["2026-01", "2026-03"]})}
+    >>> monthly_rows(t, "UTC")["costs"].tolist()
+    [1, 0, 1]
     """
-    out = {}
+    series = {}
     for name, df in tables.items():
         col = TABLES[name].time_column
-        if not col or col not in df or df.empty:
+        if not col or col not in df or df[col].notna().sum() == 0:
             continue
         values = df[col].dropna()
         if TABLES[name].column(col).kind == "month":
-            months = values
+            months = pd.PeriodIndex(values, freq="M")
         else:
-            months = values.dt.tz_convert(tz).dt.strftime("%Y-%m")
-        out[name] = months.value_counts()
-    if not out:
+            months = pd.PeriodIndex(values.dt.tz_convert(tz).dt.tz_localize(None), freq="M")
+        counts = pd.Series(1, index=months).groupby(level=0).sum()
+        full = pd.period_range(counts.index.min(), counts.index.max(), freq="M")
+        series[name] = counts.reindex(full, fill_value=0)
+    if not series:
         return pd.DataFrame()
-    frame = pd.DataFrame(out).fillna(0).astype(int).sort_index()
+    frame = pd.DataFrame(series).sort_index()
+    active = [n for n in ACTIVITY_TABLES if n in series]
+    if active:
+        lo = min(series[n].index.min() for n in active)
+        hi = max(series[n].index.max() for n in active)
+        frame = frame.loc[(frame.index >= lo) & (frame.index <= hi)]
+    frame.index = frame.index.strftime("%Y-%m")
     frame.index.name = "month"
-    return frame
+    return frame.astype("Int64")
 
 
 def completeness(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -606,7 +630,7 @@ def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> st
         for p in warnings[:8]:
             what = escape(p.message)
             where = escape(f"{p.table}.{p.column}" if p.column else p.table)
-            n = f"{p.count:,} rows" if p.count else ", ".join(escape(r) for r in p.rows)
+            n = plural(p.count, "row") if p.count else ", ".join(escape(r) for r in p.rows)
             lines.append(f"    - {where}: {what} ({n}).")
     else:
         lines.append("- No data-quality problems were found.")

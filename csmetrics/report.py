@@ -121,6 +121,9 @@ def _execute(name: str, title: str, src: Path, work: Path, params: dict) -> Sect
             parameters=params,
             kernel_name=KERNEL_NAME,
             progress_bar=False,
+            # the kernel's own log (e.g. ipykernel's notice about TCP transport) is noise
+            # for report readers; cell errors still come back through the messages
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
             log_output=False,
             cwd=str(work),
         )
