@@ -8,6 +8,7 @@ for the common forms of colour blindness.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
@@ -101,4 +102,307 @@ def completeness(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.invert_yaxis()
     ax.set_xlabel("% of rows with a value")
     ax.set_title(f"Columns with empty values ({full} other columns are always filled)")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------
+# KPI charts
+# ---------------------------------------------------------------------------------------
+
+
+def _kpi_meta(kpi_id: str) -> tuple[str, str]:
+    from .kpis import get
+
+    k = get(kpi_id)
+    return k.label, k.unit
+
+
+def _scale(unit: str) -> tuple[float, str]:
+    """Multiply shares by 100 for display; the axis label carries the unit."""
+    return (100.0, "%") if unit == "share" else (1.0, unit)
+
+
+def _unit_label(unit: str) -> str:
+    return {"share": "%", "h": "hours", "s": "seconds", "currency": "EUR",
+            "points": "points", "score": "score"}.get(unit, unit)  # fmt: skip
+
+
+def kpi_trend(
+    trend: pd.DataFrame,
+    kpi: str,
+    ax: Axes | None = None,
+    target: float | None = None,
+    group: str | None = None,
+) -> Axes:
+    """A KPI by month with its 95% interval as a band and the target as a dashed line.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Tidy records with ``month`` (from :func:`csmetrics.summary.monthly_trend` or
+        ``compute(by=["month", ...])``).
+    group : str, optional
+        A second group column: one line per value.
+    """
+    ax = _axes(ax)
+    label, unit = _kpi_meta(kpi)
+    f, _ = _scale(unit)
+    df = trend[(trend["kpi"] == kpi) & trend["available"].astype(bool)].sort_values("month")
+    if df.empty or df["value"].isna().all():
+        ax.text(0.5, 0.5, f"{label}: no data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    groups = [(None, df)] if group is None else list(df.groupby(group))
+    for i, (name, part) in enumerate(groups):
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(
+            part["month"],
+            part["value"] * f,
+            marker="o",
+            ms=3,
+            color=color,
+            label=None if name is None else str(name),
+        )
+        if group is None and part["ci_low"].notna().any():
+            ax.fill_between(
+                part["month"],
+                part["ci_low"] * f,
+                part["ci_high"] * f,
+                color=color,
+                alpha=0.15,
+                linewidth=0,
+                label="95% interval",
+            )
+    if target is not None and not pd.isna(target):
+        ax.axhline(target * f, color=PALETTE[3], ls="--", lw=1.2, label="target")
+    ax.set_title(f"{label} by month ({_unit_label(unit)})")
+    ax.set_xlabel("month")
+    ax.set_ylabel(_unit_label(unit))
+    ax.tick_params(axis="x", rotation=45)
+    if group is not None or target is not None:
+        ax.legend(fontsize=8, frameon=False, ncols=min(4, len(groups) + 1))
+    return ax
+
+
+def kpi_by_group(
+    records: pd.DataFrame,
+    kpi: str,
+    group: str,
+    ax: Axes | None = None,
+    target: float | None = None,
+    top: int = 15,
+) -> Axes:
+    """Horizontal bars of a KPI per group with 95% intervals; low-sample bars hatched."""
+    label, unit = _kpi_meta(kpi)
+    f, _ = _scale(unit)
+    df = records[(records["kpi"] == kpi) & records["available"].astype(bool)]
+    df = df[df["value"].notna()].sort_values("value", ascending=False).head(top)
+    ax = _axes(ax, figsize=(FIGSIZE[0], max(2.2, 0.35 * len(df) + 1.2)))
+    if df.empty:
+        ax.text(0.5, 0.5, f"{label}: no data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    names = df[group].astype(str).tolist()
+    vals = (df["value"] * f).to_numpy()
+    bars = ax.barh(names, vals, color=PALETTE[0])
+    for bar, low in zip(bars, df["low_sample"].astype(bool), strict=True):
+        if low:
+            bar.set_hatch("///")
+            bar.set_alpha(0.6)
+    if df["ci_low"].notna().any():
+        lo = (vals - df["ci_low"].to_numpy() * f).clip(min=0)
+        hi = (df["ci_high"].to_numpy() * f - vals).clip(min=0)
+        ax.errorbar(vals, names, xerr=[lo, hi], fmt="none", ecolor="#333333", capsize=3, lw=1)
+    if target is not None and not pd.isna(target):
+        ax.axvline(target * f, color=PALETTE[3], ls="--", lw=1.2, label="target")
+        ax.legend(fontsize=8, frameon=False)
+    ax.invert_yaxis()
+    ax.set_title(f"{label} by {group.replace('_', ' ')} ({_unit_label(unit)})")
+    ax.set_xlabel(_unit_label(unit))
+    if df["low_sample"].astype(bool).any():
+        ax.text(
+            1.0,
+            -0.12,
+            "hatched: fewer than 30 observations",
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=7,
+            color="#555555",
+        )
+    return ax
+
+
+def duration_distribution(
+    data: pd.DataFrame,
+    title: str,
+    ax: Axes | None = None,
+    group: str | None = None,
+    target_h: float | None = None,
+) -> Axes:
+    """Distribution of durations in hours (log scale), with median and 90th percentile.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Column ``hours`` (and ``group`` if given), from
+        :func:`csmetrics.analysis.duration_hours`.
+    """
+    ax = _axes(ax)
+    hours = data["hours"][data["hours"] > 0]
+    if hours.empty:
+        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    bins = np.logspace(np.log10(max(hours.min(), 1 / 60)), np.log10(hours.max() * 1.01), 40)
+    if group and group in data and data[group].nunique() > 1:
+        order = data.groupby(group)["hours"].median().sort_values().index
+        for i, g in enumerate(order[:7]):
+            part = data.loc[(data[group] == g) & (data["hours"] > 0), "hours"]
+            ax.hist(
+                part,
+                bins=bins,
+                histtype="step",
+                lw=1.5,
+                color=PALETTE[i % len(PALETTE)],
+                label=f"{g} (median {part.median():.1f} h)",
+            )
+    else:
+        ax.hist(hours, bins=bins, color=PALETTE[0], alpha=0.85)
+        for q, style in ((0.5, "-"), (0.9, ":")):
+            v = hours.quantile(q)
+            ax.axvline(
+                v,
+                color="#222222",
+                ls=style,
+                lw=1.2,
+                label=f"{'median' if q == 0.5 else '90th percentile'} {v:.1f} h",
+            )
+    if target_h is not None and not pd.isna(target_h):
+        ax.axvline(target_h, color=PALETTE[3], ls="--", lw=1.2, label=f"target {target_h:g} h")
+    ax.set_xscale("log")
+    ax.set_title(title)
+    ax.set_xlabel("hours (log scale)")
+    ax.set_ylabel("tickets")
+    ax.legend(fontsize=8, frameon=False)
+    return ax
+
+
+def bars(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    title: str,
+    ax: Axes | None = None,
+    ylabel: str = "",
+    color: str | None = None,
+    rotate: bool = False,
+) -> Axes:
+    """Plain vertical bars of ``y`` by ``x`` (age buckets, scores, cost lines...)."""
+    ax = _axes(ax)
+    if frame.empty:
+        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    ax.bar(frame[x].astype(str), frame[y], color=color or PALETTE[0])
+    ax.set_title(title)
+    ax.set_xlabel(x.replace("_", " "))
+    ax.set_ylabel(ylabel or y.replace("_", " "))
+    if rotate:
+        ax.tick_params(axis="x", rotation=45)
+    return ax
+
+
+def stacked_shares(
+    frame: pd.DataFrame,
+    index: str,
+    columns: list[str],
+    title: str,
+    ax: Axes | None = None,
+    colors: list[str] | None = None,
+) -> Axes:
+    """100% horizontal stacked bars (e.g. promoters / passives / detractors per group)."""
+    ax = _axes(ax, figsize=(FIGSIZE[0], max(1.8, 0.4 * len(frame) + 1.2)))
+    if frame.empty:
+        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    total = frame[columns].sum(axis=1).replace(0, np.nan)
+    left = np.zeros(len(frame))
+    colors = colors or PALETTE
+    for i, col in enumerate(columns):
+        share = (frame[col] / total * 100).fillna(0).to_numpy()
+        ax.barh(
+            frame[index].astype(str), share, left=left, color=colors[i % len(colors)], label=col
+        )
+        for y, (lft, w) in enumerate(zip(left, share, strict=True)):
+            if w >= 6:
+                ax.text(
+                    lft + w / 2, y, f"{w:.0f}%", ha="center", va="center", fontsize=8, color="white"
+                )
+        left += share
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of answers")
+    ax.set_title(title)
+    ax.legend(
+        fontsize=8,
+        frameon=False,
+        ncols=len(columns),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.08),
+    )
+    ax.invert_yaxis()
+    return ax
+
+
+def share_area(trend: pd.DataFrame, group: str, title: str, ax: Axes | None = None) -> Axes:
+    """Stacked area of shares by month (e.g. the channel mix over time)."""
+    ax = _axes(ax)
+    wide = trend.pivot_table(index="month", columns=group, values="value").fillna(0) * 100
+    if wide.empty:
+        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    wide = wide[wide.mean().sort_values(ascending=False).index]
+    ax.stackplot(
+        wide.index,
+        wide.T.to_numpy(),
+        labels=wide.columns,
+        colors=PALETTE[: len(wide.columns)] + PALETTE * 2,
+        alpha=0.9,
+    )
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% of tickets")
+    ax.set_xlabel("month")
+    ax.set_title(title)
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(fontsize=8, frameon=False, ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.08))
+    return ax
+
+
+def staffing_by_hour(
+    table: pd.DataFrame, staffed: float | None = None, ax: Axes | None = None
+) -> Axes:
+    """Agents Erlang C requires per hour of the week, against the average agents staffed."""
+    ax = _axes(ax)
+    if table.empty:
+        ax.text(0.5, 0.5, "no call data", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    t = table.sort_values(["weekday", "hour"]).reset_index(drop=True)
+    x = np.arange(len(t))
+    ax.step(
+        x,
+        t["agents_required"],
+        where="mid",
+        color=PALETTE[0],
+        label="agents required for the phone target (Erlang C)",
+    )
+    if staffed is not None and not pd.isna(staffed):
+        ax.axhline(staffed, color=PALETTE[1], lw=1.5, label=f"agents staffed (avg) {staffed:.1f}")
+    starts = t.index[t["weekday"].ne(t["weekday"].shift())]
+    ax.set_xticks(starts, [days[int(d)] for d in t.loc[starts, "weekday"]])
+    ax.set_ylabel("agents")
+    ax.set_title("Phone staffing need by hour of the week")
+    ax.legend(fontsize=8, frameon=False)
     return ax

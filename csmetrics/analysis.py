@@ -1,0 +1,214 @@
+"""Tables behind the report's charts: distributions, ageing, mixes, comparisons.
+
+Small functions on prepared frames; the notebooks only call them and draw. KPI values
+themselves always come from :func:`csmetrics.kpis.compute`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .kpis.engine import make_ctx
+from .kpis.registry import erlang_by_hour as _erlang_by_hour
+from .periods import Period
+from .prepare import Prepared
+
+AGE_BUCKETS = [0, 1, 3, 7, 14, 30, 90, np.inf]
+AGE_LABELS = ["< 1 day", "1–3 days", "3–7 days", "1–2 weeks", "2–4 weeks", "1–3 months",
+              "> 3 months"]  # fmt: skip
+
+
+def _period(prepared: Prepared, period: str | Period) -> Period:
+    return period if isinstance(period, Period) else Period.parse(period, prepared.config.timezone)
+
+
+def rows_in(prepared: Prepared, table: str, column: str, period: str | Period) -> pd.DataFrame:
+    """Rows of a prepared table whose epoch-seconds ``column`` falls in the period."""
+    df = prepared.tables.get(table)
+    if df is None or column not in df:
+        return pd.DataFrame()
+    ctx = make_ctx(prepared, _period(prepared, period))
+    if ctx.start_s is None:
+        return df[df[column].notna()]
+    return df[(df[column] >= ctx.start_s) & (df[column] < ctx.end_s)]
+
+
+def duration_hours(
+    prepared: Prepared,
+    period: str | Period,
+    value: str = "frt_s",
+    basis: str = "created_ts",
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Durations in hours (``value`` in seconds) of the tickets in scope, with a group column.
+
+    Examples
+    --------
+    >>> duration_hours(p, "2026-10", "resolution_s", "resolved_ts", by="channel")  # doctest: +SKIP
+    """
+    df = rows_in(prepared, "tickets", basis, period)
+    if df.empty or value not in df:
+        return pd.DataFrame(columns=["hours", by or "all"])
+    out = pd.DataFrame({"hours": df[value] / 3600})
+    out[by or "all"] = df[by].fillna("(missing)") if by and by in df else "all"
+    return out.dropna(subset=["hours"])
+
+
+def backlog_ages(prepared: Prepared, period: str | Period) -> pd.DataFrame:
+    """Open tickets at the period's cutoff by age bucket (and by priority if known)."""
+    t = prepared.tables.get("tickets")
+    if t is None or "resolved" not in t:
+        return pd.DataFrame(columns=["age", "tickets"])
+    ctx = make_ctx(prepared, _period(prepared, period))
+    cut = ctx.cutoff_s
+    res = t["resolved_ts"].fillna(np.inf) if "resolved_ts" in t else np.inf
+    open_ = (t["created_ts"] <= cut) & ((t["resolved"] == 0) | (res >= cut))
+    ages = (cut - t.loc[open_, "created_ts"]) / 86400
+    bucket = pd.cut(ages, AGE_BUCKETS, labels=AGE_LABELS, right=False)
+    out = bucket.value_counts().reindex(AGE_LABELS, fill_value=0)
+    return pd.DataFrame({"age": AGE_LABELS, "tickets": out.to_numpy()})
+
+
+def calls_per_day(prepared: Prepared, period: str | Period) -> pd.DataFrame:
+    """Calls offered, answered and abandoned per local day of the period."""
+    c = rows_in(prepared, "calls", "arrived_ts", period)
+    if c.empty:
+        return pd.DataFrame(columns=["day", "offered", "answered", "abandoned"])
+    day = (
+        pd.to_datetime(c["arrived_ts"], unit="s", utc=True)
+        .dt.tz_convert(prepared.config.timezone)
+        .dt.strftime("%Y-%m-%d")
+    )
+    g = c.assign(day=day).groupby("day")[["offered", "answered", "abandoned"]].sum()
+    return g.reset_index()
+
+
+def nps_mix(prepared: Prepared, period: str | Period, by: str | None = None) -> pd.DataFrame:
+    """Promoters, passives and detractors (counts and shares) of NPS answers in the period."""
+    s = rows_in(prepared, "surveys", "answered_ts", period)
+    if s.empty:
+        return pd.DataFrame(columns=["group", "promoters", "passives", "detractors", "n"])
+    s = s[s["is_nps"] == 1]
+    key = s[by].fillna("(missing)") if by and by in s else pd.Series("all", index=s.index)
+    g = (
+        s.assign(group=key)
+        .groupby("group")
+        .agg(
+            promoters=("promoter", "sum"), detractors=("detractor", "sum"), n=("promoter", "count")
+        )
+    )
+    g["passives"] = g["n"] - g["promoters"] - g["detractors"]
+    return g.reset_index()[["group", "promoters", "passives", "detractors", "n"]]
+
+
+def score_counts(prepared: Prepared, period: str | Period, metric: str) -> pd.DataFrame:
+    """How many answers gave each score, for one survey metric (csat, nps or ces)."""
+    s = rows_in(prepared, "surveys", "answered_ts", period)
+    col = {"csat": "csat", "nps": "nps_score", "ces": "ces"}[metric]
+    if s.empty or col not in s:
+        return pd.DataFrame(columns=["score", "answers"])
+    counts = s[col].dropna().value_counts().sort_index()
+    return pd.DataFrame({"score": counts.index.astype(float), "answers": counts.to_numpy()})
+
+
+def erlang_table(prepared: Prepared, period: str | Period) -> pd.DataFrame:
+    """Calls per hour-of-week slot and the agents Erlang C needs (see the registry)."""
+    ctx = make_ctx(prepared, _period(prepared, period))
+    c = rows_in(prepared, "calls", "arrived_ts", ctx.period)
+    if c.empty or "handle_s" not in c:
+        return pd.DataFrame(columns=["weekday", "hour", "calls_per_hour", "agents_required"])
+    return _erlang_by_hour(c, ctx)
+
+
+def cost_breakdown(prepared: Prepared, period: str | Period, by: str = "channel") -> pd.DataFrame:
+    """Total cost of the period's months by ``by`` (channel, category or team)."""
+    costs = prepared.tables.get("costs")
+    if costs is None or by not in costs:
+        return pd.DataFrame(columns=[by, "amount"])
+    ctx = make_ctx(prepared, _period(prepared, period))
+    df = costs if ctx.months is None else costs[costs["period_month"].isin(ctx.months)]
+    g = df.assign(**{by: df[by].fillna("(not attributed)")}).groupby(by)["amount"].sum()
+    return g.sort_values(ascending=False).reset_index()
+
+
+def request_types_by_channel(prepared: Prepared, period: str | Period) -> pd.DataFrame:
+    """Tickets created in the period: request type (rows) × channel (columns), counts."""
+    t = rows_in(prepared, "tickets", "created_ts", period)
+    if t.empty or "category" not in t:
+        return pd.DataFrame()
+    return pd.crosstab(t["category"].fillna("(missing)"), t["channel"].fillna("(missing)"))
+
+
+def channel_switch_paths(prepared: Prepared, period: str | Period, top: int = 10) -> pd.DataFrame:
+    """Most common channel switches (from → to) of tickets created in the period."""
+    t = rows_in(prepared, "tickets", "created_ts", period)
+    if t.empty or "switched" not in t:
+        return pd.DataFrame(columns=["from", "to", "tickets", "share of switches"])
+    sw = t[t["switched"] == 1]
+    if sw.empty:
+        return pd.DataFrame(columns=["from", "to", "tickets", "share of switches"])
+    g = sw.groupby(["channel", "switch_to"]).size().sort_values(ascending=False).head(top)
+    out = g.reset_index()
+    out.columns = ["from", "to", "tickets"]
+    out["share of switches"] = out["tickets"] / len(sw)
+    return out
+
+
+def comment_examples(
+    prepared: Prepared, period: str | Period, per_band: int = 3, seed: int = 0
+) -> pd.DataFrame:
+    """A few comments of the period per score band (low, middle, high), reproducibly drawn.
+
+    Bands: CSAT 1–2 / 3 / 4–5; NPS 0–6 / 7–8 / 9–10; CES by thirds of the scale with the
+    configured direction. The text is returned as it is: display it escaped.
+    """
+    s = rows_in(prepared, "surveys", "answered_ts", period)
+    if s.empty or "comment" not in s:
+        return pd.DataFrame(columns=["band", "metric", "score", "comment"])
+    s = s[s["comment"].notna() & (s["comment"].str.strip() != "")]
+    ces = prepared.config.ces
+    third = (ces.max - ces.min) / 3
+    score = s["csat"].fillna(s["nps_score"]).fillna(s["ces"])
+    band = pd.Series("middle", index=s.index)
+    low = ((s["metric"] == "csat") & (score <= 2)) | ((s["metric"] == "nps") & (score <= 6))
+    high = ((s["metric"] == "csat") & (score >= 4)) | ((s["metric"] == "nps") & (score >= 9))
+    ces_low_bad = s["metric"] == "ces"
+    if ces.lower_is_better:
+        low |= ces_low_bad & (score >= ces.max - third)
+        high |= ces_low_bad & (score <= ces.min + third)
+    else:
+        low |= ces_low_bad & (score <= ces.min + third)
+        high |= ces_low_bad & (score >= ces.max - third)
+    band[low] = "unhappy"
+    band[high] = "happy"
+    df = pd.DataFrame(
+        {"band": band, "metric": s["metric"], "score": score, "comment": s["comment"]}
+    )
+    out = df.sample(frac=1.0, random_state=seed).groupby("band").head(per_band)
+    order = {"unhappy": 0, "middle": 1, "happy": 2}
+    return out.sort_values("band", key=lambda b: b.map(order)).reset_index(drop=True)
+
+
+def peak_vs_regular(prepared: Prepared, period: str | Period = "all") -> pd.DataFrame:
+    """AHT, service level, CSAT and tickets per day in peak periods against regular days."""
+    from .kpis import compute
+
+    kpis = ["aht_s", "service_level", "csat_score", "abandonment_rate", "frt_median_h"]
+    df = compute(prepared, period, by=["is_peak"], kpis=kpis)
+    df = df[df["available"]]
+    wide = df.pivot_table(index="is_peak", columns="kpi", values="value")
+    t = rows_in(prepared, "tickets", "created_ts", period)
+    if not t.empty and "is_peak" in t:
+        day = (
+            pd.to_datetime(t["created_ts"], unit="s", utc=True)
+            .dt.tz_convert(prepared.config.timezone)
+            .dt.date
+        )
+        per_day = (
+            t.assign(day=day)
+            .groupby("is_peak")
+            .agg(tickets=("day", "size"), days=("day", "nunique"))
+        )
+        wide["tickets_per_day"] = per_day["tickets"] / per_day["days"]
+    return wide.reset_index().rename(columns={"is_peak": "period type"})
