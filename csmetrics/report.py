@@ -30,6 +30,16 @@ from .periods import Period, latest_complete_month
 
 #: Notebooks of the report, in reading order: (file stem, title, one-line description).
 SECTIONS: list[tuple[str, str, str]] = [
+    ("effectiveness", "Effectiveness",
+     "Response and resolution times, first-contact resolution, backlog, SLA, calls, teams "
+     "and agents, product reliability."),
+    ("operational_cost", "Operational cost",
+     "Cost per contact and per resolution, by channel and category, against revenue; "
+     "staffing against demand (Erlang C)."),
+    ("customer_experience", "Customer experience",
+     "CSAT, NPS, effort, survey response, retention and churn, and what customers write."),
+    ("channels", "Channels and journeys",
+     "Channel mix and requests by channel, peak against regular periods, channel switching."),
     ("data_quality", "Data quality",
      "What was read, what is wrong with it, and what was left out of which measure."),
 ]  # fmt: skip
@@ -96,8 +106,9 @@ def render_html(nb: nbformat.NotebookNode, title: str) -> str:
     from nbconvert import HTMLExporter
 
     templates = Path(__file__).resolve().parent / "templates"
-    exporter = HTMLExporter(extra_template_basedirs=[str(templates)],
-                            template_name="csmetrics_report")
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(templates)], template_name="csmetrics_report"
+    )
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True

@@ -1,0 +1,194 @@
+"""What every report notebook does first, in one call, so the notebooks stay thin.
+
+>>> s = open_section("Effectiveness", data_dir=None, period=None)   # doctest: +SKIP
+>>> s.show_summary(["frt_median_h", "fcr_rate"])                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from IPython.display import display
+
+from . import plots
+from .display import markdown, table
+from .kpis import compute, get
+from .load import Workbook, load
+from .periods import Period
+from .prepare import Prepared, prepare
+from .report import default_period
+from .summary import (
+    STATUS_LABEL,
+    comparison_period,
+    format_change,
+    format_value,
+    headline,
+    monthly_trend,
+    summary_markdown,
+)
+
+
+@dataclass
+class Section:
+    """A loaded data folder, prepared, with the period being reported on."""
+
+    title: str
+    wb: Workbook
+    prepared: Prepared
+    period: Period
+    comparison: Period | None
+    _trends: dict = field(default_factory=dict)
+
+    @property
+    def config(self):
+        """The data folder's configuration."""
+        return self.wb.config
+
+    @property
+    def currency(self) -> str:
+        """Currency of amounts."""
+        return self.wb.config.currency
+
+    def target(self, kpi: str) -> float | None:
+        """The configured target of a KPI, if any."""
+        return self.wb.config.targets.get(kpi)
+
+    def has(self, *tables: str) -> bool:
+        """True when every named table is present in the data folder."""
+        return all(t in self.wb.tables for t in tables)
+
+    def require(self, *tables: str) -> bool:
+        """Like :meth:`has`, and says plainly which data is missing when it is."""
+        missing = [t for t in tables if t not in self.wb.tables]
+        if missing:
+            display(
+                markdown(
+                    f"*No {' or '.join(missing)} data in this folder: this part is not available.*"
+                )
+            )
+            return False
+        return True
+
+    def kpis(
+        self, kpis: Sequence[str], by: Sequence[str] = (), period: str | Period | None = None
+    ) -> pd.DataFrame:
+        """KPI records for the section's period (or another), optionally grouped."""
+        return compute(self.prepared, period or self.period, by=by, kpis=list(kpis))
+
+    def headline(self, kpis: Sequence[str]) -> pd.DataFrame:
+        """Value, target, status and change against the comparison period."""
+        cmp_label = self.comparison.label if self.comparison else None
+        return headline(self.prepared, self.period, kpis, comparison=cmp_label)
+
+    def show_summary(self, kpis: Sequence[str]) -> None:
+        """Display the plain-language summary of the section's key numbers."""
+        df = self.headline(kpis)
+        versus = f" Changes are against **{self.comparison.label}**." if self.comparison else ""
+        display(
+            markdown(
+                f"**In short ({self.period.label}).**{versus}\n\n"
+                + summary_markdown(df, self.currency)
+            )
+        )
+
+    def show_kpi_table(self, kpis: Sequence[str]) -> None:
+        """Display a table of KPIs: value, 95% interval, n, target, status, change."""
+        df = self.headline(kpis)
+        rows = []
+        for r in df.to_dict(orient="records"):
+            ci = (
+                ""
+                if pd.isna(r["ci_low"])
+                else f"{format_value(r['ci_low'], r['unit'], self.currency)} – "
+                f"{format_value(r['ci_high'], r['unit'], self.currency)}"
+            )
+            rows.append({
+                "KPI": r["label"],
+                "value": (format_value(r["value"], r["unit"], self.currency)
+                          if r["available"] else "not available"),
+                "95% interval": ci,
+                "n": "" if not r["available"] else f"{r['n']:,.0f}"
+                     + (" (low)" if r["low_sample"] else ""),
+                "target": ("" if pd.isna(r["target"])
+                           else format_value(r["target"], r["unit"], self.currency)),
+                "status": STATUS_LABEL[r["status"]],
+                f"change vs {r['compared_with'] or '–'}": format_change(r["change"], r["unit"]),
+                "note": r["note"] + (f"{r['excluded']:,} left out (data quality)"
+                                     if r["excluded"] else ""),
+            })  # fmt: skip
+        display(table(pd.DataFrame(rows)))
+
+    def trend(self, kpis: Sequence[str], months: int = 12) -> pd.DataFrame:
+        """KPIs by month over the months ending with the period (cached)."""
+        key = (tuple(kpis), months)
+        if key not in self._trends:
+            self._trends[key] = monthly_trend(self.prepared, kpis, self.period, months)
+        return self._trends[key]
+
+    def month_by_month(self, kpi: str, months: int = 12) -> pd.DataFrame:
+        """A KPI computed month by month as its own period (for backlog, retention...)."""
+        end = self.period.end or pd.Timestamp(self.prepared.as_of)
+        last = (end.tz_localize(None) - pd.Timedelta(days=1)).to_period("M")
+        frames = []
+        for m in pd.period_range(last - (months - 1), last, freq="M"):
+            df = compute(self.prepared, m.strftime("%Y-%m"), kpis=[kpi])
+            frames.append(df.assign(month=m.strftime("%Y-%m")))
+        return pd.concat(frames, ignore_index=True)
+
+    def plot_trend(self, kpi: str, ax=None, months: int = 12):
+        """Line chart of a KPI by month with its interval and target."""
+        trend = self.trend([kpi], months)
+        return plots.kpi_trend(trend, kpi, ax=ax, target=self.target(kpi))
+
+    def plot_by(self, kpi: str, group: str, ax=None):
+        """Bars of a KPI per group for the period, or a plain note if not groupable."""
+        df = self.kpis([kpi], by=[group])
+        if not df["available"].any():
+            note = df["note"].iloc[0] if len(df) else ""
+            display(markdown(f"*{get(kpi).label} by {group}: {note}.*"))
+            return None
+        return plots.kpi_by_group(df, kpi, group, ax=ax, target=self.target(kpi))
+
+
+def open_section(
+    title: str,
+    data_dir: str | None = None,
+    period: str | None = None,
+    config: str | None = None,
+    comparison_period: str | None = None,
+    show_title: bool = True,
+) -> Section:
+    """Load, prepare and title a report section.
+
+    Parameters are those of every notebook's ``parameters`` cell: the data folder (None:
+    the bundled sample), the period (None: the latest complete month), an optional
+    ``csmetrics.yaml`` and the comparison period (None: the previous period).
+    """
+    plots.set_style()
+    wb = load(data_dir, config)
+    p = Period.parse(period or default_period(wb), wb.config.timezone)
+    cmp_p = comparison_period_or_none(p, comparison_period)
+    section = Section(title=title, wb=wb, prepared=prepare(wb), period=p, comparison=cmp_p)
+    if show_title:
+        display(markdown(f"# {title} · {p.label}"))
+    return section
+
+
+def comparison_period_or_none(period: Period, comparison: str | None) -> Period | None:
+    """The comparison period, or None when there is none (the period ``all``)."""
+    try:
+        return comparison_period(period, comparison)
+    except Exception:
+        return None
+
+
+def fmt(value: float, unit: str, currency: str = "EUR") -> str:
+    """Shortcut to :func:`csmetrics.summary.format_value` for notebook text."""
+    return (
+        format_value(value, unit, currency)
+        if not (isinstance(value, float) and math.isnan(value))
+        else "–"
+    )
