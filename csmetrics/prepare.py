@@ -359,8 +359,8 @@ def add_contact_history(tables: dict[str, pd.DataFrame], cfg: Config) -> None:
     if "customer_id" not in t:
         return
     contacts = [
-        t[["customer_id", "created_ts", "channel"]]
-        .rename(columns={"created_ts": "ts"})
+        t[["customer_id", "created_ts", "channel", "ticket_id"]]
+        .rename(columns={"created_ts": "ts", "ticket_id": "id"})
         .assign(src="t", row=np.arange(len(t)))
     ]
     phone_tickets = bool((t["channel"] == "phone").any()) if "channel" in t else False
@@ -375,13 +375,16 @@ def add_contact_history(tables: dict[str, pd.DataFrame], cfg: Config) -> None:
                     "ts": c["arrived_ts"],
                     "channel": "phone",
                     "src": "c",
+                    "id": c["call_id"],
                     "row": np.arange(len(c)),
                 }
             )
         )
     allc = pd.concat(contacts, ignore_index=True)
     allc = allc[allc["customer_id"].notna() & allc["ts"].notna()]
-    allc = allc.sort_values(["customer_id", "ts"], kind="stable").reset_index(drop=True)
+    # simultaneous contacts are ordered by source and id, not by their rows' order
+    allc = allc.sort_values(["customer_id", "ts", "src", "id"], kind="stable")
+    allc = allc.reset_index(drop=True)
     same_prev = allc["customer_id"].eq(allc["customer_id"].shift())
     gap = allc["ts"] - allc["ts"].shift()
     window = cfg.thresholds.repeat_contact_days * 86400
