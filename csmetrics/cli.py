@@ -226,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", default=None, help="output folder (default: reports/<period>)"
     )
     p.add_argument("--force", action="store_true", help="replace an existing report")
-    p.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
     p.add_argument(
         "--section",
         action="append",

@@ -11,6 +11,7 @@ only replaced with ``force=True``.
 from __future__ import annotations
 
 import html
+import json
 import os
 import shutil
 import sys
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from .errors import CsmetricsError
 from .load import Workbook, load
@@ -156,12 +158,109 @@ def _execute(name: str, title: str, src: Path, work: Path, params: dict) -> Sect
     return SectionResult(name, title, ok, time.perf_counter() - start, error)
 
 
-def index_html(result: ReportResult, wb: Workbook, data_label: str) -> str:
-    """The report's front page: one card per section, linking its HTML."""
+#: Which section page explains each KPI category.
+CATEGORY_SECTION = {
+    "effectiveness": "effectiveness",
+    "cost": "operational_cost",
+    "experience": "customer_experience",
+    "channels": "channels",
+}
+STATUS_COLOURS = {"on_target": "#009E73", "watch": "#E69F00", "off_target": "#D55E00",
+                  "no_data": "#777777", "no_target": "#777777"}  # fmt: skip
+
+
+def kpi_exports(prepared, period: str, work: Path) -> pd.DataFrame:
+    """Write ``kpis.csv`` and ``kpis.json`` (every public KPI of the period) into ``work``.
+
+    Returns the headline frame (value, interval, target, status, change) they hold.
+    """
+    from .display import safe_csv_frame
+    from .kpis import public_kpis
+    from .summary import headline
+
+    ids = [k.id for k in public_kpis() if k.kind != "share"]
+    df = headline(prepared, period, ids)
+    cols = [
+        "kpi",
+        "label",
+        "category",
+        "unit",
+        "better",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n",
+        "low_sample",
+        "excluded",
+        "available",
+        "note",
+        "target",
+        "status",
+        "previous",
+        "change",
+        "period",
+        "compared_with",
+    ]
+    safe_csv_frame(df[cols]).to_csv(work / "kpis.csv", index=False)
+    records = df[cols].astype(object).where(df[cols].notna(), None).to_dict(orient="records")
+    payload = {
+        "period": period,
+        "compared_with": df["compared_with"].iloc[0] if len(df) else None,
+        "currency": prepared.config.currency,
+        "kpis": records,
+    }
+    (work / "kpis.json").write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+    return df
+
+
+def scorecard_html(df: pd.DataFrame, trends: pd.DataFrame, currency: str) -> str:
+    """The headline scorecard: value, target, status, change and a 12-month sparkline."""
+    from .kpis import get
+    from .summary import STATUS_LABEL, format_change, format_value, sparkline_svg
+
+    e = html.escape
+    rows = []
+    for r in df.to_dict(orient="records"):
+        k = get(r["kpi"])
+        if not k.headline:
+            continue
+        section = CATEGORY_SECTION.get(k.category, "effectiveness")
+        spark = sparkline_svg(trends.loc[trends["kpi"] == k.id, "value"].tolist())
+        value = format_value(r["value"], r["unit"], currency) if r["available"] else "not available"
+        target = "" if pd.isna(r["target"]) else format_value(r["target"], r["unit"], currency)
+        change = format_change(r["change"], r["unit"])
+        verdict = {True: "better", False: "worse", None: ""}[r["change_better"]]
+        colour = STATUS_COLOURS[r["status"]]
+        rows.append(
+            f"<tr><td><a href='{section}.html'>{e(k.label)}</a></td>"
+            f"<td class='num'>{e(value)}</td><td class='num'>{e(target)}</td>"
+            f"<td><span class='badge' style='background:{colour}'>"
+            f"{e(STATUS_LABEL[r['status']])}</span></td>"
+            f"<td class='num'>{e(change)} <span class='verdict {verdict}'>{verdict}</span></td>"
+            f"<td>{spark}</td></tr>"
+        )
+    cmp = df["compared_with"].iloc[0] if len(df) else None
+    return (
+        "<table id='scorecard'><caption>Headline scorecard"
+        + (f" (change against {e(str(cmp))})" if cmp else "")
+        + "</caption>"
+        "<thead><tr><th>KPI</th><th>value</th><th>target</th><th>status</th>"
+        "<th>change</th><th>last 12 months</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def index_html(result: ReportResult, wb: Workbook, data_label: str, scorecard: str = "") -> str:
+    """The report's front page: the headline scorecard and one card per section."""
     e = html.escape
     q = wb.quality
     cards = []
+    problems = []
     for s in result.sections:
+        if s.name == "scorecard":
+            problems.append(f"<p class='err'>The scorecard could not be computed: {e(s.error)}</p>")
+            continue
         desc = next((d for n, _, d in SECTIONS if n == s.name), "")
         status = "" if s.ok else f"<p class='err'>This section failed: {e(s.error)}</p>"
         cards.append(
@@ -173,24 +272,73 @@ def index_html(result: ReportResult, wb: Workbook, data_label: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Customer-service report · {e(result.period)}</title>
 <style>
-body {{ font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 960px;
+body {{ font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1000px;
        margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; line-height: 1.45; }}
 h1 {{ margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
-ul.sections {{ list-style: none; padding: 0; }}
-ul.sections li {{ border: 1px solid #ddd; border-radius: 8px; padding: .8rem 1rem;
-                 margin: .6rem 0; }}
-ul.sections a {{ font-size: 1.15rem; font-weight: 600; color: #0072B2; }}
+ul.sections {{ list-style: none; padding: 0; display: grid;
+              grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: .6rem; }}
+ul.sections li {{ border: 1px solid #ddd; border-radius: 8px; padding: .8rem 1rem; }}
+ul.sections a {{ font-size: 1.1rem; font-weight: 600; color: #0072B2; }}
 ul.sections p {{ margin: .3rem 0 0; }} .err {{ color: #D55E00; font-weight: 600; }}
+#scorecard {{ border-collapse: collapse; width: 100%; margin: 1rem 0 1.5rem; }}
+#scorecard caption {{ text-align: left; font-weight: 600; font-size: 1.2rem;
+                      margin-bottom: .4rem; }}
+#scorecard th, #scorecard td {{ padding: .35rem .5rem; border-bottom: 1px solid #e5e5e5;
+                                text-align: left; }}
+#scorecard th {{ background: #f3f5f7; }} #scorecard td.num {{ white-space: nowrap; }}
+#scorecard a {{ color: #0072B2; text-decoration: none; }}
+.badge {{ color: #fff; border-radius: 4px; padding: .05rem .45rem; font-size: .85rem;
+          white-space: nowrap; }}
+.verdict {{ font-size: .8rem; color: #555; }} .verdict.worse {{ color: #D55E00; }}
+.verdict.better {{ color: #009E73; }}
 </style></head><body>
 <h1>Customer-service report · {e(result.period)}</h1>
 <p class="sub">Data: {e(data_label)} · {len(q.tables)} tables, {rows:,} rows ·
-{len(q.errors)} errors, {len(q.warnings)} data-quality warnings</p>
+{len(q.errors)} errors, {len(q.warnings)} data-quality warnings ·
+<a href="kpis.csv">kpis.csv</a> · <a href="kpis.json">kpis.json</a></p>
+{"".join(problems)}{scorecard}
+<h2>Sections</h2>
 <ul class="sections">
 {chr(10).join(cards)}
 </ul>
 <p class="sub">Generated by csmetrics on {time.strftime("%Y-%m-%d %H:%M")}.</p>
 </body></html>
 """
+
+
+def _scorecard(
+    wb: Workbook, label: str, work: Path, result: ReportResult, say: Callable[[str], None]
+) -> str:
+    """KPI exports and the scorecard HTML; a failure is recorded, never fatal."""
+    from .kpis import public_kpis
+    from .prepare import prepare
+    from .summary import monthly_trend
+
+    start = time.perf_counter()
+    try:
+        prepared = prepare(wb)
+        head = kpi_exports(prepared, label, work)
+        ids = [k.id for k in public_kpis() if k.headline]
+        trends = (
+            monthly_trend(prepared, ids, label)
+            if label != "all"
+            else pd.DataFrame(columns=["kpi", "value"])
+        )
+        html_ = scorecard_html(head, trends, wb.config.currency)
+        say(f"  scorecard, kpis.csv and kpis.json: ok ({time.perf_counter() - start:.1f} s)")
+        return html_
+    except Exception as exc:  # the sections are still worth delivering
+        result.sections.append(
+            SectionResult(
+                "scorecard",
+                "Scorecard",
+                False,
+                time.perf_counter() - start,
+                f"{type(exc).__name__}: {exc}",
+            )
+        )
+        say(f"  scorecard: FAILED: {type(exc).__name__}: {exc}")
+        return ""
 
 
 def run_report(
@@ -263,12 +411,14 @@ def run_report(
                     pool.submit(_execute, n, t, src / f"{n}.ipynb", work, params)
                     for n, t, _ in chosen
                 ]
+                # the scorecard is computed here while the notebooks run in the pool
+                scorecard = _scorecard(wb, label, work, result, say)
                 for i, fut in enumerate(as_completed(futures), 1):
                     r = fut.result()
                     result.sections.append(r)
                     say(
                         f"  [{i}/{len(chosen)}] {r.title}: "
-                        f"{'ok' if r.ok else 'FAILED'} ({r.seconds:.1f} s)"
+                        f"{'ok' if r.ok else 'FAILED: ' + r.error} ({r.seconds:.1f} s)"
                     )
         else:
             for i, (n, t, _) in enumerate(chosen, 1):
@@ -279,10 +429,12 @@ def run_report(
                     f"  [{i}/{len(chosen)}] {t}: {'ok' if r.ok else 'FAILED: ' + r.error} "
                     f"({r.seconds:.1f} s)"
                 )
+            scorecard = _scorecard(wb, label, work, result, say)
         order = [n for n, _, _ in chosen]
-        result.sections.sort(key=lambda s: order.index(s.name))
+        result.sections.sort(key=lambda s: order.index(s.name) if s.name in order else -1)
         (work / "index.html").write_text(
-            index_html(result, wb, str(data) if data else "bundled sample"), encoding="utf-8"
+            index_html(result, wb, str(data) if data else "bundled sample", scorecard),
+            encoding="utf-8",
         )
         if target.exists():
             shutil.rmtree(target)

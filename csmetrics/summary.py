@@ -49,9 +49,14 @@ def status_for(value: float, target: float | None, better: str, band: float = WA
     return "watch" if gap <= band * scale else "off_target"
 
 
-def change_is_better(change: float, better: str) -> bool | None:
+def negligible(change: float, unit: str) -> bool:
+    """A change too small to show at the report's precision (0.05 pp, or 0.005 units)."""
+    return abs(change) < (0.0005 if unit == "share" else 0.005)
+
+
+def change_is_better(change: float, better: str, unit: str = "") -> bool | None:
     """True if a change moves the KPI in its better direction (None if neutral or flat)."""
-    if change is None or math.isnan(change) or change == 0 or better == "neutral":
+    if change is None or math.isnan(change) or better == "neutral" or negligible(change, unit):
         return None
     return (change > 0) == (better == "higher")
 
@@ -142,7 +147,8 @@ def headline(
             "excluded": rec["excluded"], "available": rec["available"], "note": rec["note"],
             "target": math.nan if target is None else float(target),
             "status": status_for(value, target, better) if rec["available"] else "no_data",
-            "previous": pv, "change": change, "change_better": change_is_better(change, better),
+            "previous": pv, "change": change,
+            "change_better": change_is_better(change, better, k.unit),
             "period": p.label, "compared_with": cmp_p.label if cmp_p else None,
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -171,7 +177,7 @@ def summary_markdown(df: pd.DataFrame, currency: str = "EUR") -> str:
             )
         if r["compared_with"] and not math.isnan(r["previous"]):
             change = r["change"]
-            if change == 0:
+            if negligible(change, r["unit"]):
                 text += f", unchanged from {r['compared_with']}"
             else:
                 word = "up" if change > 0 else "down"
