@@ -146,6 +146,7 @@ class Config:
     ces: CesScale = field(default_factory=CesScale)
     sources: dict[str, Source] = field(default_factory=dict)
     columns: dict[str, TableMapping] = field(default_factory=dict)
+    checklist: dict = field(default_factory=dict)
     path: Path | None = None
 
     @property
@@ -296,7 +297,7 @@ def _columns(raw: Any, path: Path | None) -> dict[str, TableMapping]:
 
 TOP_KEYS = [
     "timezone", "currency", "lang", "as_of", "calendar", "thresholds", "sla_first_response_h",
-    "targets", "peak_periods", "ces", "sources", "columns",
+    "targets", "peak_periods", "ces", "sources", "columns", "checklist",
 ]  # fmt: skip
 
 
@@ -355,6 +356,8 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
         cfg.peak_periods.append(peak)
     cfg.sources = _sources(raw.get("sources"), path)
     cfg.columns = _columns(raw.get("columns"), path)
+    cfg.checklist = _mapping(raw.get("checklist"), path, "checklist")
+    _unknown_keys(cfg.checklist, ["replace", "questions"], path, "checklist.")
     return cfg
 
 

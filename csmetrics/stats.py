@@ -158,3 +158,102 @@ def erlang_agents_required(
 def low_sample(n: float) -> bool:
     """True when a result rests on fewer than 30 observations."""
     return bool(n < LOW_SAMPLE)
+
+
+# ---------------------------------------------------------------------------------------
+# Significance of a change between two periods
+# ---------------------------------------------------------------------------------------
+
+
+def two_proportion_test(s1: float, n1: float, s2: float, n2: float) -> float:
+    """Two-sided p-value of the two-proportion z-test (pooled), as statsmodels computes it.
+
+    Examples
+    --------
+    >>> round(two_proportion_test(45, 100, 30, 100), 4)
+    0.0285
+    """
+    if min(n1, n2) <= 0:
+        return math.nan
+    pooled = (s1 + s2) / (n1 + n2)
+    if pooled in (0.0, 1.0):
+        return 1.0
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    z = (s1 / n1 - s2 / n2) / se
+    return float(2 * stats.norm.sf(abs(z)))
+
+
+def mann_whitney(x: np.ndarray, y: np.ndarray) -> float:
+    """Two-sided p-value of the Mann–Whitney U test (scipy; NaN when a side is empty)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    if x.size == 0 or y.size == 0:
+        return math.nan
+    if np.all(x == x[0]) and np.all(y == x[0]):
+        return 1.0
+    return float(stats.mannwhitneyu(x, y, alternative="two-sided").pvalue)
+
+
+def nps_difference(
+    p1: float, d1: float, n1: float, p2: float, d2: float, n2: float, z: float = Z95
+) -> tuple[float, float, float]:
+    """NPS difference (points, first minus second) with its 95% interval.
+
+    Formula: ``Δ ± z·100·sqrt(v1/n1 + v2/n2)`` with ``v = p + d − (p − d)²`` of shares.
+
+    Examples
+    --------
+    >>> [round(x, 2) for x in nps_difference(50, 20, 100, 40, 30, 100)]
+    [20.0, -3.73, 43.73]
+    """
+    if min(n1, n2) <= 0:
+        return (math.nan, math.nan, math.nan)
+    a, b = p1 / n1, d1 / n1
+    c, d = p2 / n2, d2 / n2
+    diff = 100 * ((a - b) - (c - d))
+    var = (a + b - (a - b) ** 2) / n1 + (c + d - (c - d) ** 2) / n2
+    half = z * 100 * math.sqrt(max(var, 0.0))
+    return (diff, diff - half, diff + half)
+
+
+def poisson_rate_test(k1: float, t1: float, k2: float, t2: float) -> float:
+    """Two-sided p-value that two counts come from the same rate per unit of exposure.
+
+    Conditional exact test: given ``k1 + k2`` events, ``k1`` is binomial with
+    probability ``t1 / (t1 + t2)`` under equal rates (e.g. tickets per day).
+    """
+    k1, k2 = round(k1), round(k2)
+    if k1 + k2 == 0 or t1 <= 0 or t2 <= 0:
+        return math.nan
+    return float(stats.binomtest(k1, k1 + k2, t1 / (t1 + t2)).pvalue)
+
+
+# ---------------------------------------------------------------------------------------
+# Control charts
+# ---------------------------------------------------------------------------------------
+
+
+def xmr_limits(values: np.ndarray) -> tuple[float, float, float]:
+    """Centre and natural process limits of an XmR chart: ``mean ± 2.66 · mean(|ΔX|)``."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size < 2:
+        return (math.nan, math.nan, math.nan)
+    centre = float(x.mean())
+    mr = float(np.abs(np.diff(x)).mean())
+    return (centre - 2.66 * mr, centre, centre + 2.66 * mr)
+
+
+def p_chart_limits(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    """p-chart: centre ``p̄ = Σx/Σn`` and per-point limits ``p̄ ± 3·sqrt(p̄(1−p̄)/nᵢ)``."""
+    s = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    ok = n > 0
+    if not ok.any():
+        nan = np.full(len(n), np.nan)
+        return (nan, math.nan, nan)
+    pbar = float(s[ok].sum() / n[ok].sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = 3 * np.sqrt(pbar * (1 - pbar) / n)
+    return (np.clip(pbar - half, 0, 1), pbar, np.clip(pbar + half, 0, 1))

@@ -43,7 +43,8 @@ def _filled(col: str, sentinel: float = -1.0):
 
 
 def _unresolved(ctx: Ctx) -> dict:
-    late = _filled("resolved_ts", math.inf) >= ctx.cutoff_s
+    # resolved at the cutoff instant is resolved by then (as the KM median counts it)
+    late = _filled("resolved_ts", math.inf) > ctx.cutoff_s
     return {"unresolved_flag": ((nw.col("resolved") == 0) | late).cast(nw.Float64)}
 
 

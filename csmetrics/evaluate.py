@@ -1,0 +1,1403 @@
+"""The evaluation of seed 000: the checklist answered with evidence, then the analysis.
+
+``evaluate(prepared, period)`` answers every checklist question (``checklist.yaml``,
+extended or replaced through ``csmetrics.yaml``) with a status (on target, watch, off
+target, no data), one plain sentence and its evidence: KPI values with intervals, the
+target, and the change against the previous period and the same period a year earlier
+with its statistical significance. It then analyses the answers as the article asks —
+patterns (control charts and trends), what repeats (request types, complaint categories,
+comment themes), improvement areas, cost against value, peak against regular periods —
+and ends with ranked, rule-based recommendations, each citing the numbers behind it.
+Nothing is said without evidence: a question whose data is missing is answered
+"no data", never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats as sstats
+
+from . import analysis, text
+from .errors import ConfigError
+from .kpis import compute, direction, get, public_kpis
+from .periods import Period, PeriodError
+from .prepare import Prepared
+from .stats import (
+    mann_whitney,
+    nps_difference,
+    p_chart_limits,
+    poisson_rate_test,
+    two_proportion_test,
+    xmr_limits,
+)
+from .summary import STATUS_LABEL, format_change, format_value, negligible, status_for
+
+ALPHA = 0.05
+CATEGORIES = ("effectiveness", "cost", "experience")
+RULES = ("target", "trend", "group_extreme", "group_spread", "staffing", "themes")
+
+
+# ---------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """A KPI's value in another period and whether the change is significant."""
+
+    period: str
+    value: float
+    change: float
+    p_value: float | None
+    significant: bool | None
+    test: str
+
+
+@dataclass
+class Evidence:
+    """One KPI behind an answer, finding or recommendation."""
+
+    kpi: str
+    label: str
+    unit: str
+    value: float
+    ci_low: float
+    ci_high: float
+    n: float
+    target: float | None
+    status: str
+    previous: Change | None = None
+    year_before: Change | None = None
+    group: dict[str, str] | None = None
+    note: str = ""
+
+    def sentence(self, currency: str = "EUR") -> str:
+        """``First-contact resolution 62.7% (target 70.0%)`` with its change."""
+        text_ = f"{self.label} {format_value(self.value, self.unit, currency)}"
+        if self.group:
+            text_ = (
+                f"{self.label} for {', '.join(self.group.values())} "
+                f"{format_value(self.value, self.unit, currency)}"
+            )
+        if self.target is not None and not math.isnan(self.target):
+            text_ += f" (target {format_value(self.target, self.unit, currency)})"
+        if self.previous and not math.isnan(self.previous.change):
+            sig = {True: ", significant", False: ", not significant", None: ""}[
+                self.previous.significant
+            ]
+            text_ += (
+                f", {format_change(self.previous.change, self.unit)} vs {self.previous.period}{sig}"
+            )
+        return text_
+
+
+@dataclass
+class Answer:
+    """A checklist question answered."""
+
+    id: str
+    category: str
+    question: str
+    status: str
+    answer: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """A result of the analysis: pattern, recurring issue, improvement area, cost vs value,
+    peak."""
+
+    kind: str
+    title: str
+    text: str
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Recommendation:
+    """A specific action, ranked by the volume it affects and the size of the gap."""
+
+    rank: int
+    title: str
+    text: str
+    impact: float
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Evaluation:
+    """Everything the evaluation found for one period."""
+
+    period: str
+    compared_with: str | None
+    year_before: str | None
+    questions: list[Answer]
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+    currency: str = "EUR"
+
+    def to_dict(self) -> dict:
+        """The documented ``evaluation.json`` structure (see the README)."""
+        return _clean(asdict(self))
+
+    def to_json(self) -> str:
+        """``evaluation.json``."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def questions_frame(self) -> pd.DataFrame:
+        """One row per question: category, question, status, answer."""
+        return pd.DataFrame(
+            [
+                {
+                    "category": a.category,
+                    "question": a.question,
+                    "status": STATUS_LABEL.get(a.status, a.status),
+                    "answer": a.answer,
+                }
+                for a in self.questions
+            ]
+        )
+
+    def status_counts(self) -> pd.DataFrame:
+        """Questions per category and status."""
+        df = pd.DataFrame([{"category": a.category, "status": a.status} for a in self.questions])
+        if df.empty:
+            return df
+        return df.value_counts().unstack(fill_value=0).reindex(CATEGORIES, fill_value=0)
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return None if math.isnan(obj) or math.isinf(obj) else obj
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return _clean(obj.item())
+    return obj
+
+
+# ---------------------------------------------------------------------------------------
+# The checklist
+# ---------------------------------------------------------------------------------------
+
+
+def default_checklist() -> list[dict]:
+    """The questions shipped with the package (``csmetrics/checklist.yaml``)."""
+    raw = yaml.safe_load(
+        resources.files("csmetrics").joinpath("checklist.yaml").read_text(encoding="utf-8")
+    )
+    return raw["questions"]
+
+
+def checklist(config) -> list[dict]:
+    """The checklist in force: the package's, extended or replaced by ``csmetrics.yaml``.
+
+    Raises
+    ------
+    ConfigError
+        A question lacks a field, names an unknown KPI, category or rule, or repeats an id.
+    """
+    custom = getattr(config, "checklist", None) or {}
+    questions = [] if custom.get("replace") else default_checklist()
+    by_id = {q["id"]: i for i, q in enumerate(questions)}
+    for q in custom.get("questions") or []:
+        if isinstance(q, dict) and q.get("id") in by_id:
+            questions[by_id[q["id"]]] = q
+        else:
+            questions.append(q)
+    seen = set()
+    for q in questions:
+        where = f"checklist question {q.get('id', '?')!r}" if isinstance(q, dict) else "checklist"
+        if not isinstance(q, dict):
+            raise ConfigError(f"{where}: expected a mapping")
+        missing = [k for k in ("id", "category", "question", "judge") if k not in q]
+        if missing:
+            raise ConfigError(f"{where}: missing {', '.join(missing)}")
+        if q["id"] in seen:
+            raise ConfigError(f"{where}: the id is used twice")
+        seen.add(q["id"])
+        if q["category"] not in CATEGORIES:
+            raise ConfigError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+        rule = q["judge"].get("rule")
+        if rule not in RULES:
+            raise ConfigError(f"{where}: judge.rule must be one of {', '.join(RULES)}")
+        for k in [*q.get("kpis", []), *([q["judge"]["kpi"]] if "kpi" in q["judge"] else [])]:
+            get(k)  # raises a clear error for an unknown KPI
+    return questions
+
+
+# ---------------------------------------------------------------------------------------
+# Evidence: values, changes and their significance
+# ---------------------------------------------------------------------------------------
+
+
+class _Facts:
+    """KPI values of the period, the previous period and the year before, computed once."""
+
+    def __init__(
+        self, prepared: Prepared, period: Period, compared: Period | None, year: Period | None
+    ) -> None:
+        self.prepared = prepared
+        self.period = period
+        self.compared = compared
+        self.year = year
+        self.cfg = prepared.config
+        self._cache: dict[Any, pd.DataFrame] = {}
+
+    def records(self, which: str, by: tuple[str, ...] = ()) -> pd.DataFrame:
+        key = (which, by)
+        if key not in self._cache:
+            p = {"now": self.period, "prev": self.compared, "year": self.year}[which]
+            if p is None:
+                self._cache[key] = pd.DataFrame(columns=["kpi", "value", "available"])
+            else:
+                ids = [k.id for k in public_kpis()]
+                self._cache[key] = compute(self.prepared, p, by=list(by), kpis=ids)
+        return self._cache[key]
+
+    def row(self, kpi: str, which: str = "now") -> dict | None:
+        df = self.records(which)
+        m = df[(df["kpi"] == kpi)]
+        if m.empty:
+            return None
+        r = m.iloc[0].to_dict()
+        return r if r["available"] else None
+
+    def target(self, kpi: str, default: float | None = None) -> float | None:
+        t = self.cfg.targets.get(kpi)
+        return float(t) if t is not None else (None if default is None else float(default))
+
+    def evidence(self, kpi: str, default_target: float | None = None) -> Evidence:
+        k = get(kpi)
+        r = self.row(kpi)
+        target = self.target(kpi, default_target)
+        better = direction(k, self.cfg)
+        if r is None or pd.isna(r["value"]):
+            note = ""
+            df = self.records("now")
+            m = df[df["kpi"] == kpi]
+            if len(m) and not m["available"].iloc[0]:
+                note = str(m["note"].iloc[0])
+            return Evidence(
+                kpi,
+                k.label,
+                k.unit,
+                math.nan,
+                math.nan,
+                math.nan,
+                0.0,
+                target,
+                "no_data",
+                note=note or "no observations in the period",
+            )
+        ev = Evidence(
+            kpi,
+            k.label,
+            k.unit,
+            float(r["value"]),
+            _f(r["ci_low"]),
+            _f(r["ci_high"]),
+            float(r["n"]),
+            target,
+            status_for(float(r["value"]), target, better),
+        )
+        ev.previous = self.change(kpi, "prev")
+        ev.year_before = self.change(kpi, "year")
+        return ev
+
+    def change(self, kpi: str, which: str) -> Change | None:
+        p = self.compared if which == "prev" else self.year
+        now, other = self.row(kpi), self.row(kpi, which)
+        if p is None or now is None or other is None or pd.isna(other["value"]):
+            return None
+        if not other["n"]:  # nothing observed then: a zero count would be made up
+            return None
+        k = get(kpi)
+        diff = float(now["value"]) - float(other["value"])
+        p_value, test = significance(self.prepared, k, now, other, self.period, p)
+        sig = None if p_value is None or math.isnan(p_value) else bool(p_value < ALPHA)
+        return Change(p.label, float(other["value"]), diff, _f(p_value), sig, test)
+
+
+def _f(x: Any) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _days(p: Period) -> float:
+    return (p.end - p.start).total_seconds() / 86400 if p.start is not None else math.nan
+
+
+def kpi_values(prepared: Prepared, kpi, period: Period) -> np.ndarray:
+    """The raw observations behind a mean or quantile KPI in a period (scaled)."""
+    if not kpi.value or not kpi.basis or kpi.table not in prepared.tables:
+        return np.array([])
+    df = prepared.tables[kpi.table]
+    if kpi.value not in df or kpi.basis not in df:
+        return np.array([])
+    rows = analysis.rows_in(prepared, kpi.table, kpi.basis, period)
+    return rows[kpi.value].dropna().to_numpy(dtype=float) * kpi.scale
+
+
+def significance(
+    prepared: Prepared, kpi, now: dict, other: dict, period: Period, other_period: Period
+) -> tuple[float | None, str]:
+    """p-value of the change of one KPI between two periods, and the test used.
+
+    Rates: two-proportion z-test; durations and scores: Mann–Whitney U on the raw
+    observations; NPS: the interval of the difference (p-value from its z); counts:
+    the exact conditional test of two Poisson rates per day. Accounting totals and
+    ratios (costs, revenue) are not samples and are not tested.
+    """
+    if kpi.kind == "rate":
+        n1, n2 = float(now["n"]), float(other["n"])
+        s1, s2 = float(now["value"]) * n1, float(other["value"]) * n2
+        return two_proportion_test(s1, n1, s2, n2), "two-proportion z-test"
+    if kpi.kind in ("mean", "quantile"):
+        x = kpi_values(prepared, kpi, period)
+        y = kpi_values(prepared, kpi, other_period)
+        if x.size and y.size:
+            return mann_whitney(x, y), "Mann–Whitney U"
+        return None, "not tested (no raw observations)"
+    if kpi.id == "nps":
+        mix_now = analysis.nps_mix(prepared, period)
+        mix_other = analysis.nps_mix(prepared, other_period)
+        if mix_now.empty or mix_other.empty:
+            return None, "not tested"
+        a, b = mix_now.iloc[0], mix_other.iloc[0]
+        diff, lo, hi = nps_difference(
+            a.promoters, a.detractors, a.n, b.promoters, b.detractors, b.n
+        )
+        if math.isnan(diff) or hi == lo:
+            return None, "NPS difference interval"
+        se = (hi - lo) / (2 * 1.959963984540054)
+        return float(2 * sstats.norm.sf(abs(diff) / se)) if se else 1.0, "NPS difference interval"
+    if kpi.kind == "count" and kpi.basis:
+        return (
+            poisson_rate_test(
+                float(now["value"]), _days(period), float(other["value"]), _days(other_period)
+            ),
+            "Poisson rate test (per day)",
+        )
+    return None, "not tested (an accounting figure, not a sample)"
+
+
+# ---------------------------------------------------------------------------------------
+# Judging rules
+# ---------------------------------------------------------------------------------------
+
+
+def _fmt(ev: Evidence, cur: str) -> str:
+    return format_value(ev.value, ev.unit, cur)
+
+
+def _judge_target(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
+    j = q["judge"]
+    main = f.evidence(j["kpi"], j.get("default_target"))
+    others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
+    if main.status == "no_data":
+        return "no_data", f"No data: {main.label.lower()} {main.note}.", [main, *others]
+    if main.target is None:
+        return _judge_trend(f, q, cur)
+    src = "" if j["kpi"] in f.cfg.targets else " (a common benchmark; set your own target)"
+    verdict = {"on_target": "Yes", "watch": "Nearly", "off_target": "No"}[main.status]
+    sentence = (
+        f"{verdict}: {main.label.lower()} is {_fmt(main, cur)} against a target of "
+        f"{format_value(main.target, main.unit, cur)}{src}"
+    )
+    sentence += _change_clause(main)
+    return main.status, sentence + ".", [main, *others]
+
+
+def _change_clause(ev: Evidence) -> str:
+    c = ev.previous
+    if c is None or math.isnan(c.change):
+        return ""
+    if negligible(c.change, ev.unit):
+        return f", unchanged since {c.period}"
+    word = "up" if c.change > 0 else "down"
+    sig = {True: "significant", False: "not significant", None: "not tested"}[c.significant]
+    return f", {word} {format_change(abs(c.change), ev.unit).lstrip('+')} from {c.period} ({sig})"
+
+
+def _worse(ev: Evidence) -> bool | None:
+    if (
+        ev.previous is None
+        or math.isnan(ev.previous.change)
+        or negligible(ev.previous.change, ev.unit)
+    ):
+        return None
+    better = get(ev.kpi).direction
+    if better == "neutral":
+        return None
+    return (ev.previous.change > 0) != (better == "higher")
+
+
+def _judge_trend(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
+    j = q["judge"]
+    main = f.evidence(j["kpi"], j.get("default_target"))
+    others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
+    if main.status == "no_data":
+        return "no_data", f"No data: {main.label.lower()} {main.note}.", [main, *others]
+    if main.target is not None and j.get("rule") == "trend" and j["kpi"] in f.cfg.targets:
+        status = main.status
+    else:
+        worse = _worse(main)
+        rel = (
+            abs(main.previous.change) / abs(main.previous.value)
+            if main.previous and main.previous.value
+            else 0.0
+        )
+        if worse is None:
+            status = "on_target" if main.previous else "watch"
+        elif not worse:
+            status = "on_target"
+        elif main.previous.significant or (main.previous.significant is None and rel > 0.05):
+            status = "off_target" if rel > 0.05 else "watch"
+        else:
+            status = "watch"
+    if main.previous is None:
+        sentence = (
+            f"{main.label} is {_fmt(main, cur)}; there is no earlier period to say "
+            "whether it is rising"
+        )
+    else:
+        worse = _worse(main)
+        how = {True: "getting worse", False: "improving", None: "stable"}[worse]
+        sentence = f"{main.label} is {_fmt(main, cur)}: {how}{_change_clause(main)}"
+    if main.year_before is not None and not math.isnan(main.year_before.change):
+        sentence += (
+            f"; {format_change(main.year_before.change, main.unit)} against "
+            f"{main.year_before.period}"
+        )
+    return status, sentence + ".", [main, *others]
+
+
+def _group_records(f: _Facts, kpi: str, by: str) -> pd.DataFrame:
+    df = f.records("now", (by,))
+    df = df[(df["kpi"] == kpi) & df["available"] & df["value"].notna()]
+    return df[df[by] != "(missing)"] if by in df else df.iloc[0:0]
+
+
+def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
+    j = q["judge"]
+    k = get(j["kpi"])
+    df = _group_records(f, j["kpi"], j["by"])
+    overall = f.evidence(j["kpi"])
+    if df.empty:
+        return "no_data", f"No data: {k.label.lower()} by {j['by']} is not available.", [overall]
+    pick = (
+        df.loc[df["value"].idxmax()]
+        if j.get("pick", "max") == "max"
+        else df.loc[df["value"].idxmin()]
+    )
+    median = float(df["value"].median())
+    ratio = float(pick["value"]) / median if median else math.nan
+    ev = Evidence(
+        k.id,
+        k.label,
+        k.unit,
+        float(pick["value"]),
+        _f(pick["ci_low"]),
+        _f(pick["ci_high"]),
+        float(pick["n"]),
+        None,
+        "no_target",
+        group={j["by"]: str(pick[j["by"]])},
+    )
+    limit = float(j.get("ratio", 2.0))
+    status = "watch" if ratio > limit else "on_target"
+    sentence = (
+        f"{str(pick[j['by']]).replace('_', ' ').capitalize()}: "
+        f"{format_value(float(pick['value']), k.unit, cur)} per resolution, "
+        f"{ratio:.1f}× the median {j['by']} ({format_value(median, k.unit, cur)})"
+    )
+    return status, sentence + ".", [ev, overall]
+
+
+def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
+    j = q["judge"]
+    k = get(j["kpi"])
+    overall = f.evidence(j["kpi"], j.get("default_target"))
+    df = _group_records(f, j["kpi"], j["by"])
+    df = df[df["n"] >= 30]
+    if overall.status == "no_data" or df.empty:
+        return "no_data", f"No data: {k.label.lower()} by {j['by']} is not available.", [overall]
+    higher = direction(k, f.cfg) == "higher"
+    worst = df.loc[df["value"].idxmin()] if higher else df.loc[df["value"].idxmax()]
+    gap = (
+        (overall.value - float(worst["value"]))
+        if higher
+        else (float(worst["value"]) - overall.value)
+    )
+    p_value = math.nan
+    if k.kind == "rate":
+        n1, n2 = float(worst["n"]), overall.n
+        p_value = two_proportion_test(float(worst["value"]) * n1, n1, overall.value * n2, n2)
+    ev = Evidence(
+        k.id,
+        k.label,
+        k.unit,
+        float(worst["value"]),
+        _f(worst["ci_low"]),
+        _f(worst["ci_high"]),
+        float(worst["n"]),
+        overall.target,
+        "no_target",
+        group={j["by"]: str(worst[j["by"]])},
+        note=f"p = {p_value:.3g} against all" if not math.isnan(p_value) else "",
+    )
+    margin = float(j.get("margin", 0.05))
+    significant = (not math.isnan(p_value)) and p_value < ALPHA
+    if gap > margin and significant:
+        status = "off_target"
+    elif gap > margin / 2:
+        status = "watch"
+    else:
+        status = overall.status if overall.status != "no_target" else "on_target"
+    sentence = (
+        f"{'No' if status == 'off_target' else 'Mostly'}: the weakest {j['by']}, "
+        f"{worst[j['by']]}, has {k.label.lower()} {format_value(float(worst['value']), k.unit, cur)} "  # noqa: E501
+        f"against {_fmt(overall, cur)} overall"
+    )
+    if not math.isnan(p_value):
+        sentence += f" ({'significant' if significant else 'not significant'}, p = {p_value:.2g})"
+    return status, sentence + ".", [ev, overall]
+
+
+def _judge_staffing(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
+    j = q["judge"]
+    occ = f.evidence("occupancy")
+    sl = f.evidence("service_level", 0.8)
+    req, staffed = f.evidence("erlang_agents_required"), f.evidence("agents_staffed")
+    evidence = [occ, sl, req, staffed]
+    if occ.status == "no_data" and sl.status == "no_data":
+        return "no_data", "No data: staffing needs the staffing and calls tables.", evidence
+    low, high = float(j.get("low", 0.6)), float(j.get("high", 0.85))
+    parts = []
+    status = "on_target"
+    if occ.status != "no_data":
+        parts.append(f"agents are busy {occ.value:.0%} of their staffed time")
+        if occ.value > high:
+            status = "off_target"
+            parts.append(f"above {high:.0%}, where quality and attrition suffer")
+        elif occ.value < low:
+            status = "watch"
+            parts.append(f"below {low:.0%}: more staff than the work needs")
+    if sl.status in ("watch", "off_target"):
+        status = "off_target" if sl.status == "off_target" else max(status, "watch", key=_severity)
+        parts.append(
+            f"the phone service level is {_fmt(sl, cur)}, below its "
+            f"{format_value(sl.target, sl.unit, cur)} target"
+        )
+    if req.status != "no_data" and staffed.status != "no_data":
+        parts.append(
+            f"Erlang C asks for {req.value:.1f} agents on the phone per open hour "
+            f"against {staffed.value:.1f} staffed for all channels"
+        )
+    verdict = {"on_target": "Yes", "watch": "Roughly", "off_target": "No"}[status]
+    return status, f"{verdict}: " + "; ".join(parts) + ".", evidence
+
+
+def _severity(status: str) -> int:
+    return {"on_target": 0, "watch": 1, "off_target": 2, "no_data": -1}.get(status, 0)
+
+
+def _judge_themes(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
+    comments = analysis.comment_examples(f.prepared, f.period, per_band=1_000_000)
+    csat = f.evidence("csat_score")
+    if comments.empty:
+        return "no_data", "No data: there are no survey comments in the period.", [csat]
+    unhappy = comments[comments["band"] == "unhappy"]
+    found = text.themes(comments, top=3, min_count=2)
+    top = found[found["band"] == "unhappy"].sort_values("comments", ascending=False).head(3)
+    share = len(unhappy) / len(comments)
+    if top.empty:
+        return (
+            "on_target",
+            (
+                f"Little to fix: {len(unhappy)} of {len(comments)} comments are "
+                "unhappy and no complaint repeats."
+            ),
+            [csat],
+        )
+    items = "; ".join(
+        f"“{t}” ({c} comments, {lang})"
+        for t, c, lang in zip(top["term"], top["comments"], top["language"], strict=True)
+    )
+    status = "watch" if share >= float(q["judge"].get("share", 0.1)) else "on_target"
+    ev = Evidence(
+        "csat_score",
+        "Unhappy comments",
+        "share",
+        share,
+        math.nan,
+        math.nan,
+        float(len(comments)),
+        None,
+        "no_target",
+        note="; ".join(f"{t}: {c}" for t, c in zip(top["term"], top["comments"], strict=True)),
+    )
+    return (
+        status,
+        (f"{share:.0%} of {len(comments):,} comments are unhappy; what they repeat most: {items}."),
+        [ev, csat],
+    )
+
+
+JUDGES = {"target": _judge_target, "trend": _judge_trend, "group_extreme": _judge_group_extreme,
+          "group_spread": _judge_group_spread, "staffing": _judge_staffing,
+          "themes": _judge_themes}  # fmt: skip
+
+
+def answer_questions(f: _Facts, questions: list[dict], cur: str) -> list[Answer]:
+    """Answer every checklist question."""
+    out = []
+    for q in questions:
+        status, sentence, evidence = JUDGES[q["judge"]["rule"]](f, q, cur)
+        out.append(Answer(q["id"], q["category"], q["question"], status, sentence, evidence))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Analysis
+# ---------------------------------------------------------------------------------------
+
+
+def control_chart(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
+    """Monthly control chart of one KPI: a p-chart for rates, XmR otherwise.
+
+    Signals: a point outside the limits (rule 1) or eight in a row on one side of the
+    centre line (rule 2).
+    """
+    k = get(kpi)
+    df = trend[(trend["kpi"] == kpi) & trend["available"].astype(bool)].sort_values("month")
+    df = df[df["value"].notna()].reset_index(drop=True)
+    if len(df) < 4:
+        return pd.DataFrame(columns=["month", "value", "lcl", "centre", "ucl", "signal", "rule"])
+    values = df["value"].to_numpy(float)
+    if k.kind == "rate":
+        lcl, centre, ucl = p_chart_limits(values * df["n"].to_numpy(float), df["n"].to_numpy(float))
+        kind = "p-chart"
+    else:
+        lo, centre, hi = xmr_limits(values)
+        lcl, ucl = np.full(len(df), lo), np.full(len(df), hi)
+        kind = "XmR"
+    out = pd.DataFrame(
+        {
+            "month": df["month"],
+            "value": values,
+            "lcl": lcl,
+            "centre": centre,
+            "ucl": ucl,
+            "chart": kind,
+        }
+    )
+    out["signal"] = (out["value"] > out["ucl"]) | (out["value"] < out["lcl"])
+    out["rule"] = np.where(out["signal"], "outside the limits", "")
+    side = np.sign(values - centre)
+    run = 1
+    for i in range(1, len(side)):
+        run = run + 1 if side[i] == side[i - 1] and side[i] != 0 else 1
+        if run >= 8:
+            out.loc[i - 7 : i, "rule"] = out.loc[i - 7 : i, "rule"].where(
+                out.loc[i - 7 : i, "rule"] != "", "8 in a row on one side"
+            )
+            out.loc[i - 7 : i, "signal"] = True
+    return out
+
+
+def trend_test(trend: pd.DataFrame, kpi: str) -> tuple[float, float] | None:
+    """Kendall's tau of a KPI against time over the months, and its p-value."""
+    df = trend[(trend["kpi"] == kpi) & trend["available"].astype(bool)].dropna(subset=["value"])
+    if len(df) < 6:
+        return None
+    res = sstats.kendalltau(np.arange(len(df)), df.sort_values("month")["value"].to_numpy())
+    return float(res.statistic), float(res.pvalue)
+
+
+def pattern_findings(trend: pd.DataFrame, period: Period, cur: str) -> list[Finding]:
+    """Special-cause signals in the reporting month and significant monthly trends."""
+    out = []
+    label = period.label
+    for kpi in sorted(trend["kpi"].unique()):
+        k = get(kpi)
+        chart = control_chart(trend, kpi)
+        if not chart.empty:
+            hits = chart[chart["signal"]]
+            recent = hits[hits["month"] >= chart["month"].iloc[max(0, len(chart) - 3)]]
+            for row in recent.itertuples():
+                side = "above" if row.value > row.centre else "below"
+                out.append(
+                    Finding(
+                        "pattern",
+                        f"Special-cause signal: {k.label} in {row.month}",
+                        f"{k.label} was {format_value(row.value, k.unit, cur)} in {row.month}, "
+                        f"{side} its {chart['chart'].iloc[0]} limits "
+                        f"({format_value(row.lcl, k.unit, cur)} – {format_value(row.ucl, k.unit, cur)}; "  # noqa: E501
+                        f"{row.rule}): something changed, not just noise.",
+                        [
+                            {
+                                "kpi": kpi,
+                                "month": row.month,
+                                "value": row.value,
+                                "lcl": row.lcl,
+                                "centre": row.centre,
+                                "ucl": row.ucl,
+                                "chart": chart["chart"].iloc[0],
+                                "rule": row.rule,
+                            }
+                        ],
+                    )
+                )
+        tt = trend_test(trend, kpi)
+        if tt and tt[1] < ALPHA and k.direction != "neutral":
+            rising = tt[0] > 0
+            good = rising == (k.direction == "higher")
+            out.append(
+                Finding(
+                    "pattern",
+                    f"{'Rising' if rising else 'Falling'} trend: {k.label}",
+                    f"{k.label} has been {'rising' if rising else 'falling'} over the months to "
+                    f"{label} (Kendall's τ = {tt[0]:.2f}, p = {tt[1]:.2g}) — "
+                    f"{'an improvement' if good else 'a deterioration'}.",
+                    [
+                        {
+                            "kpi": kpi,
+                            "tau": tt[0],
+                            "p_value": tt[1],
+                            "months": int(trend[trend["kpi"] == kpi]["value"].notna().sum()),
+                        }
+                    ],
+                )
+            )
+    return out
+
+
+def recurring(
+    prepared: Prepared,
+    period: Period,
+    column: str,
+    months: int = 6,
+    top: int = 3,
+    complaints_only: bool = False,
+    min_share: float = 0.75,
+) -> pd.DataFrame:
+    """Values of ``column`` in the top ``top`` of tickets in most of the last ``months``."""
+    t = prepared.tables.get("tickets")
+    if t is None or column not in t:
+        return pd.DataFrame(columns=[column, "months_in_top", "months", "mean_share"])
+    df = t[t["is_complaint"] == 1] if complaints_only and "is_complaint" in t else t
+    end = (period.end or pd.Timestamp(prepared.as_of)).tz_localize(None) - pd.Timedelta(days=1)
+    last = end.to_period("M")
+    window = {m.strftime("%Y-%m") for m in pd.period_range(last - (months - 1), last, freq="M")}
+    df = df[df["created_month"].isin(window)]
+    if df.empty:
+        return pd.DataFrame(columns=[column, "months_in_top", "months", "mean_share"])
+    counts = df.groupby(["created_month", column]).size().rename("k").reset_index()
+    counts["share"] = counts["k"] / counts.groupby("created_month")["k"].transform("sum")
+    counts["rank"] = counts.groupby("created_month")["k"].rank(ascending=False, method="min")
+    n_months = counts["created_month"].nunique()
+    g = counts.groupby(column).agg(
+        months_in_top=("rank", lambda r: int((r <= top).sum())), mean_share=("share", "mean")
+    )
+    g["months"] = n_months
+    g = g[g["months_in_top"] >= max(2, math.ceil(min_share * n_months))]
+    return g.sort_values(["months_in_top", "mean_share"], ascending=False).reset_index()
+
+
+def recurring_themes(
+    prepared: Prepared, period: Period, months: int = 6, min_share: float = 0.5
+) -> pd.DataFrame:
+    """Unhappy-comment terms that are among the top terms in most of the last months."""
+    end = (period.end or pd.Timestamp(prepared.as_of)).tz_localize(None) - pd.Timedelta(days=1)
+    last = end.to_period("M")
+    rows = []
+    for m in pd.period_range(last - (months - 1), last, freq="M"):
+        ex = analysis.comment_examples(prepared, m.strftime("%Y-%m"), per_band=1_000_000)
+        if ex.empty:
+            continue
+        th = text.themes(ex[ex["band"] == "unhappy"], top=5, min_count=2)
+        for r in th.itertuples():
+            rows.append(
+                {
+                    "month": m.strftime("%Y-%m"),
+                    "language": r.language,
+                    "term": r.term,
+                    "comments": r.comments,
+                }
+            )
+    if not rows:
+        return pd.DataFrame(columns=["language", "term", "months", "comments"])
+    df = pd.DataFrame(rows)
+    n_months = df["month"].nunique()
+    g = (
+        df.groupby(["language", "term"])
+        .agg(months=("month", "nunique"), comments=("comments", "sum"))
+        .reset_index()
+    )
+    g = g[g["months"] >= max(2, math.ceil(min_share * n_months))]
+    return g.sort_values(["months", "comments"], ascending=False).reset_index(drop=True)
+
+
+def repeat_findings(prepared: Prepared, period: Period) -> list[Finding]:
+    """Request types, complaint categories and comment themes that stay at the top."""
+    out = []
+    for column, complaints, what, whats in (
+        ("category", False, "request type", "request types"),
+        ("category", True, "complaint category", "complaint categories"),
+    ):
+        rec = recurring(prepared, period, column, complaints_only=complaints)
+        for r in rec.head(3).itertuples():
+            out.append(
+                Finding(
+                    "recurring",
+                    f"Recurring {what}: {getattr(r, column)}",
+                    f"“{getattr(r, column)}” was among the top 3 {whats} in "
+                    f"{r.months_in_top} of the last {r.months} months, with "
+                    f"{r.mean_share:.0%} of {'complaints' if complaints else 'tickets'} on "
+                    "average.",
+                    [
+                        {
+                            "column": column,
+                            "value": getattr(r, column),
+                            "complaints_only": complaints,
+                            "months_in_top": r.months_in_top,
+                            "months": r.months,
+                            "mean_share": r.mean_share,
+                        }
+                    ],
+                )
+            )
+    th = recurring_themes(prepared, period)
+    for r in th.head(3).itertuples():
+        out.append(
+            Finding(
+                "recurring",
+                f"Recurring complaint in comments: “{r.term}” ({r.language})",
+                f"Unhappy customers wrote “{r.term}” in {r.months} of the last months "
+                f"({r.comments} comments in {r.language}).",
+                [
+                    {
+                        "theme": r.term,
+                        "language": r.language,
+                        "months": r.months,
+                        "comments": r.comments,
+                    }
+                ],
+            )
+        )
+    return out
+
+
+SEGMENTS = ("channel", "team", "category")
+
+
+def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Finding]:
+    """KPIs off target or on watch, ranked by gap × volume, with their worst segments."""
+    rows = []
+    for a in answers:
+        for ev in a.evidence[:1]:
+            if (
+                a.status not in ("off_target", "watch")
+                or ev.target is None
+                or math.isnan(ev.value)
+                or ev.group
+            ):
+                continue
+            gap = abs(ev.value - ev.target) / (abs(ev.target) or 1.0)
+            rows.append((gap * math.log1p(ev.n), gap, a, ev))
+    out = []
+    for score, gap, _a, ev in sorted(rows, key=lambda r: r[0], reverse=True):
+        worst = []
+        for seg in SEGMENTS:
+            df = _group_records(f, ev.kpi, seg)
+            df = df[df["n"] >= 30]
+            if df.empty:
+                continue
+            higher = direction(get(ev.kpi), f.cfg) == "higher"
+            w = df.loc[df["value"].idxmin() if higher else df["value"].idxmax()]
+            worst.append(
+                {
+                    "segment": seg,
+                    "value": str(w[seg]),
+                    "kpi_value": float(w["value"]),
+                    "n": float(w["n"]),
+                }
+            )
+        seg_text = "; ".join(
+            f"worst {w['segment']}: {w['value']} ({format_value(w['kpi_value'], ev.unit, cur)})"
+            for w in worst
+        )
+        out.append(
+            Finding(
+                "improvement",
+                f"Improve {ev.label.lower()}",
+                f"{ev.label} is {format_value(ev.value, ev.unit, cur)} against "
+                f"{format_value(ev.target, ev.unit, cur)} ({gap:.0%} off, {ev.n:,.0f} "
+                f"observations)" + (f"; {seg_text}" if seg_text else "") + ".",
+                [
+                    {
+                        "kpi": ev.kpi,
+                        "value": ev.value,
+                        "target": ev.target,
+                        "gap": gap,
+                        "n": ev.n,
+                        "score": score,
+                        "worst_segments": worst,
+                    }
+                ],
+            )
+        )
+    return out
+
+
+def cost_value(
+    prepared: Prepared, period: Period, months: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per channel: cost per contact and per resolution beside FCR, CSAT and NPS."""
+    kpis = [
+        "cost_per_contact",
+        "cost_per_resolution",
+        "fcr_rate",
+        "csat_score",
+        "nps",
+        "tickets_created",
+    ]
+    df = compute(prepared, period, by=["channel"], kpis=kpis)
+    df = df[df["available"] & df["channel"].notna() & (df["channel"] != "(missing)")]
+    if df.empty:
+        return pd.DataFrame(columns=["channel", *kpis])
+    return df.pivot_table(index="channel", columns="kpi", values="value").reset_index()
+
+
+def cost_value_findings(
+    prepared: Prepared, period: Period, trend: pd.DataFrame, cur: str
+) -> list[Finding]:
+    """Is cost buying results? Over time (Spearman) and across channels."""
+    out = []
+    wide = trend.pivot_table(index="month", columns="kpi", values="value")
+    if "cost_per_contact" in wide:
+        pairs = []
+        for outcome in ("fcr_rate", "csat_score", "nps"):
+            if outcome not in wide:
+                continue
+            both = wide[["cost_per_contact", outcome]].dropna()
+            if len(both) >= 6:
+                rho, p = sstats.spearmanr(both["cost_per_contact"], both[outcome])
+                pairs.append((outcome, float(rho), float(p)))
+        if pairs:
+            sig = [(o, r, p) for o, r, p in pairs if p < ALPHA]
+            cpc = wide["cost_per_contact"].dropna()
+            change = (cpc.iloc[-1] - cpc.iloc[0]) / cpc.iloc[0] if len(cpc) > 1 else math.nan
+            if sig and all(r > 0 for _, r, _ in sig):
+                verdict = "Months that cost more per contact also had better results: spending is buying results."  # noqa: E501
+            elif sig and all(r < 0 for _, r, _ in sig):
+                verdict = "Months that cost more per contact had worse results: spending is not buying results."  # noqa: E501
+            else:
+                verdict = (
+                    "Cost per contact and results move independently over the months: "
+                    "higher spending has not bought better results, and savings have "
+                    "not hurt them."
+                )
+            details = "; ".join(f"{get(o).label}: ρ = {r:+.2f} (p = {p:.2g})" for o, r, p in pairs)
+            out.append(
+                Finding(
+                    "cost_value",
+                    "Is cost buying results? (over time)",
+                    f"{verdict} Cost per contact changed {change:+.0%} over {len(cpc)} months; "
+                    f"correlation with {details}.",
+                    [
+                        {"kpi": "cost_per_contact", "outcome": o, "spearman_rho": r, "p_value": p}
+                        for o, r, p in pairs
+                    ],
+                )
+            )
+    cv = cost_value(prepared, period)
+    if not cv.empty and {"cost_per_resolution", "fcr_rate"} <= set(cv.columns):
+        cv = cv.dropna(subset=["cost_per_resolution", "fcr_rate"])
+        if len(cv) >= 2:
+            dear = cv.loc[cv["cost_per_resolution"].idxmax()]
+            overall_fcr = float(cv["fcr_rate"].median())
+            worse = dear["fcr_rate"] < overall_fcr
+            out.append(
+                Finding(
+                    "cost_value",
+                    "Is cost buying results? (by channel)",
+                    f"The most expensive channel per resolution, {dear['channel']!s} "
+                    f"({format_value(dear['cost_per_resolution'], 'currency', cur)}), solves "
+                    f"{dear['fcr_rate']:.0%} at first contact against a median of "
+                    f"{overall_fcr:.0%} across channels: "
+                    + (
+                        "it costs more and achieves less."
+                        if worse
+                        else "the extra cost comes with better first-contact resolution."
+                    ),
+                    [
+                        {
+                            "channel": str(dear["channel"]),
+                            "cost_per_resolution": float(dear["cost_per_resolution"]),
+                            "fcr_rate": float(dear["fcr_rate"]),
+                            "median_fcr": overall_fcr,
+                        }
+                    ],
+                )
+            )
+    return out
+
+
+def peak_findings(prepared: Prepared, cur: str) -> list[Finding]:
+    """Peak against regular periods (seed 002), with the significance of each difference."""
+    if not prepared.config.peak_periods:
+        return []
+    table = analysis.peak_vs_regular(prepared, "all")
+    if len(table) < 2:
+        return []
+    by = compute(prepared, "all", by=["is_peak"], kpis=["service_level", "aht_s", "csat_score"])
+    parts, evidence = [], []
+    for kpi in ("service_level", "aht_s", "csat_score"):
+        rows = by[(by["kpi"] == kpi) & by["available"]].set_index("is_peak")
+        if not {"peak", "regular"} <= set(rows.index):
+            continue
+        k = get(kpi)
+        a, b = rows.loc["peak"], rows.loc["regular"]
+        if k.kind == "rate":
+            p = two_proportion_test(a.value * a.n, a.n, b.value * b.n, b.n)
+        else:
+            tables = prepared.tables[k.table]
+            x = tables.loc[tables["is_peak"] == "peak", k.value].dropna()
+            y = tables.loc[tables["is_peak"] == "regular", k.value].dropna()
+            p = mann_whitney(x, y)
+        parts.append(
+            f"{k.label.lower()} {format_value(a.value, k.unit, cur)} against "
+            f"{format_value(b.value, k.unit, cur)} "
+            f"({'significant' if p < ALPHA else 'not significant'})"
+        )
+        evidence.append(
+            {"kpi": kpi, "peak": float(a.value), "regular": float(b.value), "p_value": p}
+        )
+    if not parts:
+        return []
+    names = ", ".join(p.name for p in prepared.config.peak_periods)
+    return [
+        Finding(
+            "peak",
+            "Peak against regular periods",
+            f"In the peak periods ({names}): " + "; ".join(parts) + ".",
+            evidence,
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Recommendations
+# ---------------------------------------------------------------------------------------
+
+
+def recommendations(
+    f: _Facts, answers: list[Answer], findings: list[Finding], cur: str
+) -> list[Recommendation]:
+    """Rule-based recommendations; each exists only with the numbers that triggered it."""
+    recs: list[Recommendation] = []
+    by_id = {a.id: a for a in answers}
+    prepared = f.prepared
+
+    # 1. shift volume from the most expensive channel with the lowest FCR
+    cv = cost_value(prepared, f.period)
+    if {"cost_per_resolution", "fcr_rate", "tickets_created"} <= set(cv.columns):
+        cv = cv.dropna(subset=["cost_per_resolution", "fcr_rate"])
+        if len(cv) >= 3:
+            dear = cv.loc[cv["cost_per_resolution"].idxmax()]
+            if dear["fcr_rate"] <= cv["fcr_rate"].median():
+                cheap = (
+                    cv[(cv["fcr_rate"] > dear["fcr_rate"])]
+                    .sort_values("cost_per_resolution")
+                    .head(1)
+                )
+                to = f" towards {cheap['channel'].iloc[0]}" if len(cheap) else ""
+                impact = float(dear["tickets_created"]) * (
+                    float(dear["cost_per_resolution"]) - float(cv["cost_per_resolution"].median())
+                )
+                recs.append(
+                    Recommendation(
+                        0,
+                        f"Shift volume away from {dear['channel']}",
+                        f"{dear['channel']} is the most expensive channel per resolution "
+                        f"({format_value(dear['cost_per_resolution'], 'currency', cur)}, median "
+                        f"{format_value(cv['cost_per_resolution'].median(), 'currency', cur)}) and "
+                        f"solves only {dear['fcr_rate']:.0%} at first contact (median "
+                        f"{cv['fcr_rate'].median():.0%}): steer its requests{to} with self-service "
+                        "and routing.",
+                        impact,
+                        [
+                            {
+                                "channel": str(dear["channel"]),
+                                "kpi": "cost_per_resolution",
+                                "value": float(dear["cost_per_resolution"]),
+                                "median": float(cv["cost_per_resolution"].median()),
+                            },
+                            {
+                                "channel": str(dear["channel"]),
+                                "kpi": "fcr_rate",
+                                "value": float(dear["fcr_rate"]),
+                                "median": float(cv["fcr_rate"].median()),
+                            },
+                            {
+                                "channel": str(dear["channel"]),
+                                "kpi": "tickets_created",
+                                "value": float(dear["tickets_created"]),
+                            },
+                        ],
+                    )
+                )
+
+    # 2. add staff at the hours where service level breaks
+    if "calls" in prepared.tables:
+        hours = service_level_by_hour(prepared, f.period)
+        target = f.target("service_level", 0.8)
+        bad = hours[(hours["n"] >= 20) & (hours["service_level"] < target)]
+        if not bad.empty:
+            worst = bad.sort_values("service_level").head(4)
+            slots = ", ".join(
+                f"{DAYS[int(r.weekday)]} {int(r.hour):02d}:00 ({r.service_level:.0%})"
+                for r in worst.itertuples()
+            )
+            affected = float(bad["n"].sum())
+            recs.append(
+                Recommendation(
+                    0,
+                    "Add phone staff where the service level breaks",
+                    f"The service level falls below {target:.0%} in {len(bad)} hour(s) of the "
+                    "week; "
+                    f"worst: {slots}. Move shifts or add agents at those hours "
+                    f"({affected:,.0f} calls affected).",
+                    affected * float((target - bad["service_level"]).mean()),
+                    [
+                        {
+                            "kpi": "service_level",
+                            "weekday": DAYS[int(r.weekday)],
+                            "hour": int(r.hour),
+                            "value": float(r.service_level),
+                            "calls": float(r.n),
+                            "target": target,
+                        }
+                        for r in worst.itertuples()
+                    ],
+                )
+            )
+
+    # 3. fix the top recurring request type at its source
+    rec = recurring(prepared, f.period, "category")
+    if not rec.empty:
+        top = rec.iloc[0]
+        t_rows = analysis.rows_in(prepared, "tickets", "created_ts", f.period)
+        n = float((t_rows["category"] == top["category"]).sum()) if "category" in t_rows else 0
+        if n:
+            recs.append(
+                Recommendation(
+                    0,
+                    f"Fix “{top['category']}” at its source",
+                    f"“{top['category']!s}” has been a top-3 request type in "
+                    f"{top['months_in_top']} of the last {top['months']} months "
+                    f"({top['mean_share']:.0%} of tickets; {n:,.0f} this period). Remove the cause "
+                    "(product, process, documentation) instead of answering it again and again.",
+                    n * float(top["mean_share"]),
+                    [
+                        {
+                            "column": "category",
+                            "value": str(top["category"]),
+                            "months_in_top": int(top["months_in_top"]),
+                            "months": int(top["months"]),
+                            "mean_share": float(top["mean_share"]),
+                            "tickets_in_period": n,
+                        }
+                    ],
+                )
+            )
+
+    # 4. from improvement areas: first-contact resolution, backlog, SLA, abandonment...
+    actions = {
+        "fcr_rate": "coach the weakest {seg} and give agents the knowledge and authority to "
+        "solve problems in one reply",
+        "frt_median_h": "triage and answer first the channels and priorities that wait longest",
+        "abandonment_rate": "cover the busiest hours and offer call-backs",
+        "service_level": "cover the busiest hours and offer call-backs",
+        "sla_attainment": "route by priority and watch the queues of the weakest {seg}",
+        "repeat_contact_rate": "close the loop: confirm the fix before closing a ticket, "
+        "starting with {seg}",
+        "unresolved_rate": "review old open tickets weekly, starting with {seg}",
+        "csat_score": "follow up every unhappy answer, starting with {seg}",
+        "nps": "follow up detractors, starting with {seg}",
+        "ces_mean": "remove steps from the most effortful journeys, starting with {seg}",
+        "resolution_median_h": "speed up hand-offs in the slowest {seg}",
+        "churn_rate": "contact customers at risk after a bad experience",
+        "cost_to_revenue": "review the cost lines that grew fastest",
+        "survey_response_rate": "shorten surveys and send them right after the contact",
+    }
+    for fd in findings:
+        if fd.kind != "improvement":
+            continue
+        ev = fd.evidence[0]
+        kpi = ev["kpi"]
+        if kpi not in actions:
+            continue
+        worst = ev["worst_segments"][0] if ev["worst_segments"] else None
+        seg = f"{worst['segment']} ({worst['value']})" if worst else "areas"
+        recs.append(
+            Recommendation(
+                0,
+                f"Improve {get(kpi).label.lower()}",
+                f"{fd.text} Action: {actions[kpi].format(seg=seg)}.",
+                float(ev["score"]) * 100,
+                [ev],
+            )
+        )
+
+    # 5. recurring unhappy themes
+    for fd in findings:
+        if fd.kind == "recurring" and "theme" in fd.evidence[0]:
+            ev = fd.evidence[0]
+            recs.append(
+                Recommendation(
+                    0,
+                    f"Act on “{ev['theme']}”",
+                    f"{fd.text} Find the process behind it and fix it; tell customers when it is "
+                    "fixed.",
+                    float(ev["comments"]),
+                    [ev],
+                )
+            )
+            break
+
+    # 6. cost rising while experience falls
+    cpc = by_id.get("cost_per_contact")
+    sat = by_id.get("satisfied")
+    if cpc and sat and cpc.evidence and sat.evidence:
+        c, s = cpc.evidence[0], sat.evidence[0]
+        if (
+            c.previous
+            and s.previous
+            and c.previous.change > 0
+            and s.previous.change < 0
+            and not negligible(c.previous.change, c.unit)
+            and not negligible(s.previous.change, s.unit)
+        ):
+            recs.append(
+                Recommendation(
+                    0,
+                    "Cost is rising while satisfaction falls",
+                    f"Cost per contact rose {format_change(c.previous.change, c.unit)} "
+                    f"({format_value(c.previous.value, c.unit, cur)} → {format_value(c.value, c.unit, cur)}) "  # noqa: E501
+                    f"while CSAT moved {format_change(s.previous.change, s.unit)}: review what the "
+                    "extra spending pays for before the next budget.",
+                    abs(s.previous.change) * 1000 + abs(c.previous.change) * 100,
+                    [asdict(c), asdict(s)],
+                )
+            )
+
+    recs = [r for r in recs if r.evidence]
+    recs.sort(key=lambda r: r.impact, reverse=True)
+    for i, r in enumerate(recs, 1):
+        r.rank = i
+    return recs
+
+
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def service_level_by_hour(prepared: Prepared, period: Period) -> pd.DataFrame:
+    """Service level and calls per hour of the week (local time) in the period."""
+    c = analysis.rows_in(prepared, "calls", "arrived_ts", period)
+    if c.empty or "sl_flag" not in c:
+        return pd.DataFrame(columns=["weekday", "hour", "service_level", "n"])
+    g = c.groupby(["weekday", "hour"])["sl_flag"].agg(["mean", "count"]).reset_index()
+    return g.rename(columns={"mean": "service_level", "count": "n"})
+
+
+# ---------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------
+
+TREND_KPIS = (
+    "frt_median_h",
+    "resolution_median_h",
+    "fcr_rate",
+    "abandonment_rate",
+    "service_level",
+    "aht_s",
+    "cost_per_contact",
+    "cost_per_resolution",
+    "csat_score",
+    "nps",
+    "ces_mean",
+    "complaints_received",
+    "tickets_created",
+)
+
+
+def evaluate(
+    prepared: Prepared, period: str | Period, comparison: str | None = None, months: int = 12
+) -> Evaluation:
+    """Answer the checklist for one period and analyse the answers.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Output of :func:`csmetrics.prepare`.
+    period : str or Period
+        The period evaluated (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``).
+    comparison : str, optional
+        Period to compare with (default: the previous period).
+    months : int
+        Months of history for control charts, trends and recurring issues.
+    """
+    from .summary import comparison_period, monthly_trend
+
+    cfg = prepared.config
+    cur = cfg.currency
+    p = period if isinstance(period, Period) else Period.parse(period, cfg.timezone)
+    try:
+        cmp_p = comparison_period(p, comparison)
+    except PeriodError:
+        cmp_p = None
+    try:
+        year = p.year_before()
+    except PeriodError:
+        year = None
+    facts = _Facts(prepared, p, cmp_p, year)
+    answers = answer_questions(facts, checklist(cfg), cur)
+    trend = (
+        monthly_trend(prepared, list(TREND_KPIS), p, months)
+        if p.kind != "all"
+        else pd.DataFrame(columns=["kpi", "month", "value", "available", "n"])
+    )
+    findings = []
+    findings += pattern_findings(trend, p, cur)
+    findings += repeat_findings(prepared, p)
+    findings += improvement_findings(facts, answers, cur)
+    findings += cost_value_findings(prepared, p, trend, cur)
+    findings += peak_findings(prepared, cur)
+    recs = recommendations(facts, answers, findings, cur)
+    return Evaluation(
+        p.label,
+        cmp_p.label if cmp_p else None,
+        year.label if year else None,
+        answers,
+        findings,
+        recs,
+        cur,
+    )
