@@ -14,6 +14,7 @@ Nothing is said without evidence: a question whose data is missing is answered
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -1401,3 +1402,67 @@ def evaluate(
         recs,
         cur,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering (for the notebook): every text from the data is escaped here
+# ---------------------------------------------------------------------------------------
+
+
+def overview_markdown(ev: Evaluation) -> str:
+    """One paragraph: how many questions are on target, on watch, off target, without data."""
+    from collections import Counter
+
+    counts = Counter(a.status for a in ev.questions)
+    parts = [
+        f"**{counts.get(s, 0)}** {STATUS_LABEL[s]}"
+        for s in ("on_target", "watch", "off_target", "no_data")
+    ]
+    worst = [a for a in ev.questions if a.status == "off_target"]
+    text_ = f"Of **{len(ev.questions)} questions** for {ev.period}: " + ", ".join(parts) + "."
+    if worst:
+        text_ += " Off target: " + "; ".join(html.escape(a.question) for a in worst) + "."
+    return text_
+
+
+def findings_markdown(ev: Evaluation, kind: str) -> str:
+    """Bullets of the findings of one kind (pattern, recurring, improvement, cost_value,
+    peak), escaped for HTML."""
+    items = [f for f in ev.findings if f.kind == kind]
+    if not items:
+        return "*Nothing to report.*"
+    return "\n".join(f"- **{html.escape(f.title)}.** {html.escape(f.text)}" for f in items)
+
+
+def recommendations_markdown(ev: Evaluation) -> str:
+    """The ranked recommendations, each with the numbers behind it, escaped for HTML."""
+    if not ev.recommendations:
+        return "*No recommendation: no rule found evidence of a problem worth acting on.*"
+    return "\n".join(
+        f"{r.rank}. **{html.escape(r.title)}.** {html.escape(r.text)}" for r in ev.recommendations
+    )
+
+
+def questions_table(ev: Evaluation, category: str) -> pd.DataFrame:
+    """Question, status, answer and the evidence in one line, for one category."""
+    rows = []
+    for a in ev.questions:
+        if a.category != category:
+            continue
+        evidence = "; ".join(e.sentence(ev.currency) for e in a.evidence if not math.isnan(e.value))
+        rows.append(
+            {
+                "question": a.question,
+                "status": STATUS_LABEL[a.status],
+                "answer": a.answer,
+                "evidence": evidence,
+            }
+        )
+    return pd.DataFrame(rows, columns=["question", "status", "answer", "evidence"])
+
+
+def write_evaluation(ev: Evaluation, folder) -> None:
+    """Write ``evaluation.json`` into ``folder`` (the report's folder)."""
+    from pathlib import Path
+
+    (Path(folder) / "evaluation.json").write_text(ev.to_json(), encoding="utf-8")

@@ -467,15 +467,36 @@ def parse_ids(values: pd.Series) -> pd.Series:
     return text.where(text != "")
 
 
+def _on_uniques(values: pd.Series, transform) -> pd.Series:
+    """Apply a string transform to the distinct values only, then map back (labels and
+    categories repeat a lot, so this is much faster than transforming every row)."""
+    text = values.astype(pd.StringDtype(na_value=np.nan))
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return text
+    done = transform(pd.Series(uniques, dtype=text.dtype))
+    done = done.where(done != "")
+    out = done.to_numpy(object)[np.where(codes >= 0, codes, 0)]
+    out[codes < 0] = np.nan
+    return pd.Series(out, index=values.index, dtype=text.dtype)
+
+
 def _label(values: pd.Series) -> pd.Series:
-    text = values.astype(pd.StringDtype(na_value=np.nan)).str.strip().str.lower()
-    text = text.str.replace(r"[\s\-/]+", "_", regex=True)
-    return text.where(text != "")
+    return _on_uniques(
+        values, lambda t: t.str.strip().str.lower().str.replace(r"[\s\-/]+", "_", regex=True)
+    )
 
 
 def _text(values: pd.Series) -> pd.Series:
-    text = values.astype(pd.StringDtype(na_value=np.nan)).str.strip()
-    return text.where(text != "")
+    return _on_uniques(values, lambda t: t.str.strip())
+
+
+def _present(values: pd.Series) -> pd.Series:
+    """Values that are there: not missing and, for text, not blank."""
+    present = values.notna()
+    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        present &= (values.astype("string").str.strip() != "").fillna(False)
+    return present
 
 
 def coerce_column(
@@ -496,7 +517,7 @@ def coerce_column(
         if hit.any():
             values = values.astype(object).copy()
             values[hit] = as_text[hit].map(vmap)
-    present = values.notna() & (values.astype("string").str.strip() != "").fillna(False)
+    present = _present(values)
     kind = spec.kind
     if kind == "timestamp":
         out = parse_timestamps(

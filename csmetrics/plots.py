@@ -406,3 +406,112 @@ def staffing_by_hour(
     ax.set_title("Phone staffing need by hour of the week")
     ax.legend(fontsize=8, frameon=False)
     return ax
+
+
+def control_chart(chart: pd.DataFrame, kpi: str, ax: Axes | None = None) -> Axes:
+    """A control chart (p-chart or XmR) with its limits and the special-cause signals."""
+    label, unit = _kpi_meta(kpi)
+    f, _ = _scale(unit)
+    ax = _axes(ax)
+    if chart.empty:
+        ax.text(
+            0.5, 0.5, f"{label}: too few months", ha="center", va="center", transform=ax.transAxes
+        )
+        ax.set_axis_off()
+        return ax
+    ax.plot(chart["month"], chart["value"] * f, marker="o", ms=4, color=PALETTE[0], label=label)
+    ax.plot(chart["month"], chart["centre"] * f, color="#555555", lw=1, label="centre")
+    ax.step(
+        chart["month"],
+        chart["ucl"] * f,
+        where="mid",
+        color=PALETTE[3],
+        ls=":",
+        lw=1.2,
+        label="control limits",
+    )
+    ax.step(chart["month"], chart["lcl"] * f, where="mid", color=PALETTE[3], ls=":", lw=1.2)
+    hits = chart[chart["signal"]]
+    ax.scatter(
+        hits["month"],
+        hits["value"] * f,
+        s=80,
+        facecolors="none",
+        edgecolors=PALETTE[3],
+        linewidths=2,
+        zorder=5,
+        label="special cause",
+    )
+    ax.set_title(f"{label}: {chart['chart'].iloc[0]} ({_unit_label(unit)})")
+    ax.set_ylabel(_unit_label(unit))
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(fontsize=8, frameon=False, ncols=4)
+    return ax
+
+
+def cost_value_quadrant(
+    frame: pd.DataFrame, outcome: str = "fcr_rate", ax: Axes | None = None
+) -> Axes:
+    """Cost per resolution (x) against an outcome (y) per channel, split at the medians.
+
+    Bubbles are sized by tickets; the top-left quadrant (cheap and effective) is the goal,
+    the bottom-right (expensive and ineffective) the problem.
+    """
+    ax = _axes(ax, figsize=(8.0, 5.5))
+    need = {"channel", "cost_per_resolution", outcome}
+    if frame.empty or not need <= set(frame.columns):
+        ax.text(
+            0.5,
+            0.5,
+            "needs costs by channel and tickets",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
+        ax.set_axis_off()
+        return ax
+    df = frame.dropna(subset=["cost_per_resolution", outcome])
+    o_label, o_unit = _kpi_meta(outcome)
+    f, _ = _scale(o_unit)
+    size = df["tickets_created"] if "tickets_created" in df else pd.Series(100, index=df.index)
+    ax.scatter(
+        df["cost_per_resolution"],
+        df[outcome] * f,
+        s=40 + 600 * size / size.max(),
+        color=PALETTE[0],
+        alpha=0.6,
+        edgecolors="white",
+    )
+    for r in df.itertuples():
+        ax.annotate(
+            str(r.channel),
+            (r.cost_per_resolution, getattr(r, outcome) * f),
+            textcoords="offset points",
+            xytext=(6, 6),
+            fontsize=9,
+        )
+    mx, my = df["cost_per_resolution"].median(), df[outcome].median() * f
+    ax.axvline(mx, color="#999999", lw=1, ls="--")
+    ax.axhline(my, color="#999999", lw=1, ls="--")
+    ax.text(
+        0.01,
+        0.98,
+        "cheaper, more effective",
+        transform=ax.transAxes,
+        va="top",
+        fontsize=8,
+        color=PALETTE[2],
+    )
+    ax.text(
+        0.99,
+        0.02,
+        "dearer, less effective",
+        transform=ax.transAxes,
+        ha="right",
+        fontsize=8,
+        color=PALETTE[3],
+    )
+    ax.set_xlabel("cost per resolution")
+    ax.set_ylabel(f"{o_label} ({_unit_label(o_unit)})")
+    ax.set_title(f"Cost against {o_label.lower()}, by channel (bubble size: tickets)")
+    return ax

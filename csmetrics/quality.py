@@ -242,11 +242,20 @@ def _score_out_of_scale(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Serie
     return ((s < lo) | (s > hi)).fillna(False).astype(bool)
 
 
+def member_of(values: pd.Series, pool: pd.Series) -> pd.Series:
+    """``values.isin(pool)`` through a hash index (Arrow-backed ``isin`` is slow here)."""
+    index = pd.Index(pool.dropna().to_numpy(object)).unique()
+    hit = index.get_indexer(values.to_numpy(object)) >= 0
+    return pd.Series(hit, index=values.index)
+
+
 def _unknown_ticket(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Series:
     tickets = tables.get("tickets")
     if tickets is None:
         return pd.Series(False, index=df.index)
-    return (df["ticket_id"].notna() & ~df["ticket_id"].isin(tickets["ticket_id"])).astype(bool)
+    return (df["ticket_id"].notna() & ~member_of(df["ticket_id"], tickets["ticket_id"])).astype(
+        bool
+    )
 
 
 def _abandoned_with_talk(df: pd.DataFrame, cfg: Config, tables: dict) -> pd.Series:
