@@ -32,9 +32,9 @@ from .kpis import compute, direction, get, public_kpis
 from .periods import Period, PeriodError
 from .prepare import Prepared
 from .stats import (
+    laney_p_chart_limits,
     mann_whitney,
     nps_difference,
-    p_chart_limits,
     poisson_rate_test,
     two_proportion_test,
     xmr_limits,
@@ -174,7 +174,10 @@ class Evaluation:
         df = pd.DataFrame([{"category": a.category, "status": a.status} for a in self.questions])
         if df.empty:
             return df
-        return df.value_counts().unstack(fill_value=0).reindex(CATEGORIES, fill_value=0)
+        out = df.value_counts().unstack(fill_value=0).reindex(CATEGORIES, fill_value=0)
+        out = out.reindex(columns=[s for s in STATUS_LABEL if s in out.columns])
+        out.columns = [STATUS_LABEL[c] for c in out.columns]
+        return out
 
 
 def _clean(obj: Any) -> Any:
@@ -402,6 +405,13 @@ def significance(
 # ---------------------------------------------------------------------------------------
 
 
+def _lc(label: str) -> str:
+    """Lower-case a label's first letter for use inside a sentence, keeping acronyms."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def _fmt(ev: Evidence, cur: str) -> str:
     return format_value(ev.value, ev.unit, cur)
 
@@ -411,13 +421,13 @@ def _judge_target(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
     main = f.evidence(j["kpi"], j.get("default_target"))
     others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
     if main.status == "no_data":
-        return "no_data", f"No data: {main.label.lower()} {main.note}.", [main, *others]
+        return "no_data", f"No data: {_lc(main.label)} {main.note}.", [main, *others]
     if main.target is None:
         return _judge_trend(f, q, cur)
     src = "" if j["kpi"] in f.cfg.targets else " (a common benchmark; set your own target)"
     verdict = {"on_target": "Yes", "watch": "Nearly", "off_target": "No"}[main.status]
     sentence = (
-        f"{verdict}: {main.label.lower()} is {_fmt(main, cur)} against a target of "
+        f"{verdict}: {_lc(main.label)} is {_fmt(main, cur)} against a target of "
         f"{format_value(main.target, main.unit, cur)}{src}"
     )
     sentence += _change_clause(main)
@@ -453,7 +463,7 @@ def _judge_trend(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]
     main = f.evidence(j["kpi"], j.get("default_target"))
     others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
     if main.status == "no_data":
-        return "no_data", f"No data: {main.label.lower()} {main.note}.", [main, *others]
+        return "no_data", f"No data: {_lc(main.label)} {main.note}.", [main, *others]
     if main.target is not None and j.get("rule") == "trend" and j["kpi"] in f.cfg.targets:
         status = main.status
     else:
@@ -500,7 +510,7 @@ def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[E
     df = _group_records(f, j["kpi"], j["by"])
     overall = f.evidence(j["kpi"])
     if df.empty:
-        return "no_data", f"No data: {k.label.lower()} by {j['by']} is not available.", [overall]
+        return "no_data", f"No data: {_lc(k.label)} by {j['by']} is not available.", [overall]
     pick = (
         df.loc[df["value"].idxmax()]
         if j.get("pick", "max") == "max"
@@ -537,7 +547,7 @@ def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Ev
     df = _group_records(f, j["kpi"], j["by"])
     df = df[df["n"] >= 30]
     if overall.status == "no_data" or df.empty:
-        return "no_data", f"No data: {k.label.lower()} by {j['by']} is not available.", [overall]
+        return "no_data", f"No data: {_lc(k.label)} by {j['by']} is not available.", [overall]
     higher = direction(k, f.cfg) == "higher"
     worst = df.loc[df["value"].idxmin()] if higher else df.loc[df["value"].idxmax()]
     gap = (
@@ -572,7 +582,7 @@ def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Ev
         status = overall.status if overall.status != "no_target" else "on_target"
     sentence = (
         f"{'No' if status == 'off_target' else 'Mostly'}: the weakest {j['by']}, "
-        f"{worst[j['by']]}, has {k.label.lower()} {format_value(float(worst['value']), k.unit, cur)} "  # noqa: E501
+        f"{worst[j['by']]}, has {_lc(k.label)} {format_value(float(worst['value']), k.unit, cur)} "
         f"against {_fmt(overall, cur)} overall"
     )
     if not math.isnan(p_value):
@@ -682,8 +692,9 @@ def answer_questions(f: _Facts, questions: list[dict], cur: str) -> list[Answer]
 def control_chart(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
     """Monthly control chart of one KPI: a p-chart for rates, XmR otherwise.
 
-    Signals: a point outside the limits (rule 1) or eight in a row on one side of the
-    centre line (rule 2).
+    Rates use Laney's p′-chart (a p-chart widened for the month-to-month variation that
+    large samples always show); other KPIs an XmR chart. Signals: a point outside the
+    limits (rule 1) or eight in a row on one side of the centre line (rule 2).
     """
     k = get(kpi)
     df = trend[(trend["kpi"] == kpi) & trend["available"].astype(bool)].sort_values("month")
@@ -692,8 +703,10 @@ def control_chart(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["month", "value", "lcl", "centre", "ucl", "signal", "rule"])
     values = df["value"].to_numpy(float)
     if k.kind == "rate":
-        lcl, centre, ucl = p_chart_limits(values * df["n"].to_numpy(float), df["n"].to_numpy(float))
-        kind = "p-chart"
+        lcl, centre, ucl = laney_p_chart_limits(
+            values * df["n"].to_numpy(float), df["n"].to_numpy(float)
+        )
+        kind = "Laney p′-chart"
     else:
         lo, centre, hi = xmr_limits(values)
         lcl, ucl = np.full(len(df), lo), np.full(len(df), hi)
@@ -947,7 +960,7 @@ def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Fin
         out.append(
             Finding(
                 "improvement",
-                f"Improve {ev.label.lower()}",
+                f"Improve {_lc(ev.label)}",
                 f"{ev.label} is {format_value(ev.value, ev.unit, cur)} against "
                 f"{format_value(ev.target, ev.unit, cur)} ({gap:.0%} off, {ev.n:,.0f} "
                 f"observations)" + (f"; {seg_text}" if seg_text else "") + ".",
@@ -1084,7 +1097,7 @@ def peak_findings(prepared: Prepared, cur: str) -> list[Finding]:
             y = tables.loc[tables["is_peak"] == "regular", k.value].dropna()
             p = mann_whitney(x, y)
         parts.append(
-            f"{k.label.lower()} {format_value(a.value, k.unit, cur)} against "
+            f"{_lc(k.label)} {format_value(a.value, k.unit, cur)} against "
             f"{format_value(b.value, k.unit, cur)} "
             f"({'significant' if p < ALPHA else 'not significant'})"
         )
@@ -1261,7 +1274,7 @@ def recommendations(
         recs.append(
             Recommendation(
                 0,
-                f"Improve {get(kpi).label.lower()}",
+                f"Improve {_lc(get(kpi).label)}",
                 f"{fd.text} Action: {actions[kpi].format(seg=seg)}.",
                 float(ev["score"]) * 100,
                 [ev],

@@ -513,5 +513,5 @@ def cost_value_quadrant(
     )
     ax.set_xlabel("cost per resolution")
     ax.set_ylabel(f"{o_label} ({_unit_label(o_unit)})")
-    ax.set_title(f"Cost against {o_label.lower()}, by channel (bubble size: tickets)")
+    ax.set_title(f"Cost vs {o_label.split(' (')[0]} by channel", fontsize=11)
     return ax

@@ -257,3 +257,29 @@ def p_chart_limits(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, fl
     with np.errstate(divide="ignore", invalid="ignore"):
         half = 3 * np.sqrt(pbar * (1 - pbar) / n)
     return (np.clip(pbar - half, 0, 1), pbar, np.clip(pbar + half, 0, 1))
+
+
+def laney_p_chart_limits(
+    successes: np.ndarray, n: np.ndarray
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Laney p′-chart: p-chart limits widened by the between-period variation.
+
+    With large samples (hundreds of calls a month) a plain p-chart flags almost every
+    month, because real processes vary more than binomial noise. Laney's correction:
+    ``zᵢ = (pᵢ − p̄)/σᵢ``, ``σ_z = mean(|Δz|)/1.128``, limits ``p̄ ± 3·σᵢ·σ_z``. When the
+    data are not over-dispersed (σ_z ≤ 1) the plain p-chart is kept.
+    """
+    s = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    lcl, pbar, ucl = p_chart_limits(s, n)
+    ok = n > 0
+    if ok.sum() < 3 or math.isnan(pbar) or pbar in (0.0, 1.0):
+        return lcl, pbar, ucl
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma = np.sqrt(pbar * (1 - pbar) / n)
+        z = (s / n - pbar) / sigma
+    sigma_z = float(np.abs(np.diff(z[ok])).mean() / 1.128)
+    if sigma_z <= 1:
+        return lcl, pbar, ucl
+    half = 3 * sigma * sigma_z
+    return (np.clip(pbar - half, 0, 1), pbar, np.clip(pbar + half, 0, 1))
