@@ -1917,23 +1917,6 @@ def generate(
     }
 
 
-def _iso(ts: pd.Series) -> pd.Series:
-    """ISO-8601 text with the UTC offset (``2026-03-01T10:00:00+00:00``); NaT stays empty."""
-    nat = ts.isna().to_numpy()
-    local = ts.dt.tz_localize(None).to_numpy().astype("M8[s]")
-    utc = ts.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("M8[s]")
-    text = np.datetime_as_string(local, unit="s").astype(object)
-    offset = np.where(nat, 0, (local - utc).astype(np.int64) // 60)
-    values, inverse = np.unique(offset, return_inverse=True)
-    labels = np.array(
-        [f"{'+' if m >= 0 else '-'}{abs(m) // 60:02d}:{abs(m) % 60:02d}" for m in values],
-        dtype=object,
-    )
-    joined = pc.binary_join_element_wise(pa.array(text), pa.array(labels[inverse]), "")
-    joined = pc.if_else(pa.array(nat), pa.nulls(len(ts), pa.string()), joined)
-    return pd.Series(pd.array(joined, dtype=_STR), index=ts.index)
-
-
 def write_sample(
     out: str | Path,
     seed: int = 7,
@@ -1970,28 +1953,11 @@ def write_sample(
     >>> paths["tickets"].name, paths["config"].name
     ('tickets.parquet', 'csmetrics.yaml')
     """
-    import yaml
-
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"fmt must be 'parquet' or 'csv', got {fmt!r}")
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    from .io import write_config, write_tables
+
     tables = generate(seed=seed, months=months, scale=scale, end=end)
-    paths: dict[str, Path] = {}
-    for name, df in tables.items():
-        df = df.copy()
-        for c in schema.TABLES[name].columns:
-            if c.kind == "timestamp":
-                utc = df[c.name].dt.tz_convert("UTC").dt.as_unit("us")
-                df[c.name] = utc if fmt == "parquet" else _iso(df[c.name])
-        path = folder / f"{name}.{fmt}"
-        if fmt == "parquet":
-            df.to_parquet(path, index=False)
-        else:
-            df.to_csv(path, index=False)
-        paths[name] = path
-    config = folder / "csmetrics.yaml"
-    text = yaml.safe_dump(sample_config(months, end), sort_keys=False, allow_unicode=True)
-    config.write_text(text, encoding="utf-8")
-    paths["config"] = config
+    paths = write_tables(tables, out, fmt)
+    paths["config"] = write_config(sample_config(months, end), out)
     return paths
