@@ -205,7 +205,7 @@ def nps_difference(
     Examples
     --------
     >>> [round(x, 2) for x in nps_difference(50, 20, 100, 40, 30, 100)]
-    [20.0, -3.73, 43.73]
+    [20.0, -2.35, 42.35]
     """
     if min(n1, n2) <= 0:
         return (math.nan, math.nan, math.nan)
