@@ -49,8 +49,8 @@ def neutralise_formula(value: object) -> object:
 
     Examples
     --------
-    >>> neutralise_formula("=HYPERLINK(\"http://x\")"), neutralise_formula(-3)
-    ("'=HYPERLINK(\"http://x\")", -3)
+    >>> neutralise_formula("=1+1"), neutralise_formula("@SUM(A1)"), neutralise_formula(-3)
+    ("'=1+1", "'@SUM(A1)", -3)
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value

@@ -311,7 +311,7 @@ def parse_timestamps(
     --------
     >>> parse_timestamps(pd.Series(["2026-03-29 01:30", "2026-01-05T10:00Z"]),
     ...                  "Europe/Lisbon").dt.strftime("%H:%M %Z").tolist()
-    ['02:30 WEST', '10:00 WET']
+    ['02:00 WEST', '10:00 WET']
     """
     dtype = pd.DatetimeTZDtype("us", tz)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
@@ -843,8 +843,8 @@ def from_frames(
     --------
     >>> wb = from_frames({"tickets": pd.DataFrame({
     ...     "ticket_id": ["T1"], "created_at": ["2026-10-01 09:00"], "channel": ["email"]})})
-    >>> wb["tickets"]["created_at"].dt.tz.key
-    'UTC'
+    >>> str(wb["tickets"]["created_at"].dtype)
+    'datetime64[us, UTC]'
     """
     from .config import config_from_dict
 
