@@ -127,6 +127,22 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .importers import list_presets, run_import
+
+    if args.list or not args.preset:
+        for p in list_presets():
+            print(f"{p.name:<16} {p.description}\n{'':<16} sources: {p.sources}")
+        if not args.list:
+            raise CsmetricsError("give --preset NAME (the list is above)")
+        return 0
+    if not args.out:
+        raise CsmetricsError("give --out DIR, the data folder to write")
+    result = run_import(args.preset, args.sources, args.out, force=args.force)
+    print(result.render_text())
+    return 0
+
+
 def _cmd_sample(args: argparse.Namespace) -> int:
     from .sample import write_sample
 
@@ -202,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--backend", choices=["pandas", "duckdb"], default="pandas")
     p.set_defaults(func=_cmd_kpis)
+
+    p = sub.add_parser("import", help="turn a foreign export into a canonical data folder")
+    p.add_argument("--preset", default=None, help="the kind of export (see --list)")
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="export file(s)")
+    p.add_argument("--out", metavar="DIR", default=None, help="data folder to write")
+    p.add_argument("--force", action="store_true", help="replace an existing folder")
+    p.add_argument("--list", action="store_true", help="list the presets")
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("sample", help="generate realistic sample data")
     p.add_argument("--out", metavar="DIR", default="data/sample")
