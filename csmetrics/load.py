@@ -646,15 +646,16 @@ def canonical_table(
                     rows=example_rows(dup, canon[key]),
                 )
             )
+    key_cols = [c for c in spec.key if c in canon]
     if len(spec.key) > 1:
-        dup = canon.duplicated(list(spec.key), keep=False)
+        dup = canon.duplicated(key_cols, keep=False)
         if dup.any():
-            labels = canon[list(spec.key)].astype(str).agg(" / ".join, axis=1)
+            labels = canon[key_cols].astype(str).agg(" / ".join, axis=1)
             problems.append(
                 DataError(
-                    f"duplicate rows for the key ({', '.join(spec.key)})",
+                    f"duplicate rows for the key ({', '.join(key_cols)})",
                     file=source,
-                    column=" + ".join(spec.key),
+                    column=" + ".join(key_cols),
                     rows=example_rows(dup, labels),
                 )
             )

@@ -219,12 +219,24 @@ def kpi_exports(prepared, period: str, work: Path) -> pd.DataFrame:
     return df
 
 
-def scorecard_html(df: pd.DataFrame, trends: pd.DataFrame, currency: str) -> str:
-    """The headline scorecard: value, target, status, change and a 12-month sparkline."""
+def scorecard_html(
+    df: pd.DataFrame, trends: pd.DataFrame, currency: str, sections: list[str] | None = None
+) -> str:
+    """The headline scorecard: value, target, status, change and a 12-month sparkline.
+
+    Each KPI links to the section explaining it, when that section is in ``sections``
+    (default: all), so that a report run with ``--section`` has no dead link.
+    """
     from .kpis import get
     from .summary import STATUS_LABEL, format_change, format_value, sparkline_svg
 
     e = html.escape
+
+    def link(section: str, label: str) -> str:
+        if sections is not None and section not in sections:
+            return e(label)
+        return f"<a href='{section}.html'>{e(label)}</a>"
+
     rows = []
     for r in df.to_dict(orient="records"):
         k = get(r["kpi"])
@@ -238,7 +250,7 @@ def scorecard_html(df: pd.DataFrame, trends: pd.DataFrame, currency: str) -> str
         verdict = {True: "better", False: "worse", None: ""}[r["change_better"]]
         colour = STATUS_COLOURS[r["status"]]
         rows.append(
-            f"<tr><td><a href='{section}.html'>{e(k.label)}</a></td>"
+            f"<tr><td>{link(section, k.label)}</td>"
             f"<td class='num'>{e(value)}</td><td class='num'>{e(target)}</td>"
             f"<td><span class='badge' style='background:{colour}'>"
             f"{e(STATUS_LABEL[r['status']])}</span></td>"
@@ -295,6 +307,9 @@ def index_html(result: ReportResult, wb: Workbook, data_label: str, scorecard: s
             f"<li><a href='{e(s.name)}.html'>{e(s.title)}</a><p>{e(desc)}</p>{status}</li>"
         )
     rows = sum(i.rows for i in q.tables.values())
+    # evaluation.json is written by the evaluation notebook: no link when it did not run
+    ran = any(s.name == "evaluation" and s.ok for s in result.sections)
+    evaluation_json = ' ·\n<a href="evaluation.json">evaluation.json</a>' if ran else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -324,8 +339,7 @@ ul.sections p {{ margin: .3rem 0 0; }} .err {{ color: #D55E00; font-weight: 600;
 <h1>Customer-service report · {e(result.period)}</h1>
 <p class="sub">Data: {e(data_label)} · {len(q.tables)} tables, {rows:,} rows ·
 {len(q.errors)} errors, {len(q.warnings)} data-quality warnings ·
-<a href="kpis.csv">kpis.csv</a> · <a href="kpis.json">kpis.json</a> ·
-<a href="evaluation.json">evaluation.json</a></p>
+<a href="kpis.csv">kpis.csv</a> · <a href="kpis.json">kpis.json</a>{evaluation_json}</p>
 {"".join(problems)}{scorecard}
 <h2>Sections</h2>
 <ul class="sections">
@@ -352,7 +366,12 @@ def _evaluation_line(work: Path) -> str:
 
 
 def _scorecard(
-    wb: Workbook, label: str, work: Path, result: ReportResult, say: Callable[[str], None]
+    wb: Workbook,
+    label: str,
+    work: Path,
+    result: ReportResult,
+    say: Callable[[str], None],
+    sections: list[str] | None = None,
 ) -> str:
     """KPI exports and the scorecard HTML; a failure is recorded, never fatal."""
     from .kpis import public_kpis
@@ -369,7 +388,7 @@ def _scorecard(
             if label != "all"
             else pd.DataFrame(columns=["kpi", "value"])
         )
-        html_ = scorecard_html(head, trends, wb.config.currency)
+        html_ = scorecard_html(head, trends, wb.config.currency, sections)
         say(f"  scorecard, kpis.csv and kpis.json: ok ({time.perf_counter() - start:.1f} s)")
         return html_
     except Exception as exc:  # the sections are still worth delivering
@@ -439,7 +458,9 @@ def run_report(
             f"no such section(s): {sections}; known: {', '.join(s[0] for s in SECTIONS)}"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    # absolute: the notebooks run with the work folder as their working directory, and
+    # the evaluation writes evaluation.json into it (a relative --out would double up)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent)).resolve()
     (work / "notebooks").mkdir()
     params = {
         "data_dir": str(data_dir),
@@ -447,6 +468,7 @@ def run_report(
         "config": str(Path(config).resolve()) if config else None,
     }
     result = ReportResult(out=target, period=label)
+    names = [n for n, _, _ in chosen]
     src = notebooks_dir()
     say(f"Report {label}: {len(chosen)} notebook(s) from {data_dir} -> {target}")
     try:
@@ -457,7 +479,7 @@ def run_report(
                     for n, t, _ in chosen
                 ]
                 # the scorecard is computed here while the notebooks run in the pool
-                scorecard = _scorecard(wb, label, work, result, say)
+                scorecard = _scorecard(wb, label, work, result, say, names)
                 for i, fut in enumerate(as_completed(futures), 1):
                     r = fut.result()
                     result.sections.append(r)
@@ -474,7 +496,7 @@ def run_report(
                     f"  [{i}/{len(chosen)}] {t}: {'ok' if r.ok else 'FAILED: ' + r.error} "
                     f"({r.seconds:.1f} s)"
                 )
-            scorecard = _scorecard(wb, label, work, result, say)
+            scorecard = _scorecard(wb, label, work, result, say, names)
         order = [n for n, _, _ in chosen]
         result.sections.sort(key=lambda s: order.index(s.name) if s.name in order else -1)
         scorecard = _evaluation_line(work) + scorecard

@@ -284,6 +284,23 @@ TABLES: dict[str, TableSpec] = {
                 ),
             ),
         ),
+        TableSpec(
+            name="monthly_metrics",
+            description="Pre-aggregated monthly KPI values (e.g. a published monthly series); "
+            "used when the detailed table behind a KPI is absent.",
+            key=("period", "metric", "channel"),
+            time_column="period",
+            columns=(
+                _c("period", "month", "Month (YYYY-MM).", required=True),
+                _c("metric", "label", "KPI id from the registry (calls_offered, asa_s, ...).",
+                   required=True),
+                _c("value", "float", "The KPI's value for the month, in the KPI's unit.",
+                   required=True),
+                _c("n", "float", "Observations behind the value, when known.", min_value=0),
+                _c("channel", "label", "Channel the value is for, if any."),
+                _c("source", "text", "Where the figure comes from."),
+            ),
+        ),
     )
 }
 
@@ -345,5 +362,5 @@ def pandera_schema(name: str, tz: str, columns: Iterable[str]):
             unique=(spec.key == (c.name,)),
             required=c.required,
         )
-    unique = list(spec.key) if len(spec.key) > 1 else None
+    unique = [c for c in spec.key if c in present] if len(spec.key) > 1 else None
     return pa.DataFrameSchema(cols, unique=unique, strict=False, coerce=False)
