@@ -18,7 +18,10 @@ def committed():
     return cm.load(SAMPLE)
 
 
-@pytest.mark.parametrize("table", list(TABLES))
+GENERATED = [t for t in TABLES if t != "monthly_metrics"]  # the sample has the detail tables
+
+
+@pytest.mark.parametrize("table", GENERATED)
 def test_committed_sample_equals_the_generator(table, committed):
     fresh = generate()[table].reset_index(drop=True)
     pd.testing.assert_frame_equal(
