@@ -102,6 +102,13 @@ def default_period(wb: Workbook) -> str:
         if table in wb:
             stamps.append(wb.usable(table)[col].dropna().dt.tz_convert("UTC"))
     if not stamps:
+        months = [
+            wb[t]["period"].dropna().max()
+            for t in ("monthly_metrics", "costs")
+            if t in wb and wb[t]["period"].notna().any()
+        ]
+        if months:
+            return max(months)
         raise CsmetricsError("no tickets, calls or surveys: give --period explicitly")
     month = latest_complete_month(pd.concat(stamps), wb.config.timezone)
     if month is None:

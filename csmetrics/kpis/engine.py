@@ -660,6 +660,12 @@ def compute(
         results.update(_values_query(frames, ks, ctx, list(groups)))
     for table, ks in agg_kpis.items():
         results.update(_table_query(frames, table, ks, ctx, groups_of))
+    if "monthly_metrics" in prepared.tables:
+        for k in order.values():
+            if k.kind != "ratio" and not results[k.id]["available"].any():
+                fallback = from_monthly(prepared, k, ctx, by)
+                if fallback is not None:
+                    results[k.id] = fallback
     for k in order.values():
         if k.kind == "ratio":
             results[k.id] = _ratio(
@@ -678,6 +684,85 @@ def compute(
     )
     out["period"] = ctx.period.label
     return out
+
+
+def from_monthly(prepared: Prepared, kpi: KPI, ctx: Ctx, by: Sequence[str]) -> pd.DataFrame | None:
+    """A KPI from the ``monthly_metrics`` table, when its detailed table is absent.
+
+    Counts and sums add the months of the period; other KPIs take the month's value, or
+    over several months the mean weighted by ``n`` when it is known (else the plain mean,
+    said in the note). Groups: ``month`` and ``channel`` only. Returns None when the table
+    has no row for the KPI.
+    """
+    mm = prepared.tables["monthly_metrics"]
+    rows = mm[mm["metric"] == kpi.id]
+    if rows.empty or any(g not in ("month", "channel") for g in by):
+        return None
+    if ctx.months is not None:
+        rows = rows[rows["period_month"].isin(ctx.months)]
+    rows = rows.assign(month=rows["period_month"])
+    if "channel" in by:
+        ch = rows["channel"] if "channel" in rows else pd.Series(None, index=rows.index)
+        rows = rows.assign(channel=ch.fillna(MISSING_GROUP))
+    elif "channel" in rows:
+        rows = rows[rows["channel"].isna()] if rows["channel"].isna().any() else rows
+    groups = list(by)
+    parts = list(rows.groupby(groups, sort=True)) if groups else [((), rows)]
+    records = []
+    additive = kpi.kind in ("count", "sum")
+    for key, part in parts:
+        key = key if isinstance(key, tuple) else (key,)
+        rec = dict(zip(groups, key, strict=True))
+        values = part["value"].astype(float)
+        n = part["n"].astype(float) if "n" in part else pd.Series(np.nan, index=part.index)
+        note = f"from monthly_metrics ({len(part)} month{'s' if len(part) != 1 else ''})"
+        lo = hi = math.nan
+        if part.empty:
+            value, total = math.nan, 0.0
+        elif additive:
+            value, total = float(values.sum()), float(n.sum()) if n.notna().all() else math.nan
+        elif len(part) == 1:
+            value, total = float(values.iloc[0]), float(n.iloc[0])
+        elif n.notna().all() and n.sum() > 0:
+            value, total = float((values * n).sum() / n.sum()), float(n.sum())
+        else:
+            value, total = float(values.mean()), math.nan
+            note += ", plain mean of the monthly values"
+        if kpi.kind == "rate" and not math.isnan(total) and total > 0:
+            lo, hi = wilson_interval(value * total, total)
+        n_out = total if not math.isnan(total) else float(len(part))
+        rec.update(
+            {
+                "kpi": kpi.id,
+                "value": value,
+                "unit": kpi.unit,
+                "n": n_out,
+                "ci_low": lo,
+                "ci_high": hi,
+                "low_sample": False,
+                "excluded": 0,
+                "available": True,
+                "note": note,
+            }
+        )
+        records.append(rec)
+    if not records:
+        records.append(
+            {
+                **{g: None for g in groups},
+                "kpi": kpi.id,
+                "value": math.nan,
+                "unit": kpi.unit,
+                "n": 0.0,
+                "ci_low": math.nan,
+                "ci_high": math.nan,
+                "low_sample": False,
+                "excluded": 0,
+                "available": True,
+                "note": "from monthly_metrics (no month in the period)",
+            }
+        )
+    return pd.DataFrame(records, columns=[*groups, *RESULT_COLUMNS])
 
 
 def _as_by(df: pd.DataFrame, by: Sequence[str], kpi: KPI) -> pd.DataFrame:
