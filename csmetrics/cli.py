@@ -104,6 +104,17 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
+def parse_where(items: list[str]) -> dict[str, list[str]]:
+    """``["channel=email,phone", "team=Lisbon"]`` → ``{"channel": ["email", "phone"], ...}``."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        if "=" not in item:
+            raise CsmetricsError(f"--where {item!r}: use COLUMN=VALUE[,VALUE...]")
+        col, values = item.split("=", 1)
+        out.setdefault(col.strip(), []).extend(v.strip() for v in values.split(","))
+    return out
+
+
 def _cmd_kpis(args: argparse.Namespace) -> int:
     from .kpis import compute
     from .load import load
@@ -112,7 +123,12 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
 
     wb = load(args.data, args.config)
     period = args.period or default_period(wb)
-    df = compute(prepare(wb), period, by=args.by or (), kpis=args.kpi, backend=args.backend)
+    prepared = prepare(wb)
+    if args.where:
+        from .explore import filter_prepared
+
+        prepared = filter_prepared(prepared, parse_where(args.where))
+    df = compute(prepared, period, by=args.by or (), kpis=args.kpi, backend=args.backend)
     cols = [c for c in df.columns if c != "period"]
     if args.format == "json":
         records = df[cols].astype(object).where(df[cols].notna(), None).to_dict(orient="records")
@@ -214,6 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--kpi", action="append", default=None, metavar="ID", help="only this KPI (repeatable)"
+    )
+    p.add_argument(
+        "--where",
+        action="append",
+        default=None,
+        metavar="COL=V[,V...]",
+        help="keep only rows whose column holds one of the values (repeatable)",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--backend", choices=["pandas", "duckdb"], default="pandas")

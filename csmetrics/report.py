@@ -116,6 +116,24 @@ def default_period(wb: Workbook) -> str:
     return month
 
 
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def _drop_live_widgets(nb: nbformat.NotebookNode) -> None:
+    """Remove widget views from outputs, so their HTML or text fallback is shown.
+
+    A saved report has no live kernel and no widget state; the widget view would render
+    as an empty box (or need scripts from the internet), never as the widget.
+    """
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data and WIDGET_MIME in data:
+                data.pop(WIDGET_MIME)
+                if "text/html" in data:
+                    data.pop("text/plain", None)
+
+
 def render_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Render an executed notebook to one self-contained HTML page, code hidden."""
     from nbconvert import HTMLExporter
@@ -128,6 +146,7 @@ def render_html(nb: nbformat.NotebookNode, title: str) -> str:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     nb.metadata["title"] = title
+    _drop_live_widgets(nb)
     body, _ = exporter.from_notebook_node(nb)
     return body
 
