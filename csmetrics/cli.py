@@ -197,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"csmetrics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def period_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--period",
+            default=None,
+            help="YYYY-MM, YYYY-Qn, YYYY or all (default: latest complete month)",
+        )
+
     def data_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--data", metavar="DIR", default=None, help="data folder (default: the bundled sample)"
@@ -216,11 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("kpis", help="compute KPIs as tidy records")
     data_args(p)
-    p.add_argument(
-        "--period",
-        default=None,
-        help="YYYY-MM, YYYY-Qn, YYYY or all (default: latest complete month)",
-    )
+    period_arg(p)
     p.add_argument(
         "--by",
         nargs="+",
@@ -264,11 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="run the monthly report notebooks into HTML")
     data_args(p)
-    p.add_argument(
-        "--period",
-        default=None,
-        help="YYYY-MM, YYYY-Qn, YYYY or all (default: latest complete month)",
-    )
+    period_arg(p)
     p.add_argument(
         "--out", metavar="DIR", default=None, help="output folder (default: reports/<period>)"
     )

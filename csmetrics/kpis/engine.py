@@ -456,14 +456,22 @@ def _quantile_result(kpi: KPI, part: pd.DataFrame) -> Result:
     return Result(v * kpi.scale, float(values.size), lo * kpi.scale, hi * kpi.scale)
 
 
-def _record(kpi: KPI, r: Result, excluded: Any) -> dict:
+def _record(
+    kpi: KPI, r: Result, excluded: Any = 0, available: bool = True, judge_sample: bool | None = None
+) -> dict:
+    """One tidy record of a KPI result (the only place records are built).
+
+    ``judge_sample`` says whether ``low_sample`` applies (by default: not for counts and
+    sums, whose n is the value itself).
+    """
     ex = _num(excluded)
+    judge = kpi.kind not in ("count", "sum", "ratio") if judge_sample is None else judge_sample
     return {
         "kpi": kpi.id, "value": r.value, "unit": kpi.unit, "n": r.n,
         "ci_low": r.ci_low, "ci_high": r.ci_high,
-        "low_sample": bool(low_sample(r.n)) if kpi.kind not in ("count", "sum") else False,
+        "low_sample": bool(low_sample(r.n)) if judge and available else False,
         "excluded": 0 if math.isnan(ex) else int(ex),
-        "available": True, "note": r.note,
+        "available": available, "note": r.note,
     }  # fmt: skip
 
 
@@ -473,20 +481,8 @@ def _frame(records: list[dict], groups: Sequence[str]) -> pd.DataFrame:
 
 def _unavailable(kpi: KPI, missing: list[str], by: Sequence[str]) -> pd.DataFrame:
     rec = {g: None for g in by}
-    rec.update(
-        {
-            "kpi": kpi.id,
-            "value": math.nan,
-            "unit": kpi.unit,
-            "n": 0.0,
-            "ci_low": math.nan,
-            "ci_high": math.nan,
-            "low_sample": False,
-            "excluded": 0,
-            "available": False,
-            "note": "not available: needs " + "; ".join(missing),
-        }
-    )
+    note = "not available: needs " + "; ".join(missing)
+    rec.update(_record(kpi, Result(math.nan, 0.0, note=note), available=False))
     return pd.DataFrame([rec], columns=[*by, *RESULT_COLUMNS])
 
 
@@ -534,20 +530,8 @@ def _ratio(kpi: KPI, parts: dict[str, pd.DataFrame], by: Sequence[str]) -> pd.Da
         d, nval = _num(row.get("den")), _num(row.get("num"))
         ok = not math.isnan(d) and d != 0 and not math.isnan(nval)
         rec = {g: row[g] for g in keys}
-        rec.update(
-            {
-                "kpi": kpi.id,
-                "value": nval / d * factor if ok else math.nan,
-                "unit": kpi.unit,
-                "n": 0.0 if math.isnan(d) else d,
-                "ci_low": math.nan,
-                "ci_high": math.nan,
-                "low_sample": False,
-                "excluded": 0,
-                "available": True,
-                "note": "",
-            }
-        )
+        value = nval / d * factor if ok else math.nan
+        rec.update(_record(kpi, Result(value, 0.0 if math.isnan(d) else d)))
         records.append(rec)
     return _frame(records, keys)
 
@@ -569,20 +553,7 @@ def _share(kpi: KPI, frames: Frames, ctx: Ctx, groups: list[str]) -> pd.DataFram
     for row in counts.sort_values(allg).to_dict(orient="records"):
         lo, hi = wilson_interval(row["k"], row["total"])
         rec = {g: row[g] for g in allg}
-        rec.update(
-            {
-                "kpi": kpi.id,
-                "value": row["k"] / row["total"],
-                "unit": kpi.unit,
-                "n": row["total"],
-                "ci_low": lo,
-                "ci_high": hi,
-                "low_sample": bool(low_sample(row["total"])),
-                "excluded": 0,
-                "available": True,
-                "note": "",
-            }
-        )
+        rec.update(_record(kpi, Result(row["k"] / row["total"], row["total"], lo, hi)))
         records.append(rec)
     return pd.DataFrame(records, columns=[*allg, *RESULT_COLUMNS])
 
@@ -731,37 +702,11 @@ def from_monthly(prepared: Prepared, kpi: KPI, ctx: Ctx, by: Sequence[str]) -> p
         if kpi.kind == "rate" and not math.isnan(total) and total > 0:
             lo, hi = wilson_interval(value * total, total)
         n_out = total if not math.isnan(total) else float(len(part))
-        rec.update(
-            {
-                "kpi": kpi.id,
-                "value": value,
-                "unit": kpi.unit,
-                "n": n_out,
-                "ci_low": lo,
-                "ci_high": hi,
-                "low_sample": False,
-                "excluded": 0,
-                "available": True,
-                "note": note,
-            }
-        )
+        rec.update(_record(kpi, Result(value, n_out, lo, hi, note), judge_sample=False))
         records.append(rec)
     if not records:
-        records.append(
-            {
-                **{g: None for g in groups},
-                "kpi": kpi.id,
-                "value": math.nan,
-                "unit": kpi.unit,
-                "n": 0.0,
-                "ci_low": math.nan,
-                "ci_high": math.nan,
-                "low_sample": False,
-                "excluded": 0,
-                "available": True,
-                "note": "from monthly_metrics (no month in the period)",
-            }
-        )
+        empty = Result(math.nan, 0.0, note="from monthly_metrics (no month in the period)")
+        records.append({**{g: None for g in groups}, **_record(kpi, empty)})
     return pd.DataFrame(records, columns=[*groups, *RESULT_COLUMNS])
 
 
