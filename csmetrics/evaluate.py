@@ -27,7 +27,7 @@ import yaml
 from scipy import stats as sstats
 
 from . import analysis, text
-from .errors import ConfigError
+from .errors import ConfigError, CsmetricsError
 from .kpis import compute, direction, get, public_kpis
 from .periods import Period, PeriodError
 from .prepare import Prepared
@@ -234,11 +234,16 @@ def checklist(config) -> list[dict]:
         seen.add(q["id"])
         if q["category"] not in CATEGORIES:
             raise ConfigError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+        if not isinstance(q["judge"], dict):
+            raise ConfigError(f"{where}: judge must be a mapping (rule, kpi, ...)")
         rule = q["judge"].get("rule")
         if rule not in RULES:
             raise ConfigError(f"{where}: judge.rule must be one of {', '.join(RULES)}")
         for k in [*q.get("kpis", []), *([q["judge"]["kpi"]] if "kpi" in q["judge"] else [])]:
-            get(k)  # raises a clear error for an unknown KPI
+            try:
+                get(k)
+            except CsmetricsError as exc:  # an unknown KPI is a configuration error
+                raise ConfigError(f"{where}: {exc}") from None
     return questions
 
 
@@ -288,7 +293,8 @@ class _Facts:
         r = self.row(kpi)
         target = self.target(kpi, default_target)
         better = direction(k, self.cfg)
-        if r is None or pd.isna(r["value"]):
+        # a count over no rows at all (an empty period) is no observation, not a zero
+        if r is None or pd.isna(r["value"]) or (k.kind == "count" and not r["n"]):
             note = ""
             df = self.records("now")
             m = df[df["kpi"] == kpi]
@@ -326,7 +332,7 @@ class _Facts:
         now, other = self.row(kpi), self.row(kpi, which)
         if p is None or now is None or other is None or pd.isna(other["value"]):
             return None
-        if not other["n"]:  # nothing observed then: a zero count would be made up
+        if not other["n"] or not now["n"]:  # nothing observed: a zero count would be made up
             return None
         k = get(kpi)
         diff = float(now["value"]) - float(other["value"])
@@ -416,15 +422,24 @@ def _fmt(ev: Evidence, cur: str) -> str:
     return format_value(ev.value, ev.unit, cur)
 
 
+def _question_target(j: dict) -> float | None:
+    """The question's own ``target``, else its ``default_target`` (a benchmark).
+
+    csmetrics.yaml ``targets`` still take precedence (see :meth:`_Facts.target`).
+    """
+    return j.get("target", j.get("default_target"))
+
+
 def _judge_target(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
     j = q["judge"]
-    main = f.evidence(j["kpi"], j.get("default_target"))
+    main = f.evidence(j["kpi"], _question_target(j))
     others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
     if main.status == "no_data":
         return "no_data", f"No data: {_lc(main.label)} {main.note}.", [main, *others]
     if main.target is None:
         return _judge_trend(f, q, cur)
-    src = "" if j["kpi"] in f.cfg.targets else " (a common benchmark; set your own target)"
+    own = j["kpi"] in f.cfg.targets or "target" in j
+    src = "" if own else " (a common benchmark; set your own target)"
     verdict = {"on_target": "Yes", "watch": "Nearly", "off_target": "No"}[main.status]
     sentence = (
         f"{verdict}: {_lc(main.label)} is {_fmt(main, cur)} against a target of "
@@ -460,11 +475,12 @@ def _worse(ev: Evidence) -> bool | None:
 
 def _judge_trend(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
     j = q["judge"]
-    main = f.evidence(j["kpi"], j.get("default_target"))
+    main = f.evidence(j["kpi"], _question_target(j))
     others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
     if main.status == "no_data":
         return "no_data", f"No data: {_lc(main.label)} {main.note}.", [main, *others]
-    if main.target is not None and j.get("rule") == "trend" and j["kpi"] in f.cfg.targets:
+    own_target = j["kpi"] in f.cfg.targets or "target" in j
+    if main.target is not None and j.get("rule") == "trend" and own_target:
         status = main.status
     else:
         worse = _worse(main)
@@ -533,8 +549,8 @@ def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[E
     limit = float(j.get("ratio", 2.0))
     status = "watch" if ratio > limit else "on_target"
     sentence = (
-        f"{str(pick[j['by']]).replace('_', ' ').capitalize()}: "
-        f"{format_value(float(pick['value']), k.unit, cur)} per resolution, "
+        f"{str(pick[j['by']]).replace('_', ' ').capitalize()}: {_lc(k.label)} "
+        f"{format_value(float(pick['value']), k.unit, cur)}, "
         f"{ratio:.1f}× the median {j['by']} ({format_value(median, k.unit, cur)})"
     )
     return status, sentence + ".", [ev, overall]
@@ -543,7 +559,7 @@ def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[E
 def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
     j = q["judge"]
     k = get(j["kpi"])
-    overall = f.evidence(j["kpi"], j.get("default_target"))
+    overall = f.evidence(j["kpi"], _question_target(j))
     df = _group_records(f, j["kpi"], j["by"])
     df = df[df["n"] >= 30]
     if overall.status == "no_data" or df.empty:
@@ -695,6 +711,10 @@ def control_chart(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
     Rates use Laney's p′-chart (a p-chart widened for the month-to-month variation that
     large samples always show); other KPIs an XmR chart. Signals: a point outside the
     limits (rule 1) or eight in a row on one side of the centre line (rule 2).
+
+    Points outside the first limits are special causes, not the process: the centre line
+    and the limits are computed again without them (revised limits), so that one spike
+    neither widens the limits nor moves the centre line above every other month.
     """
     k = get(kpi)
     df = trend[(trend["kpi"] == kpi) & trend["available"].astype(bool)].sort_values("month")
@@ -702,15 +722,19 @@ def control_chart(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
     if len(df) < 4:
         return pd.DataFrame(columns=["month", "value", "lcl", "centre", "ucl", "signal", "rule"])
     values = df["value"].to_numpy(float)
-    if k.kind == "rate":
-        lcl, centre, ucl = laney_p_chart_limits(
-            values * df["n"].to_numpy(float), df["n"].to_numpy(float)
-        )
-        kind = "Laney p′-chart"
-    else:
-        lo, centre, hi = xmr_limits(values)
-        lcl, ucl = np.full(len(df), lo), np.full(len(df), hi)
-        kind = "XmR"
+    n = df["n"].to_numpy(float)
+
+    def limits(base: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+        if k.kind == "rate":
+            return laney_p_chart_limits(values * n, n, base)
+        lo, centre, hi = xmr_limits(values[base])
+        return np.full(len(df), lo), centre, np.full(len(df), hi)
+
+    kind = "Laney p′-chart" if k.kind == "rate" else "XmR"
+    lcl, centre, ucl = limits(np.ones(len(df), dtype=bool))
+    outside = (values > ucl) | (values < lcl)
+    if outside.any() and (~outside).sum() >= 4:  # revised limits without the special causes
+        lcl, centre, ucl = limits(~outside)
     out = pd.DataFrame(
         {
             "month": df["month"],
@@ -756,14 +780,23 @@ def pattern_findings(trend: pd.DataFrame, period: Period, cur: str) -> list[Find
             recent = hits[hits["month"] >= chart["month"].iloc[max(0, len(chart) - 3)]]
             for row in recent.itertuples():
                 side = "above" if row.value > row.centre else "below"
+                limits = (
+                    f"{chart['chart'].iloc[0]} limits ({format_value(row.lcl, k.unit, cur)} – "
+                    f"{format_value(row.ucl, k.unit, cur)}"
+                )
+                where = (
+                    f"{side} its {limits}; {row.rule})"
+                    if row.rule == "outside the limits"
+                    else f"inside its {limits}) but {side} its centre line "
+                    f"({format_value(row.centre, k.unit, cur)}), in a run of eight or more "
+                    "months on that side"
+                )
                 out.append(
                     Finding(
                         "pattern",
                         f"Special-cause signal: {k.label} in {row.month}",
                         f"{k.label} was {format_value(row.value, k.unit, cur)} in {row.month}, "
-                        f"{side} its {chart['chart'].iloc[0]} limits "
-                        f"({format_value(row.lcl, k.unit, cur)} – {format_value(row.ucl, k.unit, cur)}; "  # noqa: E501
-                        f"{row.rule}): something changed, not just noise.",
+                        f"{where}: something changed, not just noise.",
                         [
                             {
                                 "kpi": kpi,
@@ -815,7 +848,9 @@ def recurring(
     t = prepared.tables.get("tickets")
     if t is None or column not in t:
         return pd.DataFrame(columns=[column, "months_in_top", "months", "mean_share"])
-    df = t[t["is_complaint"] == 1] if complaints_only and "is_complaint" in t else t
+    if complaints_only and "is_complaint" not in t:  # no complaint flag: nothing to rank
+        return pd.DataFrame(columns=[column, "months_in_top", "months", "mean_share"])
+    df = t[t["is_complaint"] == 1] if complaints_only else t
     end = (period.end or pd.Timestamp(prepared.as_of)).tz_localize(None) - pd.Timedelta(days=1)
     last = end.to_period("M")
     window = {m.strftime("%Y-%m") for m in pd.period_range(last - (months - 1), last, freq="M")}
@@ -1047,7 +1082,12 @@ def cost_value_findings(
         if len(cv) >= 2:
             dear = cv.loc[cv["cost_per_resolution"].idxmax()]
             overall_fcr = float(cv["fcr_rate"].median())
-            worse = dear["fcr_rate"] < overall_fcr
+            if dear["fcr_rate"] < overall_fcr:
+                verdict = "it costs more and achieves less."
+            elif dear["fcr_rate"] > overall_fcr:
+                verdict = "the extra cost comes with better first-contact resolution."
+            else:
+                verdict = "the extra cost buys no better first-contact resolution."
             out.append(
                 Finding(
                     "cost_value",
@@ -1055,12 +1095,7 @@ def cost_value_findings(
                     f"The most expensive channel per resolution, {dear['channel']!s} "
                     f"({format_value(dear['cost_per_resolution'], 'currency', cur)}), solves "
                     f"{dear['fcr_rate']:.0%} at first contact against a median of "
-                    f"{overall_fcr:.0%} across channels: "
-                    + (
-                        "it costs more and achieves less."
-                        if worse
-                        else "the extra cost comes with better first-contact resolution."
-                    ),
+                    f"{overall_fcr:.0%} across channels: {verdict}",
                     [
                         {
                             "channel": str(dear["channel"]),
@@ -1136,7 +1171,7 @@ def recommendations(
         cv = cv.dropna(subset=["cost_per_resolution", "fcr_rate"])
         if len(cv) >= 3:
             dear = cv.loc[cv["cost_per_resolution"].idxmax()]
-            if dear["fcr_rate"] <= cv["fcr_rate"].median():
+            if dear["fcr_rate"] < cv["fcr_rate"].median():  # as the cost-value finding
                 cheap = (
                     cv[(cv["fcr_rate"] > dear["fcr_rate"])]
                     .sort_values("cost_per_resolution")

@@ -245,11 +245,19 @@ def xmr_limits(values: np.ndarray) -> tuple[float, float, float]:
     return (centre - 2.66 * mr, centre, centre + 2.66 * mr)
 
 
-def p_chart_limits(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
-    """p-chart: centre ``p̄ = Σx/Σn`` and per-point limits ``p̄ ± 3·sqrt(p̄(1−p̄)/nᵢ)``."""
+def p_chart_limits(
+    successes: np.ndarray, n: np.ndarray, baseline: np.ndarray | None = None
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """p-chart: centre ``p̄ = Σx/Σn`` and per-point limits ``p̄ ± 3·sqrt(p̄(1−p̄)/nᵢ)``.
+
+    ``baseline`` (a boolean mask) restricts the points ``p̄`` is estimated from (e.g.
+    leaving out special causes); the limits are still given for every point.
+    """
     s = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
     ok = n > 0
+    if baseline is not None:
+        ok &= np.asarray(baseline, dtype=bool)
     if not ok.any():
         nan = np.full(len(n), np.nan)
         return (nan, math.nan, nan)
@@ -260,19 +268,22 @@ def p_chart_limits(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, fl
 
 
 def laney_p_chart_limits(
-    successes: np.ndarray, n: np.ndarray
+    successes: np.ndarray, n: np.ndarray, baseline: np.ndarray | None = None
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Laney p′-chart: p-chart limits widened by the between-period variation.
 
     With large samples (hundreds of calls a month) a plain p-chart flags almost every
     month, because real processes vary more than binomial noise. Laney's correction:
     ``zᵢ = (pᵢ − p̄)/σᵢ``, ``σ_z = mean(|Δz|)/1.128``, limits ``p̄ ± 3·σᵢ·σ_z``. When the
-    data are not over-dispersed (σ_z ≤ 1) the plain p-chart is kept.
+    data are not over-dispersed (σ_z ≤ 1) the plain p-chart is kept. ``baseline`` (a
+    boolean mask) restricts the points ``p̄`` and ``σ_z`` are estimated from.
     """
     s = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
-    lcl, pbar, ucl = p_chart_limits(s, n)
+    lcl, pbar, ucl = p_chart_limits(s, n, baseline)
     ok = n > 0
+    if baseline is not None:
+        ok &= np.asarray(baseline, dtype=bool)
     if ok.sum() < 3 or math.isnan(pbar) or pbar in (0.0, 1.0):
         return lcl, pbar, ucl
     with np.errstate(divide="ignore", invalid="ignore"):
