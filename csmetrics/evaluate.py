@@ -668,8 +668,8 @@ def _judge_themes(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
     )
     status = "watch" if share >= float(q["judge"].get("share", 0.1)) else "on_target"
     ev = Evidence(
-        "csat_score",
-        "Unhappy comments",
+        "unhappy_comments",
+        "Share of unhappy comments",
         "share",
         share,
         math.nan,
@@ -969,7 +969,7 @@ def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Fin
             ):
                 continue
             gap = abs(ev.value - ev.target) / (abs(ev.target) or 1.0)
-            rows.append((gap * math.log1p(ev.n), gap, a, ev))
+            rows.append((gap * ev.n, gap, a, ev))
     out = []
     for score, gap, _a, ev in sorted(rows, key=lambda r: r[0], reverse=True):
         worst = []
@@ -1157,10 +1157,21 @@ def peak_findings(prepared: Prepared, cur: str) -> list[Finding]:
 # ---------------------------------------------------------------------------------------
 
 
+MIN_VOLUME = 30
+
+
 def recommendations(
     f: _Facts, answers: list[Answer], findings: list[Finding], cur: str
 ) -> list[Recommendation]:
-    """Rule-based recommendations; each exists only with the numbers that triggered it."""
+    """Rule-based recommendations; each exists only with the numbers that triggered it.
+
+    Ranked by ``impact`` = observations affected × relative size of the gap: tickets of
+    the dearest channel × (its cost per resolution / the median − 1); calls in the hours
+    below the service-level target × mean relative shortfall; tickets of a recurring
+    request type × its share of all tickets; observations of an off-target KPI × its
+    relative gap; comments of a recurring complaint; CSAT answers × the relative CSAT
+    drop when cost rose while satisfaction fell significantly.
+    """
     recs: list[Recommendation] = []
     by_id = {a.id: a for a in answers}
     prepared = f.prepared
@@ -1171,15 +1182,17 @@ def recommendations(
         cv = cv.dropna(subset=["cost_per_resolution", "fcr_rate"])
         if len(cv) >= 3:
             dear = cv.loc[cv["cost_per_resolution"].idxmax()]
-            if dear["fcr_rate"] < cv["fcr_rate"].median():  # as the cost-value finding
+            enough = float(dear.get("tickets_created", 0) or 0) >= MIN_VOLUME
+            if enough and dear["fcr_rate"] < cv["fcr_rate"].median():  # as the finding
                 cheap = (
                     cv[(cv["fcr_rate"] > dear["fcr_rate"])]
                     .sort_values("cost_per_resolution")
                     .head(1)
                 )
                 to = f" towards {cheap['channel'].iloc[0]}" if len(cheap) else ""
+                median_cost = float(cv["cost_per_resolution"].median())
                 impact = float(dear["tickets_created"]) * (
-                    float(dear["cost_per_resolution"]) - float(cv["cost_per_resolution"].median())
+                    float(dear["cost_per_resolution"]) / median_cost - 1
                 )
                 recs.append(
                     Recommendation(
@@ -1234,7 +1247,7 @@ def recommendations(
                     "week; "
                     f"worst: {slots}. Move shifts or add agents at those hours "
                     f"({affected:,.0f} calls affected).",
-                    affected * float((target - bad["service_level"]).mean()),
+                    affected * float(((target - bad["service_level"]) / target).mean()),
                     [
                         {
                             "kpi": "service_level",
@@ -1311,7 +1324,7 @@ def recommendations(
                 0,
                 f"Improve {_lc(get(kpi).label)}",
                 f"{fd.text} Action: {actions[kpi].format(seg=seg)}.",
-                float(ev["score"]) * 100,
+                float(ev["n"]) * float(ev["gap"]),
                 [ev],
             )
         )
@@ -1343,7 +1356,7 @@ def recommendations(
             and c.previous.change > 0
             and s.previous.change < 0
             and not negligible(c.previous.change, c.unit)
-            and not negligible(s.previous.change, s.unit)
+            and s.previous.significant  # a CSAT dip within noise is no signal
         ):
             recs.append(
                 Recommendation(
@@ -1353,7 +1366,7 @@ def recommendations(
                     f"({format_value(c.previous.value, c.unit, cur)} → {format_value(c.value, c.unit, cur)}) "  # noqa: E501
                     f"while CSAT moved {format_change(s.previous.change, s.unit)}: review what the "
                     "extra spending pays for before the next budget.",
-                    abs(s.previous.change) * 1000 + abs(c.previous.change) * 100,
+                    s.n * abs(s.previous.change) / (abs(s.previous.value) or 1.0),
                     [asdict(c), asdict(s)],
                 )
             )
