@@ -164,7 +164,8 @@ def summary_markdown(df: pd.DataFrame, currency: str = "EUR") -> str:
     for r in df.to_dict(orient="records"):
         label = html.escape(r["label"])
         if not r["available"]:
-            lines.append(f"- **{label}**: not available ({html.escape(r['note'])}).")
+            why = html.escape(str(r["note"]).removeprefix("not available: "))
+            lines.append(f"- **{label}**: not available ({why}).")
             continue
         if math.isnan(r["value"]):
             lines.append(f"- **{label}**: no observations in {html.escape(r['period'])}.")
