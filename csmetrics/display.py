@@ -86,6 +86,9 @@ def safe_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells cannot run as spreadsheet formulas."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype) in ("str", "string"):
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype):  # categories are text like any other
+            out[col] = out[col].astype(object).map(neutralise_formula)
+        elif pd.api.types.is_object_dtype(dtype) or str(dtype) in ("str", "string"):
             out[col] = out[col].map(neutralise_formula)
     return out

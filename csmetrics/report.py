@@ -391,6 +391,20 @@ def _evaluation_line(work: Path) -> str:
     return evaluation_html(json.loads(path.read_text(encoding="utf-8")))
 
 
+def _month_by_month(prepared, kpis: list[str], until: str, months: int = 12) -> pd.DataFrame:
+    """KPIs computed for each of the ``months`` months ending with ``until``, each month
+    as a period of its own (as :meth:`csmetrics.notebook.Section.month_by_month`)."""
+    from .kpis import compute
+
+    end = Period.parse(until, prepared.config.timezone).end
+    last = (end.tz_localize(None) - pd.Timedelta(days=1)).to_period("M")
+    frames = [
+        compute(prepared, m.strftime("%Y-%m"), kpis=kpis).assign(month=m.strftime("%Y-%m"))
+        for m in pd.period_range(last - (months - 1), last, freq="M")
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
 def _scorecard(
     wb: Workbook,
     label: str,
@@ -414,6 +428,14 @@ def _scorecard(
             if label != "all"
             else pd.DataFrame(columns=["kpi", "value"])
         )
+        if label != "all":
+            # stocks at a cutoff (backlog) and retention do not group by month: compute
+            # them month by month, or their sparkline would be empty
+            stocks = [k for k in ids if k not in set(trends["kpi"])]
+            if stocks:
+                trends = pd.concat(
+                    [trends, _month_by_month(prepared, stocks, label)], ignore_index=True
+                )
         html_ = scorecard_html(head, trends, wb.config.currency, sections)
         say(f"  scorecard, kpis.csv and kpis.json: ok ({time.perf_counter() - start:.1f} s)")
         return html_

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -42,3 +52,185 @@ def needs_shared() -> pytest.MarkDecorator:
         not DATASETS.is_dir(),
         reason=f"public data sets not present at {DATASETS} (they live beside the checkout)",
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Report runs shared by test_report.py, test_report_safety.py and test_browser.py
+# ---------------------------------------------------------------------------------------
+
+#: The period every report test uses: the last month of the bundled and the small sample.
+REPORT_PERIOD = "2026-10"
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """One ``csmetrics report`` run: exit code, output folder and what it printed."""
+
+    code: int
+    out: Path
+    data: Path
+    stdout: str
+    stderr: str
+
+
+def csmetrics_command() -> list[str]:
+    """The ``csmetrics`` console script of this environment (``python -m`` as fallback)."""
+    script = Path(sys.executable).with_name("csmetrics")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "csmetrics"]
+
+
+def run_cli(
+    *args: str | Path, cwd: Path = ROOT, timeout: float = 900
+) -> subprocess.CompletedProcess:
+    """Run the real ``csmetrics`` command in a subprocess and capture its output."""
+    return subprocess.run(
+        [*csmetrics_command(), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def run_report_cli(data: Path, out: Path, *extra: str) -> ReportRun:
+    """``csmetrics report --data DATA --period 2026-10 --out OUT [extra]``."""
+    proc = run_cli("report", "--data", data, "--period", REPORT_PERIOD, "--out", out, *extra)
+    return ReportRun(proc.returncode, out, data, proc.stdout, proc.stderr)
+
+
+def _shared_root(tmp_path_factory) -> Path:
+    """A folder every xdist worker of this session sees (the session's base temp)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def build_once(tmp_path_factory, name: str, build: Callable[[Path], dict]) -> dict:
+    """Run ``build(folder)`` once per test session, even across pytest-xdist workers.
+
+    The first worker that needs ``name`` builds it under a file lock; the others wait
+    for it and reuse the result (``build`` returns a JSON-able dict, stored beside).
+    """
+    root = _shared_root(tmp_path_factory)
+    done = root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if done.exists():
+                return json.loads(done.read_text(encoding="utf-8"))
+            folder = root / name
+            if folder.exists():  # a build that failed half-way in another worker
+                shutil.rmtree(folder)
+            result = build(folder)
+            done.write_text(json.dumps(result), encoding="utf-8")
+            return result
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def shared_path(tmp_path_factory, name: str) -> Path:
+    """Where :func:`build_once` builds ``name``."""
+    return _shared_root(tmp_path_factory) / name
+
+
+def shared_report(tmp_path_factory, name: str, data: Path) -> ReportRun:
+    """``csmetrics report`` on ``data`` into the shared folder ``name``, once per session."""
+
+    def build(folder: Path) -> dict:
+        run = run_report_cli(data, folder)
+        return {"code": run.code, "stdout": run.stdout, "stderr": run.stderr}
+
+    r = build_once(tmp_path_factory, name, build)
+    return ReportRun(r["code"], shared_path(tmp_path_factory, name), data, r["stdout"], r["stderr"])
+
+
+@pytest.fixture(scope="session")
+def small_sample(tmp_path_factory) -> Path:
+    """A fast data folder: the generator at a tenth of the volume, 3 months to 2026-10."""
+
+    def build(folder: Path) -> dict:
+        from csmetrics.sample import write_sample
+
+        write_sample(folder, scale=0.1, months=3)
+        return {}
+
+    build_once(tmp_path_factory, "small-sample", build)
+    return shared_path(tmp_path_factory, "small-sample")
+
+
+@pytest.fixture(scope="session")
+def small_report(tmp_path_factory, small_sample) -> ReportRun:
+    """``csmetrics report`` on the small sample for 2026-10 (once per session)."""
+    return shared_report(tmp_path_factory, "small-report", small_sample)
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory) -> ReportRun:
+    """``csmetrics report`` on the bundled ``data/sample`` for 2026-10 (once per session).
+
+    About a minute on two cores: use it only where the bundled sample matters.
+    """
+    return shared_report(tmp_path_factory, "sample-report", SAMPLE)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the report's HTML
+# ---------------------------------------------------------------------------------------
+
+
+class PageParser(HTMLParser):
+    """Headings (text by level), element ids, link/resource URLs and visible text of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+        self.urls: list[tuple[str, str, str]] = []  # (tag, attribute, url)
+        self.text: list[str] = []
+        self._heading: tuple[str, list[str]] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        for attr in ("href", "src"):
+            if a.get(attr) is not None:
+                self.urls.append((tag, attr, a[attr]))
+        if tag in ("style", "script"):
+            self._skip += 1
+        if tag in ("h1", "h2", "h3", "h4"):
+            self._heading = (tag, [])
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip = max(0, self._skip - 1)
+        if self._heading and tag == self._heading[0]:
+            text = "".join(self._heading[1]).replace("¶", "").strip()
+            self.headings.append((tag, " ".join(text.split())))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._heading:
+            self._heading[1].append(data)
+
+
+def parse_page(page: str) -> PageParser:
+    """Parse one HTML page of the report."""
+    parser = PageParser()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def local_targets(page: str) -> list[str]:
+    """URLs of links and resources of ``page`` that point into the report folder."""
+    out = []
+    for _, _, url in parse_page(page).urls:
+        if url.startswith(("#", "data:", "mailto:", "javascript:")) or urlsplit(url).scheme:
+            continue
+        out.append(url)
+    return out
