@@ -292,10 +292,18 @@ TABLES: dict[str, TableSpec] = {
             time_column="period",
             columns=(
                 _c("period", "month", "Month (YYYY-MM).", required=True),
-                _c("metric", "label", "KPI id from the registry (calls_offered, asa_s, ...).",
-                   required=True),
-                _c("value", "float", "The KPI's value for the month, in the KPI's unit.",
-                   required=True),
+                _c(
+                    "metric",
+                    "label",
+                    "KPI id from the registry (calls_offered, asa_s, ...).",
+                    required=True,
+                ),
+                _c(
+                    "value",
+                    "float",
+                    "The KPI's value for the month, in the KPI's unit.",
+                    required=True,
+                ),
                 _c("n", "float", "Observations behind the value, when known.", min_value=0),
                 _c("channel", "label", "Channel the value is for, if any."),
                 _c("source", "text", "Where the figure comes from."),
