@@ -492,23 +492,34 @@ def convert_zendesk(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
     return frames, {"timezone": tz}
 
 
-def _zendesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cols = exp.require("Zendesk ticket", ZENDESK_COLUMNS)
-    opt = {k: exp.find(*v) for k, v in ZENDESK_OPTIONAL.items()}
+def _ids_and_created(
+    ctx: ImportContext, exp: Export, cols: dict, tz: str
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Ticket ids and creation times of a help-desk export, shared by both presets.
+
+    Rows with an empty id, a repeated id, or an empty or unparseable creation time are
+    rejected (with their lines); returns the ids, the creation times and the rows kept.
+    """
     raw, lines = exp.frame, exp.lines
     keep = pd.Series(True, index=raw.index)
-
     ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)
     ctx.mapped("tickets", cols["id"], "ticket_id")
     keep &= reject_rows(ctx, "tickets", raw, ids.isna(), f"empty {cols['id']!r}", lines)
     keep &= drop_duplicate_ids(ctx, "tickets", raw, ids.where(keep), lines)
-
     created, bad = _times_column(ctx, exp, cols["created"], "created_at", tz, keep)
     missing = keep & exp.text(cols["created"]).isna()
     keep &= reject_rows(ctx, "tickets", raw, missing, f"empty {cols['created']!r}", lines)
     keep &= reject_rows(
         ctx, "tickets", raw, bad & keep, f"unparseable date in {cols['created']!r}", lines
     )
+    return ids, created, keep
+
+
+def _zendesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cols = exp.require("Zendesk ticket", ZENDESK_COLUMNS)
+    opt = {k: exp.find(*v) for k, v in ZENDESK_OPTIONAL.items()}
+    raw, lines = exp.frame, exp.lines
+    ids, created, keep = _ids_and_created(ctx, exp, cols, tz)
 
     status = map_status(ctx, exp, cols["status"], ZENDESK_STATUS, keep, ZENDESK_STATUS_DOC)
     done = status.isin(["resolved", "closed"])
@@ -800,19 +811,7 @@ def _freshdesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFra
     cols = exp.require("Freshdesk ticket", FRESHDESK_COLUMNS)
     opt = {k: exp.find(*v) for k, v in FRESHDESK_OPTIONAL.items()}
     raw, lines = exp.frame, exp.lines
-    keep = pd.Series(True, index=raw.index)
-
-    ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)
-    ctx.mapped("tickets", cols["id"], "ticket_id")
-    keep &= reject_rows(ctx, "tickets", raw, ids.isna(), f"empty {cols['id']!r}", lines)
-    keep &= drop_duplicate_ids(ctx, "tickets", raw, ids.where(keep), lines)
-
-    created, bad = _times_column(ctx, exp, cols["created"], "created_at", tz, keep)
-    missing = keep & exp.text(cols["created"]).isna()
-    keep &= reject_rows(ctx, "tickets", raw, missing, f"empty {cols['created']!r}", lines)
-    keep &= reject_rows(
-        ctx, "tickets", raw, bad & keep, f"unparseable date in {cols['created']!r}", lines
-    )
+    ids, created, keep = _ids_and_created(ctx, exp, cols, tz)
 
     status = map_status(ctx, exp, cols["status"], FRESHDESK_STATUS, keep, FRESHDESK_STATUS_DOC)
     done = status.isin(["resolved", "closed"])
