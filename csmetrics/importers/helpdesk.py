@@ -492,6 +492,38 @@ def convert_zendesk(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
     return frames, {"timezone": tz}
 
 
+def _map_people(
+    ctx: ImportContext,
+    exp: Export,
+    opt: dict,
+    out: pd.DataFrame,
+    *,
+    agent: str,
+    customer: str,
+    email: str,
+) -> None:
+    """Priority, type, group, agent and customer columns, shared by both presets.
+
+    The customer id is the export's id column when present, else a hash of the e-mail.
+    """
+    for role, target, conv in (
+        ("priority", "priority", label),
+        ("type", "category", None),
+        ("group", "team", None),
+        (agent, "agent_id", None),
+    ):
+        if opt[role]:
+            values = exp.text(opt[role])
+            out[target] = conv(values) if conv else values
+            ctx.mapped("tickets", opt[role], target)
+    if opt[customer]:
+        out["customer_id"] = exp.text(opt[customer]).str.replace(r"\.0$", "", regex=True)
+        ctx.mapped("tickets", opt[customer], "customer_id")
+    elif opt[email]:
+        out["customer_id"] = pseudonym(exp.text(opt[email]))
+        ctx.derived("tickets", f"customer_id = hash of {opt[email]!r}")
+
+
 def _ids_and_created(
     ctx: ImportContext, exp: Export, cols: dict, tz: str
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -610,22 +642,9 @@ def _zendesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame
             exp.text(opt["first_reply_min"]),
             lines,
         )
-    for role, target, conv in (
-        ("priority", "priority", label),
-        ("type", "category", None),
-        ("group", "team", None),
-        ("assignee", "agent_id", None),
-    ):
-        if opt[role]:
-            values = exp.text(opt[role])
-            out[target] = conv(values) if conv else values
-            ctx.mapped("tickets", opt[role], target)
-    if opt["requester_id"]:
-        out["customer_id"] = exp.text(opt["requester_id"]).str.replace(r"\.0$", "", regex=True)
-        ctx.mapped("tickets", opt["requester_id"], "customer_id")
-    elif opt["requester_email"]:
-        out["customer_id"] = pseudonym(exp.text(opt["requester_email"]))
-        ctx.derived("tickets", f"customer_id = hash of {opt['requester_email']!r}")
+    _map_people(
+        ctx, exp, opt, out, agent="assignee", customer="requester_id", email="requester_email"
+    )
     for role, target in (("replies", "agent_replies"), ("reopens", "reopens")):
         if opt[role]:
             values, bad_n = parse_duration_s(exp.text(opt[role]), 1.0)
@@ -932,22 +951,7 @@ def _freshdesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFra
         )
     if opt["first_hrs"] or opt["initial"]:
         out["first_response_at"] = first
-    for role, target, conv in (
-        ("priority", "priority", label),
-        ("type", "category", None),
-        ("group", "team", None),
-        ("agent", "agent_id", None),
-    ):
-        if opt[role]:
-            values = exp.text(opt[role])
-            out[target] = conv(values) if conv else values
-            ctx.mapped("tickets", opt[role], target)
-    if opt["contact"]:
-        out["customer_id"] = exp.text(opt["contact"]).str.replace(r"\.0$", "", regex=True)
-        ctx.mapped("tickets", opt["contact"], "customer_id")
-    elif opt["email"]:
-        out["customer_id"] = pseudonym(exp.text(opt["email"]))
-        ctx.derived("tickets", f"customer_id = hash of {opt['email']!r}")
+    _map_people(ctx, exp, opt, out, agent="agent", customer="contact", email="email")
     if opt["agent_int"]:
         n, bad_n = parse_duration_s(exp.text(opt["agent_int"]), 1.0)
         out["agent_replies"] = n.round().astype("Int64")
