@@ -321,9 +321,16 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
                 "(use an IANA name such as Europe/Lisbon)"
             ) from None
         cfg.timezone = str(raw["timezone"])
-    for key in ("currency", "lang"):
-        if key in raw:
-            setattr(cfg, key, str(raw[key]))
+    if "currency" in raw:
+        cfg.currency = str(raw["currency"])
+    if raw.get("lang") is not None:
+        from .i18n import normalise
+
+        try:
+            normalise(str(raw["lang"]))
+        except ConfigError as exc:
+            raise ConfigError(f"{_where(path, 'lang')}: {exc}") from None
+        cfg.lang = str(raw["lang"])
     if raw.get("as_of") is not None:
         try:
             ts = dt.datetime.fromisoformat(str(raw["as_of"]))

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from IPython.display import display
 
-from . import plots
+from . import i18n, plots
 from .display import markdown, table
+from .i18n import _, set_language
 from .kpis import compute, get
 from .load import Workbook, load
 from .periods import Period
@@ -159,21 +160,26 @@ def open_section(
     period: str | None = None,
     config: str | None = None,
     comparison_period: str | None = None,
+    lang: str | None = None,
     show_title: bool = True,
 ) -> Section:
     """Load, prepare and title a report section.
 
     Parameters are those of every notebook's ``parameters`` cell: the data folder (None:
     the bundled sample), the period (None: the latest complete month), an optional
-    ``csmetrics.yaml`` and the comparison period (None: the previous period).
+    ``csmetrics.yaml``, the comparison period (None: the previous period) and the report
+    language (None: ``lang`` of ``csmetrics.yaml``, else English). ``title`` is the English
+    message; it is shown translated.
     """
     plots.set_style()
     wb = load(data_dir, config)
+    set_language(lang or wb.config.lang)
+    title = _(title)
     p = Period.parse(period or default_period(wb), wb.config.timezone)
     cmp_p = comparison_period_or_none(p, comparison_period)
     section = Section(title=title, wb=wb, prepared=prepare(wb), period=p, comparison=cmp_p)
     if show_title:
-        display(markdown(f"# {title} · {p.label}"))
+        display(markdown(f"# {title} · {i18n.period(p.label)}"))
     return section
 
 

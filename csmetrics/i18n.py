@@ -1,0 +1,310 @@
+"""The report's language: message catalogues (gettext ``.po``) and locale formats (Babel).
+
+Every user-visible English string in the package is a *message*: code marks it with
+:func:`_` (translated now), :func:`N_` (marked, translated where it is shown) or
+:func:`ngettext` (plural forms); KPI labels and formulas, the checklist questions,
+section titles and the notebooks' narrative cells are catalogue messages too (see
+:mod:`csmetrics.catalogue`, which extracts them all and checks the translations).
+
+Translations live in ``csmetrics/locale/<lang>/LC_MESSAGES/csmetrics.po``: plain text a
+translator edits without touching code. They are read with Babel at first use (no
+compiled ``.mo`` to keep in step). Numbers, percentages, currencies, dates and month
+names are formatted for the language's locale by Babel (CLDR data).
+
+The language is process-wide (notebooks run each cell in a fresh context, so a context
+variable would not survive from cell to cell): :func:`set_language` sets it,
+:func:`language` sets it for a ``with`` block.
+
+Examples
+--------
+>>> with language("pt"):
+...     _("on target"), percent(0.618), number(1234.5, 1)
+('na meta', '61,8%', '1.234,5')
+>>> percent(0.618), number(1234.5, 1)
+('61.8%', '1,234.5')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+import io
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as _dates
+from babel import numbers as _numbers
+
+from .errors import ConfigError
+
+#: Languages with a complete catalogue; English is the source language.
+LANGUAGES: tuple[str, ...] = ("en", "pt", "es", "it", "pl")
+#: Locale used for formats when only the language is given (``pt`` → Brazil's formats).
+DEFAULT_LOCALES = {"en": "en", "pt": "pt", "es": "es_ES", "it": "it_IT", "pl": "pl_PL"}
+DOMAIN = "csmetrics"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_current = {"lang": "en", "locale": "en"}
+
+
+# ---------------------------------------------------------------------------------------
+# Choosing the language
+# ---------------------------------------------------------------------------------------
+
+
+def normalise(lang: str | None) -> tuple[str, str]:
+    """``(language, locale)`` of a tag such as ``pt``, ``pt-BR``, ``pt_PT`` or ``PL``.
+
+    Raises :class:`~csmetrics.errors.ConfigError` for a language without a catalogue.
+
+    Examples
+    --------
+    >>> normalise("pt-PT"), normalise("PL"), normalise(None)
+    (('pt', 'pt_PT'), ('pl', 'pl_PL'), ('en', 'en'))
+    """
+    if lang is None or str(lang).strip() == "":
+        return "en", "en"
+    tag = str(lang).strip().replace("-", "_")
+    base = tag.split("_")[0].lower()
+    if base not in LANGUAGES:
+        raise ConfigError(
+            f"unknown report language {lang!r}: choose one of {', '.join(LANGUAGES)} "
+            "(optionally with a region, e.g. pt_PT)"
+        )
+    if "_" not in tag:
+        return base, DEFAULT_LOCALES[base]
+    region = tag.split("_", 1)[1]
+    locale = f"{base}_{region.upper() if len(region) == 2 else region}"
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(f"unknown locale {lang!r} (e.g. pt_PT, es_MX, en_GB)") from None
+    return base, locale
+
+
+def set_language(lang: str | None) -> str:
+    """Use ``lang`` (``en``, ``pt``, ``es``, ``it``, ``pl``, optionally with a region)
+    for every message and format from now on; returns the language."""
+    base, locale = normalise(lang)
+    _current["lang"], _current["locale"] = base, locale
+    return base
+
+
+def get_language() -> str:
+    """The current language (``en``, ``pt``, ...)."""
+    return _current["lang"]
+
+
+def get_locale() -> str:
+    """The current locale used for formats (``pt``, ``pt_PT``, ``pl_PL``...)."""
+    return _current["locale"]
+
+
+@contextmanager
+def language(lang: str | None) -> Iterator[str]:
+    """Use ``lang`` inside a ``with`` block, then go back to the language before."""
+    before = dict(_current)
+    try:
+        yield set_language(lang)
+    finally:
+        _current.update(before)
+
+
+# ---------------------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------------------
+
+
+def catalogue_path(lang: str) -> Path:
+    """The ``.po`` file of a language."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The translations of ``lang``, read from its ``.po`` file (cached).
+
+    Fuzzy entries (a translator's "needs review" mark) are not used.
+    """
+    if lang == "en":
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    path = catalogue_path(lang)
+    if not path.exists():
+        raise ConfigError(f"no message catalogue for {lang!r}: {path} is missing")
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language (itself when it has no translation)."""
+    if not message or _current["lang"] == "en":
+        return message
+    return translations(_current["lang"]).gettext(message)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it (translate where shown)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: float) -> str:
+    """The singular or plural form (the language's plural rule) for ``n``.
+
+    Examples
+    --------
+    >>> with language("pl"):
+    ...     [ngettext("{n} comment", "{n} comments", n).format(n=n) for n in (1, 3, 5)]
+    ['1 komentarz', '3 komentarze', '5 komentarzy']
+    """
+    count = int(n) if float(n).is_integer() else 2
+    if _current["lang"] == "en":
+        return singular if count == 1 else plural
+    return translations(_current["lang"]).ngettext(singular, plural, count)
+
+
+# ---------------------------------------------------------------------------------------
+# Formats (Babel, CLDR)
+# ---------------------------------------------------------------------------------------
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float, decimals: int = 0, signed: bool = False) -> str:
+    """A number with the locale's separators and exactly ``decimals`` decimals.
+
+    Examples
+    --------
+    >>> number(1234567.891, 2), number(-3, 1, signed=True)
+    ('1,234,567.89', '-3.0')
+    >>> with language("it"):
+    ...     number(1234567.891, 2), number(2.5, 1, signed=True)
+    ('1.234.567,89', '+2,5')
+    """
+    if _missing(value):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    if signed:
+        fmt = f"+{fmt};-{fmt}"
+    return _numbers.format_decimal(value, format=fmt, locale=_current["locale"])
+
+
+def percent(value: float, decimals: int = 1) -> str:
+    """A share (0–1) as a percentage in the locale's style (``61.8%``, ``61,8 %``)."""
+    if _missing(value):
+        return "–"
+    fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    return _numbers.format_percent(value, format=fmt, locale=_current["locale"])
+
+
+def currency(value: float, code: str, decimals: int = 2) -> str:
+    """An amount in ``code`` (ISO 4217) in the locale's style (``€9.10``, ``9,10 €``).
+
+    An unknown code is written before the number (``XYZ 9.10``).
+    """
+    if _missing(value):
+        return "–"
+    locale = _current["locale"]
+    try:
+        pattern = None if decimals == 2 else _currency_pattern(decimals)
+        return _numbers.format_currency(
+            value, code, format=pattern, locale=locale, currency_digits=False
+        )
+    except Exception:  # not an ISO code: the code and the number
+        return f"{code} {number(value, decimals)}"
+
+
+def _currency_pattern(decimals: int) -> str:
+    pattern = Locale.parse(_current["locale"]).currency_formats["standard"].pattern
+    return re.sub(r"0\.0+", "0" + ("." + "0" * decimals if decimals else ""), pattern)
+
+
+def date(value: dt.date | dt.datetime, form: str = "medium") -> str:
+    """A date in the locale's form (``Nov 23, 2026``, ``23/11/2026``...)."""
+    return _dates.format_date(value, format=form, locale=_current["locale"])
+
+
+def datetime(value: dt.datetime, form: str = "medium") -> str:
+    """A date and time in the locale's form."""
+    return _dates.format_datetime(value, format=form, locale=_current["locale"])
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def month(label: str, short: bool = False) -> str:
+    """``YYYY-MM`` as the locale's month and year (``September 2026``, ``wrzesień 2026``).
+
+    Examples
+    --------
+    >>> month("2026-09"), month("2026-09", short=True)
+    ('September 2026', 'Sep 2026')
+    >>> with language("pt"):
+    ...     month("2026-09")
+    'setembro de 2026'
+    """
+    m = _MONTH.match(str(label))
+    if not m:
+        return str(label)
+    day = dt.date(int(m.group(1)), int(m.group(2)), 1)
+    return _dates.format_skeleton("yMMM" if short else "yMMMM", day, locale=_current["locale"])
+
+
+def period(label: str | None) -> str:
+    """A period label (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``, ``all``, ``a..b``) for people.
+
+    Examples
+    --------
+    >>> period("2026-09"), period("2026-Q3"), period("all")
+    ('September 2026', 'Q3 2026', 'all data')
+    >>> with language("es"):
+    ...     period("2026-Q3"), period("2026-01..2026-03")
+    ('3.er trimestre de 2026', 'enero de 2026 – marzo de 2026')
+    """
+    if label is None:
+        return "–"
+    text = str(label)
+    if text == "all":
+        return _("all data")
+    if ".." in text:
+        a, b = text.split("..", 1)
+        return f"{period(a)} – {period(b)}"
+    if _MONTH.match(text):
+        return month(text)
+    q = _QUARTER.match(text)
+    if q:
+        day = dt.date(int(q.group(1)), 3 * int(q.group(2)) - 2, 1)
+        return _dates.format_skeleton("yQQQQ", day, locale=_current["locale"]) if _current[
+            "lang"
+        ] != "en" else f"Q{q.group(2)} {q.group(1)}"
+    return text
+
+
+def language_name(code: str) -> str:
+    """The name of a language (``it``) in the current language (``Italian``, ``italiano``)."""
+    try:
+        return Locale.parse(_current["locale"]).languages.get(str(code), str(code))
+    except Exception:
+        return str(code)
+
+
+def decimal_separator() -> str:
+    """The locale's decimal separator (for chart axes)."""
+    return _numbers.get_decimal_symbol(_current["locale"])
