@@ -116,12 +116,14 @@ def parse_where(items: list[str]) -> dict[str, list[str]]:
 
 
 def _cmd_kpis(args: argparse.Namespace) -> int:
+    from .i18n import set_language
     from .kpis import compute
     from .load import load
     from .prepare import prepare
     from .report import default_period
 
     wb = load(args.data, args.config)
+    set_language(args.lang or wb.config.lang)  # labels and notes
     period = args.period or default_period(wb)
     prepared = prepare(wb)
     if args.where:
@@ -184,6 +186,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         force=args.force,
         jobs=args.jobs,
         sections=args.section,
+        lang=args.lang,
     )
     return 0 if result.ok else 1
 
@@ -196,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"csmetrics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def lang_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--lang",
+            metavar="LANG",
+            default=None,
+            help="language of the output: en, pt, es, it or pl, optionally with a region "
+            "for number formats, e.g. pt_PT (default: lang in csmetrics.yaml, else en)",
+        )
 
     def period_arg(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -243,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--backend", choices=["pandas", "duckdb"], default="pandas")
+    lang_arg(p)
     p.set_defaults(func=_cmd_kpis)
 
     p = sub.add_parser("import", help="turn a foreign export into a canonical data folder")
@@ -280,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="run only this notebook (repeatable)",
     )
+    lang_arg(p)
     p.set_defaults(func=_cmd_report)
     return parser
 

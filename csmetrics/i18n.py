@@ -291,9 +291,11 @@ def period(label: str | None) -> str:
     q = _QUARTER.match(text)
     if q:
         day = dt.date(int(q.group(1)), 3 * int(q.group(2)) - 2, 1)
-        return _dates.format_skeleton("yQQQQ", day, locale=_current["locale"]) if _current[
-            "lang"
-        ] != "en" else f"Q{q.group(2)} {q.group(1)}"
+        return (
+            _dates.format_skeleton("yQQQQ", day, locale=_current["locale"])
+            if _current["lang"] != "en"
+            else f"Q{q.group(2)} {q.group(1)}"
+        )
     return text
 
 
@@ -308,3 +310,23 @@ def language_name(code: str) -> str:
 def decimal_separator() -> str:
     """The locale's decimal separator (for chart axes)."""
     return _numbers.get_decimal_symbol(_current["locale"])
+
+
+def markdown_message(source: str) -> str:
+    """The catalogue message of a notebook's markdown cell: its text, stripped."""
+    return source.strip()
+
+
+def translate_markdown_cells(nb) -> int:
+    """Replace each markdown cell of a notebook by its translation in the current
+    language (cells without one are left as they are); returns how many changed."""
+    changed = 0
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        message = markdown_message(cell.source)
+        text = gettext(message) if message else message
+        if text != message:
+            cell.source = text
+            changed += 1
+    return changed

@@ -15,19 +15,19 @@ from IPython.display import display
 
 from . import i18n, plots
 from .display import markdown, table
-from .i18n import _, set_language
+from .i18n import _, ngettext, set_language
 from .kpis import compute, get
 from .load import Workbook, load
 from .periods import Period
 from .prepare import Prepared, prepare
 from .report import default_period
 from .summary import (
-    STATUS_LABEL,
     comparison_period,
     format_change,
     format_value,
     headline,
     monthly_trend,
+    status_label,
     summary_markdown,
 )
 
@@ -67,7 +67,11 @@ class Section:
         if missing:
             display(
                 markdown(
-                    f"*No {' or '.join(missing)} data in this folder: this part is not available.*"
+                    "*"
+                    + _("No {tables} data in this folder: this part is not available.").format(
+                        tables=" / ".join(missing)
+                    )
+                    + "*"
                 )
             )
             return False
@@ -87,13 +91,12 @@ class Section:
     def show_summary(self, kpis: Sequence[str]) -> None:
         """Display the plain-language summary of the section's key numbers."""
         df = self.headline(kpis)
-        versus = f" Changes are against **{self.comparison.label}**." if self.comparison else ""
-        display(
-            markdown(
-                f"**In short ({self.period.label}).**{versus}\n\n"
-                + summary_markdown(df, self.currency)
+        head = _("**In short ({period}).**").format(period=i18n.period(self.period.label))
+        if self.comparison:
+            head += " " + _("Changes are against **{period}**.").format(
+                period=i18n.period(self.comparison.label)
             )
-        )
+        display(markdown(head + "\n\n" + summary_markdown(df, self.currency)))
 
     def show_kpi_table(self, kpis: Sequence[str]) -> None:
         """Display a table of KPIs: value, 95% interval, n, target, status, change."""
@@ -106,19 +109,23 @@ class Section:
                 else f"{format_value(r['ci_low'], r['unit'], self.currency)} – "
                 f"{format_value(r['ci_high'], r['unit'], self.currency)}"
             )
+            cmp = i18n.period(r["compared_with"]) if r["compared_with"] else "–"
+            left_out = ngettext(
+                "{n} left out (data quality)", "{n} left out (data quality)", r["excluded"]
+            ).format(n=i18n.number(r["excluded"]))
             rows.append({
-                "KPI": r["label"],
-                "value": (format_value(r["value"], r["unit"], self.currency)
-                          if r["available"] else "not available"),
-                "95% interval": ci,
-                "n": "" if not r["available"] else f"{r['n']:,.0f}"
-                     + (" (low)" if r["low_sample"] else ""),
-                "target": ("" if pd.isna(r["target"])
-                           else format_value(r["target"], r["unit"], self.currency)),
-                "status": STATUS_LABEL[r["status"]],
-                f"change vs {r['compared_with'] or '–'}": format_change(r["change"], r["unit"]),
-                "note": r["note"] + (f"{r['excluded']:,} left out (data quality)"
-                                     if r["excluded"] else ""),
+                _("KPI"): r["label"],
+                _("value"): (format_value(r["value"], r["unit"], self.currency)
+                             if r["available"] else _("not available")),
+                _("95% interval"): ci,
+                "n": "" if not r["available"] else i18n.number(r["n"])
+                     + (" " + _("(low)") if r["low_sample"] else ""),
+                _("target"): ("" if pd.isna(r["target"])
+                              else format_value(r["target"], r["unit"], self.currency)),
+                _("status"): status_label(r["status"]),
+                _("change vs {period}").format(period=cmp): format_change(r["change"],
+                                                                         r["unit"]),
+                _("note"): r["note"] + (left_out if r["excluded"] else ""),
             })  # fmt: skip
         display(table(pd.DataFrame(rows)))
 
@@ -149,7 +156,10 @@ class Section:
         df = self.kpis([kpi], by=[group])
         if not df["available"].any():
             note = df["note"].iloc[0] if len(df) else ""
-            display(markdown(f"*{get(kpi).label} by {group}: {note}.*"))
+            text = _("{kpi} by {group}: {note}.").format(
+                kpi=get(kpi).label, group=plots.group_name(group), note=note
+            )
+            display(markdown(f"*{text}*"))
             return None
         return plots.kpi_by_group(df, kpi, group, ax=ax, target=self.target(kpi))
 

@@ -9,6 +9,7 @@ concerned stay in their table, and only the columns they would corrupt are maske
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -16,11 +17,55 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from . import i18n
 from .config import Config
+from .i18n import N_, _, ngettext
 from .schema import TABLES
 
 Severity = Literal["error", "warning", "info"]
 MAX_EXAMPLES = 5
+
+#: How each severity is shown in the report (the codes stay English in exports).
+SEVERITY_LABEL = {
+    # Translators: severity of a data problem: it stops loading
+    "error": N_("error"),
+    # Translators: severity of a data problem: the values concerned are left out of measures
+    "warning": N_("warning"),
+    # Translators: severity of a data problem: a note only
+    "info": N_("info"),
+}
+
+#: Column headers of the quality tables as shown in the report (the frames themselves keep
+#: English names: the ``validate`` command exports them).
+HEADERS = {
+    # Translators: column header: the name of a data table (tickets, calls...)
+    "table": N_("table"),
+    # Translators: column header: the file or database a table was read from
+    "source": N_("source"),
+    # Translators: column header: number of rows read
+    "rows": N_("rows"),
+    "missing optional columns": N_("missing optional columns"),
+    "extra columns": N_("extra columns"),
+    "severity": N_("severity"),
+    # Translators: column header: a column of a data table
+    "column": N_("column"),
+    # Translators: column header: the kind of problem (a code such as resolved_before_created)
+    "kind": N_("kind"),
+    # Translators: column header: number of rows with the problem
+    "count": N_("count"),
+    # Translators: column header: what the problem is
+    "message": N_("problem"),
+    # Translators: column header: example rows with the problem
+    "examples": N_("examples"),
+    # Translators: column header: the columns whose values are not used by measures
+    "left out of": N_("left out of"),
+    "values left out": N_("values left out"),
+    # Translators: column header: the date column that places a row in a period
+    "dated by": N_("dated by"),
+    "rows in period": N_("rows in period"),
+    # Translators: column header: rows of the table over all its dates
+    "rows in all": N_("rows in all"),
+}
 
 
 @dataclass
@@ -40,6 +85,33 @@ class Problem:
     file: str | None = None
     rows: list[str] = field(default_factory=list)
     affects: tuple[str, ...] = ()
+    #: ``message`` before its values were put in (marked for translation with ``N_``), and
+    #: those values; empty when ``message`` is itself a fixed, marked message.
+    template: str = ""
+    args: dict[str, object] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """``message`` in the report's language (numbers in the locale's format).
+
+        Examples
+        --------
+        >>> p = Problem("tickets", "months_without_data", "warning", "no rows in 1200 x",
+        ...             template="no rows in {n} x", args={"n": 1200})
+        >>> p.text()
+        'no rows in 1,200 x'
+        """
+        if not self.template:
+            return _(self.message)
+        args = {
+            k: i18n.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+            for k, v in self.args.items()
+        }
+        return _(self.template).format(**args)
+
+    def examples(self) -> list[str]:
+        """The example rows for people: ``row 3: 'x'`` in the report's language, months
+        as period labels."""
+        return [example_text(r) for r in self.rows]
 
     def render(self) -> str:
         """One line of text: severity, table, what, how many, examples."""
@@ -143,6 +215,32 @@ class QualityReport:
             drop=True
         )
 
+    def tables_view(self) -> pd.DataFrame:
+        """:meth:`tables_frame` for the report: headers and notes in the report's language."""
+        df = self.tables_frame()
+        df["source"] = df["source"].replace({"(absent)": _("(absent)")})
+        return translate_headers(df)
+
+    def problems_view(self) -> pd.DataFrame:
+        """:meth:`problems_frame` for the report: headers, severities, messages and
+        examples in the report's language (kinds, tables and columns stay as codes)."""
+        order = {"error": 0, "warning": 1, "info": 2}
+        rows = [
+            {
+                "severity": _(SEVERITY_LABEL.get(p.severity, p.severity)),
+                "table": p.table,
+                "column": p.column or "",
+                "kind": p.kind,
+                "count": p.count,
+                "message": p.text(),
+                "examples": ", ".join(p.examples()),
+                "left out of": ", ".join(p.affects),
+            }
+            for p in sorted(self.problems, key=lambda p: order[p.severity])
+        ]
+        cols = ["severity", "table", "column", "kind", "count", "message", "examples"]
+        return translate_headers(pd.DataFrame(rows, columns=[*cols, "left out of"]))
+
     def render_text(self) -> str:
         """The plain-text report printed by ``csmetrics validate``."""
         lines = ["Tables read:"]
@@ -170,6 +268,44 @@ class QualityReport:
     def to_html(self) -> str:
         """The problems as an HTML table, with every value escaped."""
         return self.problems_frame().to_html(index=False, escape=True, border=0)
+
+
+def translate_headers(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the column names of :data:`HEADERS` in the report's language.
+
+    Examples
+    --------
+    >>> translate_headers(pd.DataFrame(columns=["table", "rows in period"])).columns.tolist()
+    ['table', 'rows in period']
+    """
+    return df.rename(columns=lambda c: _(HEADERS[c]) if c in HEADERS else c)
+
+
+_EXAMPLE_ROW = re.compile(r"^row (\d+)(?:: (.*))?$", re.DOTALL)
+_MONTH_LABEL = re.compile(r"^\d{4}-\d{2}$")
+
+
+def example_text(example: str) -> str:
+    """One example of :func:`example_rows` (or a month) in the report's language.
+
+    Row numbers are positions in the source and are written without separators.
+
+    Examples
+    --------
+    >>> example_text("row 12345: 'x'"), example_text("row 2"), example_text("2026-07")
+    ("row 12345: 'x'", 'row 2', 'July 2026')
+    """
+    m = _EXAMPLE_ROW.match(example)
+    if m and m.group(2) is not None:
+        # Translators: an example row of a data problem: {n} is the row number in the
+        # source file, {value} the value found there (from the data)
+        return _("row {n}: {value}").format(n=m.group(1), value=m.group(2))
+    if m:
+        # Translators: an example row of a data problem: {n} is the row number in the file
+        return _("row {n}").format(n=m.group(1))
+    if _MONTH_LABEL.match(example):
+        return i18n.period(example)
+    return example
 
 
 def plural(n: int, word: str) -> str:
@@ -278,7 +414,7 @@ def _checks() -> list[Check]:
             "tickets",
             "resolved_before_created",
             "resolved_at",
-            "resolved before it was created",
+            N_("resolved before it was created"),
             ("resolved_at",),
             ("resolved_at", "created_at"),
             _before("resolved_at", "created_at"),
@@ -287,7 +423,7 @@ def _checks() -> list[Check]:
             "tickets",
             "first_response_before_created",
             "first_response_at",
-            "first response before the ticket was created",
+            N_("first response before the ticket was created"),
             ("first_response_at",),
             ("first_response_at", "created_at"),
             _before("first_response_at", "created_at"),
@@ -296,7 +432,8 @@ def _checks() -> list[Check]:
             "tickets",
             "absurd_duration",
             "resolved_at",
-            "open longer than thresholds.max_ticket_duration_days before resolution",
+            # Translators: thresholds.max_ticket_duration_days is a setting of csmetrics.yaml
+            N_("open longer than thresholds.max_ticket_duration_days before resolution"),
             ("resolved_at",),
             ("resolved_at", "created_at"),
             _ticket_too_long,
@@ -305,7 +442,8 @@ def _checks() -> list[Check]:
             "tickets",
             "absurd_duration",
             "handle_time_s",
-            "handle time above thresholds.max_handle_time_s",
+            # Translators: thresholds.max_handle_time_s is a setting of csmetrics.yaml
+            N_("handle time above thresholds.max_handle_time_s"),
             ("handle_time_s",),
             ("handle_time_s",),
             _above("handle_time_s", lambda c: c.thresholds.max_handle_time_s),
@@ -314,7 +452,7 @@ def _checks() -> list[Check]:
             "calls",
             "answered_before_arrival",
             "answered_at",
-            "answered before it arrived",
+            N_("answered before it arrived"),
             ("answered_at", "wait_s"),
             ("answered_at", "arrived_at"),
             _before("answered_at", "arrived_at"),
@@ -323,7 +461,7 @@ def _checks() -> list[Check]:
             "calls",
             "abandoned_with_talk_time",
             "talk_s",
-            "abandoned call with talk time",
+            N_("abandoned call with talk time"),
             ("talk_s",),
             ("talk_s", "outcome"),
             _abandoned_with_talk,
@@ -332,7 +470,8 @@ def _checks() -> list[Check]:
             "surveys",
             "score_out_of_scale",
             "score",
-            "score outside the metric's scale (csat 1-5, nps 0-10, ces as configured)",
+            # Translators: csat, nps and ces are survey metrics (codes in the data)
+            N_("score outside the metric's scale (csat 1-5, nps 0-10, ces as configured)"),
             ("score",),
             ("score", "metric"),
             _score_out_of_scale,
@@ -341,7 +480,7 @@ def _checks() -> list[Check]:
             "surveys",
             "answered_before_sent",
             "answered_at",
-            "answered before it was sent",
+            N_("answered before it was sent"),
             ("answered_at",),
             ("answered_at", "sent_at"),
             _before("answered_at", "sent_at"),
@@ -350,7 +489,7 @@ def _checks() -> list[Check]:
             "surveys",
             "unknown_ticket",
             "ticket_id",
-            "points to a ticket that is not in the tickets table",
+            N_("points to a ticket that is not in the tickets table"),
             ("ticket_id",),
             ("ticket_id",),
             _unknown_ticket,
@@ -359,7 +498,7 @@ def _checks() -> list[Check]:
             "incidents",
             "detected_before_started",
             "detected_at",
-            "detected before it started",
+            N_("detected before it started"),
             ("detected_at",),
             ("detected_at", "started_at"),
             _before("detected_at", "started_at"),
@@ -368,7 +507,7 @@ def _checks() -> list[Check]:
             "incidents",
             "resolved_before_started",
             "resolved_at",
-            "resolved before it started",
+            N_("resolved before it started"),
             ("resolved_at",),
             ("resolved_at", "started_at"),
             _before("resolved_at", "started_at"),
@@ -377,7 +516,7 @@ def _checks() -> list[Check]:
             "customers",
             "until_before_since",
             "until",
-            "left before signing up",
+            N_("left before signing up"),
             ("until",),
             ("until", "since"),
             _before("until", "since"),
@@ -386,7 +525,7 @@ def _checks() -> list[Check]:
             "costs",
             "other_currency",
             "currency",
-            "amount in a currency other than the configured one; totals would mix them",
+            N_("amount in a currency other than the configured one; totals would mix them"),
             ("amount",),
             ("currency", "amount"),
             _other_currency,
@@ -400,7 +539,7 @@ def _checks() -> list[Check]:
                         name,
                         "negative_value",
                         col.name,
-                        "negative value",
+                        N_("negative value"),
                         (col.name,),
                         (col.name,),
                         _negative(col.name),
@@ -412,7 +551,8 @@ def _checks() -> list[Check]:
                 "calls",
                 "absurd_duration",
                 col,
-                "duration above thresholds.max_call_part_s",
+                # Translators: thresholds.max_call_part_s is a setting of csmetrics.yaml
+                N_("duration above thresholds.max_call_part_s"),
                 (col,),
                 (col,),
                 _above(col, lambda c: c.thresholds.max_call_part_s),
@@ -501,7 +641,7 @@ def run_checks(
             record(
                 "future_timestamp",
                 col,
-                "timestamp in the future (later than the time of loading)",
+                N_("timestamp in the future (later than the time of loading)"),
                 mask,
                 (col,),
             )
@@ -515,17 +655,23 @@ def run_checks(
         usable = ~flag[time_col] if time_col in flag else pd.Series(True, index=df.index)
         gaps = _months_without_data(df, name, cfg.timezone, usable)
         if gaps:
+            # Translators: {n} is a number of months (English writes "month(s)" for any number)
+            template = N_(
+                "no rows in {n} month(s) inside the data's range: "
+                "measures for those months are not available"
+            )
             problems.append(
                 Problem(
                     table=name,
                     kind="months_without_data",
                     severity="warning",
-                    message=f"no rows in {len(gaps)} month(s) inside the data's range: "
-                    f"measures for those months are not available",
+                    message=template.format(n=len(gaps)),
                     count=0,
                     column=time_col,
                     file=files.get(name),
                     rows=gaps[:12],
+                    template=template,
+                    args={"n": len(gaps)},
                 )
             )
         flags[name] = flag.astype(bool)
@@ -616,37 +762,66 @@ def exclusions_frame(flags: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> str:
-    """A few plain-language sentences on the state of the data, as Markdown.
+    """A few plain-language sentences on the state of the data, as Markdown, in the
+    report's language.
 
     Values from the data (file names, months) are HTML-escaped.
     """
     n_tables = len(report.tables)
     rows = sum(i.rows for i in report.tables.values())
-    lines = [f"- **{n_tables} of {len(TABLES)} tables** were read, **{rows:,} rows** in all."]
+    # Translators: Markdown (keep the **). {n} tables of the {total} known were read,
+    # {rows} rows in all. English writes "rows" for any number of rows.
+    read = ngettext(
+        "**{n} of {total} tables** were read, **{rows} rows** in all.",
+        "**{n} of {total} tables** were read, **{rows} rows** in all.",
+        rows,
+    )
+    lines = ["- " + read.format(n=n_tables, total=len(TABLES), rows=i18n.number(rows))]
     if report.missing_tables:
-        lines.append(
-            f"- Not provided: {', '.join(report.missing_tables)}. The measures that need "
-            "them are shown as *not available*, never as zero."
+        # Translators: Markdown (keep the *). {tables} lists table names (tickets, calls...)
+        missing = _(
+            "Not provided: {tables}. The measures that need them are shown as "
+            "*not available*, never as zero."
         )
+        lines.append("- " + missing.format(tables=", ".join(report.missing_tables)))
     warnings = report.warnings
     if warnings:
         affected = sum(p.count for p in warnings)
-        lines.append(
-            f"- **{len(warnings)} kind(s) of problem** were found, touching {affected:,} "
-            "rows. No row was removed: each problem value is left out only of the "
-            "measures it would distort."
+        # Translators: Markdown (keep the **). {n} kinds of problem, {rows} rows affected.
+        # English writes "kind(s)" for any number.
+        found = ngettext(
+            "**{n} kind(s) of problem** were found, touching {rows} rows. No row was "
+            "removed: each problem value is left out only of the measures it would distort.",
+            "**{n} kind(s) of problem** were found, touching {rows} rows. No row was "
+            "removed: each problem value is left out only of the measures it would distort.",
+            len(warnings),
         )
+        lines.append("- " + found.format(n=i18n.number(len(warnings)), rows=i18n.number(affected)))
         for p in warnings[:8]:
-            what = escape(p.message)
+            what = escape(p.text())
             where = escape(f"{p.table}.{p.column}" if p.column else p.table)
-            n = plural(p.count, "row") if p.count else ", ".join(escape(r) for r in p.rows)
-            lines.append(f"    - {where}: {what} ({n}).")
+            if p.count:
+                n = ngettext("{n} row", "{n} rows", p.count).format(n=i18n.number(p.count))
+            else:
+                n = ", ".join(escape(r) for r in p.examples())
+            # Translators: one problem of the list: {where} is table.column, {problem} what
+            # is wrong, {count} the number of rows ("3 rows") or the months concerned
+            lines.append(
+                "    - "
+                + _("{where}: {problem} ({count}).").format(where=where, problem=what, count=n)
+            )
     else:
-        lines.append("- No data-quality problems were found.")
+        lines.append("- " + _("No data-quality problems were found."))
     excl = exclusions_frame(flags)
     if not excl.empty:
         total = int(excl["values left out"].sum())
-        lines.append(f"- In all, **{total:,} values** are left out of the measures below.")
+        # Translators: Markdown (keep the **). English writes "values" for any number.
+        left_out = ngettext(
+            "In all, **{n} values** are left out of the measures below.",
+            "In all, **{n} values** are left out of the measures below.",
+            total,
+        )
+        lines.append("- " + left_out.format(n=i18n.number(total)))
     return "\n".join(lines)
 
 

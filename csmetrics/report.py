@@ -10,6 +10,7 @@ only replaced with ``force=True``.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -26,30 +27,34 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from . import i18n
 from .errors import CsmetricsError
+from .i18n import N_, _, ngettext
 from .load import Workbook, load
 from .periods import Period, latest_complete_month
 
-#: Notebooks of the report, in reading order: (file stem, title, one-line description).
+#: Notebooks of the report, in reading order: (file stem, title, one-line description);
+#: title and description are English messages, shown translated.
 SECTIONS: list[tuple[str, str, str]] = [
     (
         "evaluation",
-        "Evaluation summary",
-        "The checklist answered with evidence, patterns, what repeats, where to improve, "
-        "cost against value, and ranked recommendations.",
+        N_("Evaluation summary"),
+        N_("The checklist answered with evidence, patterns, what repeats, where to improve, "
+           "cost against value, and ranked recommendations."),
     ),
-    ("effectiveness", "Effectiveness",
-     "Response and resolution times, first-contact resolution, backlog, SLA, calls, teams "
-     "and agents, product reliability."),
-    ("operational_cost", "Operational cost",
-     "Cost per contact and per resolution, by channel and category, against revenue; "
-     "staffing against demand (Erlang C)."),
-    ("customer_experience", "Customer experience",
-     "CSAT, NPS, effort, survey response, retention and churn, and what customers write."),
-    ("channels", "Channels and journeys",
-     "Channel mix and requests by channel, peak against regular periods, channel switching."),
-    ("data_quality", "Data quality",
-     "What was read, what is wrong with it, and what was left out of which measure."),
+    ("effectiveness", N_("Effectiveness"),
+     N_("Response and resolution times, first-contact resolution, backlog, SLA, calls, teams "
+        "and agents, product reliability.")),
+    ("operational_cost", N_("Operational cost"),
+     N_("Cost per contact and per resolution, by channel and category, against revenue; "
+        "staffing against demand (Erlang C).")),
+    ("customer_experience", N_("Customer experience"),
+     N_("CSAT, NPS, effort, survey response, retention and churn, and what customers write.")),
+    ("channels", N_("Channels and journeys"),
+     N_("Channel mix and requests by channel, peak against regular periods, channel "
+        "switching.")),
+    ("data_quality", N_("Data quality"),
+     N_("What was read, what is wrong with it, and what was left out of which measure.")),
 ]  # fmt: skip
 
 KERNEL_NAME = "python3"
@@ -134,7 +139,7 @@ def _drop_live_widgets(nb: nbformat.NotebookNode) -> None:
                     data.pop("text/plain", None)
 
 
-def render_html(nb: nbformat.NotebookNode, title: str) -> str:
+def render_html(nb: nbformat.NotebookNode, title: str, lang: str = "en") -> str:
     """Render an executed notebook to one self-contained HTML page, code hidden."""
     from nbconvert import HTMLExporter
 
@@ -146,13 +151,22 @@ def render_html(nb: nbformat.NotebookNode, title: str) -> str:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     nb.metadata["title"] = title
+    exporter.language_code = i18n.normalise(lang)[0]
+    with i18n.language(lang):
+        nb.metadata["csmetrics_back"] = _("Report index")
     _drop_live_widgets(nb)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _resources = exporter.from_notebook_node(nb)
     return body
 
 
-def _execute(name: str, title: str, src: Path, work: Path, params: dict) -> SectionResult:
-    """Execute one notebook into ``work`` and render it; never raises."""
+def _execute(
+    name: str, title: str, src: Path, work: Path, params: dict, page_title: str = ""
+) -> SectionResult:
+    """Execute one notebook into ``work`` and render it; never raises.
+
+    The notebook's narrative (markdown) cells are translated into ``params["lang"]``
+    before it runs; ``title`` is the section title in that language.
+    """
     import papermill as pm
 
     out_nb = work / "notebooks" / f"{name}.ipynb"
@@ -160,6 +174,11 @@ def _execute(name: str, title: str, src: Path, work: Path, params: dict) -> Sect
     start = time.perf_counter()
     ok, error = True, ""
     try:
+        nb_in = nbformat.read(src, as_version=4)
+        with i18n.language(params.get("lang")):
+            i18n.translate_markdown_cells(nb_in)
+        src = work / "notebooks" / f".{name}.in.ipynb"
+        nbformat.write(nb_in, src)
         pm.execute_notebook(
             str(src),
             str(out_nb),
@@ -176,14 +195,19 @@ def _execute(name: str, title: str, src: Path, work: Path, params: dict) -> Sect
         ok, error = False, f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # kernel died, notebook missing...: report it, don't crash
         ok, error = False, f"{type(exc).__name__}: {exc}"
+    finally:
+        (work / "notebooks" / f".{name}.in.ipynb").unlink(missing_ok=True)
     try:
         nb = nbformat.read(out_nb, as_version=4)
-        page = render_html(nb, f"{title} · {params.get('period', '')}")
+        page = render_html(nb, page_title or title, lang=params.get("lang") or "en")
     except Exception:
+        with i18n.language(params.get("lang")):
+            failed = _("The notebook could not be executed.")
         page = (
-            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
-            f"</title></head><body><h1>{html.escape(title)}</h1><p>The notebook could not "
-            f"be executed.</p><pre>{html.escape(error or traceback.format_exc())}</pre>"
+            f"<!DOCTYPE html><html lang='{html.escape(str(params.get('lang') or 'en'))}'>"
+            f"<head><meta charset='utf-8'><title>{html.escape(title)}"
+            f"</title></head><body><h1>{html.escape(title)}</h1><p>{html.escape(failed)}"
+            f"</p><pre>{html.escape(error or traceback.format_exc())}</pre>"
             "</body></html>"
         )
     out_html.write_text(page, encoding="utf-8")
@@ -254,7 +278,7 @@ def scorecard_html(
     (default: all), so that a report run with ``--section`` has no dead link.
     """
     from .kpis import get
-    from .summary import STATUS_LABEL, format_change, format_value, sparkline_svg
+    from .summary import format_change, format_value, sparkline_svg, status_label
 
     e = html.escape
 
@@ -270,26 +294,33 @@ def scorecard_html(
             continue
         section = CATEGORY_SECTION.get(k.category, "effectiveness")
         spark = sparkline_svg(trends.loc[trends["kpi"] == k.id, "value"].tolist())
-        value = format_value(r["value"], r["unit"], currency) if r["available"] else "not available"
+        value = (
+            format_value(r["value"], r["unit"], currency) if r["available"] else _("not available")
+        )
         target = "" if pd.isna(r["target"]) else format_value(r["target"], r["unit"], currency)
         change = format_change(r["change"], r["unit"])
         verdict = {True: "better", False: "worse", None: ""}[r["change_better"]]
+        verdict_text = {True: _("better"), False: _("worse"), None: ""}[r["change_better"]]
         colour = STATUS_COLOURS[r["status"]]
         rows.append(
             f"<tr><td>{link(section, k.label)}</td>"
             f"<td class='num'>{e(value)}</td><td class='num'>{e(target)}</td>"
             f"<td><span class='badge' style='background:{colour}'>"
-            f"{e(STATUS_LABEL[r['status']])}</span></td>"
-            f"<td class='num'>{e(change)} <span class='verdict {verdict}'>{verdict}</span></td>"
-            f"<td>{spark}</td></tr>"
+            f"{e(status_label(r['status']))}</span></td>"
+            f"<td class='num'>{e(change)} <span class='verdict {verdict}'>"
+            f"{e(verdict_text)}</span></td><td>{spark}</td></tr>"
         )
     cmp = df["compared_with"].iloc[0] if len(df) else None
+    caption = (
+        _("Headline scorecard (change against {period})").format(period=i18n.period(str(cmp)))
+        if cmp
+        else _("Headline scorecard")
+    )
+    heads = [_("KPI"), _("value"), _("target"), _("status"), _("change"), _("last 12 months")]
     return (
-        "<table id='scorecard'><caption>Headline scorecard"
-        + (f" (change against {e(str(cmp))})" if cmp else "")
-        + "</caption>"
-        "<thead><tr><th>KPI</th><th>value</th><th>target</th><th>status</th>"
-        "<th>change</th><th>last 12 months</th></tr></thead><tbody>"
+        f"<table id='scorecard'><caption>{e(caption)}</caption><thead><tr>"
+        + "".join(f"<th>{e(h)}</th>" for h in heads)
+        + "</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
     )
@@ -300,46 +331,83 @@ def evaluation_html(evaluation: dict) -> str:
     evaluation summary; ``evaluation`` is the ``evaluation.json`` content."""
     from collections import Counter
 
-    from .summary import STATUS_LABEL
+    from .summary import status_label
 
+    e = html.escape
     questions = evaluation.get("questions", [])
     counts = Counter(q["status"] for q in questions)
     badges = " ".join(
-        f"<span class='badge' style='background:{STATUS_COLOURS[s]}'>{counts.get(s, 0)} "
-        f"{html.escape(STATUS_LABEL[s])}</span>"
+        f"<span class='badge' style='background:{STATUS_COLOURS[s]}'>"
+        f"{e(i18n.number(counts.get(s, 0)))} {e(status_label(s))}</span>"
         for s in ("on_target", "watch", "off_target", "no_data")
     )
     recs = evaluation.get("recommendations", [])
-    rec = f" First recommendation: <em>{html.escape(recs[0]['title'])}</em>." if recs else ""
-    return (
-        f"<p class='verdict-line'><a href='evaluation.html'><strong>Evaluation</strong></a>"
-        f" of {len(questions)} checklist questions: {badges}.{rec}</p>"
+    rec = (
+        " "
+        + e(_("First recommendation: {title}.")).replace(
+            "{title}", f"<em>{e(recs[0]['title'])}</em>"
+        )
+        if recs
+        else ""
     )
+    # Translators: {evaluation} is a link reading "Evaluation"; {badges} the status counts
+    line = e(
+        ngettext(
+            "{evaluation} of {n} checklist question: {badges}.",
+            "{evaluation} of {n} checklist questions: {badges}.",
+            len(questions),
+        )
+    )
+    line = line.replace("{n}", e(i18n.number(len(questions)))).replace("{badges}", badges)
+    line = line.replace(
+        "{evaluation}", f"<a href='evaluation.html'><strong>{e(_('Evaluation'))}</strong></a>"
+    )
+    return f"<p class='verdict-line'>{line}{rec}</p>"
 
 
 def index_html(result: ReportResult, wb: Workbook, data_label: str, scorecard: str = "") -> str:
-    """The report's front page: the headline scorecard and one card per section."""
+    """The report's front page (in the current language): the headline scorecard and one
+    card per section."""
     e = html.escape
     q = wb.quality
     cards = []
     problems = []
     for s in result.sections:
         if s.name == "scorecard":
-            problems.append(f"<p class='err'>The scorecard could not be computed: {e(s.error)}</p>")
+            problems.append(
+                f"<p class='err'>{e(_('The scorecard could not be computed:'))} {e(s.error)}</p>"
+            )
             continue
-        desc = next((d for n, _, d in SECTIONS if n == s.name), "")
-        status = "" if s.ok else f"<p class='err'>This section failed: {e(s.error)}</p>"
+        desc = next((d for n, _t, d in SECTIONS if n == s.name), "")
+        status = "" if s.ok else f"<p class='err'>{e(_('This section failed:'))} {e(s.error)}</p>"
         cards.append(
-            f"<li><a href='{e(s.name)}.html'>{e(s.title)}</a><p>{e(desc)}</p>{status}</li>"
+            f"<li><a href='{e(s.name)}.html'>{e(s.title)}</a><p>{e(_(desc))}</p>{status}</li>"
         )
     rows = sum(i.rows for i in q.tables.values())
     # evaluation.json is written by the evaluation notebook: no link when it did not run
     ran = any(s.name == "evaluation" and s.ok for s in result.sections)
     evaluation_json = ' ·\n<a href="evaluation.json">evaluation.json</a>' if ran else ""
+    title = _("Customer-service report · {period}").format(period=i18n.period(result.period))
+    facts = " · ".join(
+        [
+            _("Data: {source}").format(source=data_label),
+            ngettext("{n} table", "{n} tables", len(q.tables)).format(n=i18n.number(len(q.tables)))
+            + ", "
+            + ngettext("{n} row", "{n} rows", rows).format(n=i18n.number(rows)),
+            ngettext("{n} error", "{n} errors", len(q.errors)).format(n=i18n.number(len(q.errors)))
+            + ", "
+            + ngettext(
+                "{n} data-quality warning", "{n} data-quality warnings", len(q.warnings)
+            ).format(n=i18n.number(len(q.warnings))),
+        ]
+    )
+    generated = _("Generated by csmetrics on {when}.").format(
+        when=i18n.datetime(dt.datetime.now(), "short")
+    )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{e(i18n.get_language())}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Customer-service report · {e(result.period)}</title>
+<title>{e(title)}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1000px;
        margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; line-height: 1.45; }}
@@ -362,16 +430,15 @@ ul.sections p {{ margin: .3rem 0 0; }} .err {{ color: #D55E00; font-weight: 600;
 .verdict.better {{ color: #009E73; }}
 .verdict-line {{ font-size: 1.05rem; }} .verdict-line a {{ color: #0072B2; }}
 </style></head><body>
-<h1>Customer-service report · {e(result.period)}</h1>
-<p class="sub">Data: {e(data_label)} · {len(q.tables)} tables, {rows:,} rows ·
-{len(q.errors)} errors, {len(q.warnings)} data-quality warnings ·
+<h1>{e(title)}</h1>
+<p class="sub">{e(facts)} ·
 <a href="kpis.csv">kpis.csv</a> · <a href="kpis.json">kpis.json</a>{evaluation_json}</p>
 {"".join(problems)}{scorecard}
-<h2>Sections</h2>
+<h2>{e(_("Sections"))}</h2>
 <ul class="sections">
 {chr(10).join(cards)}
 </ul>
-<p class="sub">Generated by csmetrics on {time.strftime("%Y-%m-%d %H:%M")}.</p>
+<p class="sub">{e(generated)}</p>
 </body></html>
 """
 
@@ -462,6 +529,7 @@ def run_report(
     jobs: int = 1,
     sections: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    lang: str | None = None,
 ) -> ReportResult:
     """Run the report notebooks for one period and write ``<out>/index.html``.
 
@@ -483,6 +551,10 @@ def run_report(
         Run only these notebooks (file stems of :data:`SECTIONS`).
     progress : callable, optional
         Receives one line of text per step (default: print to stderr).
+    lang : str, optional
+        Language of the report: ``en``, ``pt``, ``es``, ``it`` or ``pl``, optionally with
+        a region for formats (``pt_PT``); default ``lang`` of ``csmetrics.yaml``, else
+        English. Progress lines stay in English.
 
     Raises
     ------
@@ -493,6 +565,25 @@ def run_report(
     """
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
     wb = load(data, config)
+    lang = lang or wb.config.lang
+    i18n.normalise(lang)  # an unknown language stops the run before any work
+    with i18n.language(lang):
+        return _run_report(wb, data, period, out, config, force, jobs, sections, say, lang)
+
+
+def _run_report(
+    wb: Workbook,
+    data: str | Path | None,
+    period: str | None,
+    out: str | Path | None,
+    config: str | Path | None,
+    force: bool,
+    jobs: int,
+    sections: list[str] | None,
+    say: Callable[[str], None],
+    lang: str,
+) -> ReportResult:
+    """The body of :func:`run_report`, in the report's language."""
     data_dir = Path(wb.folder).resolve()
     label = period or default_period(wb)
     label = Period.parse(label, wb.config.timezone).label
@@ -500,7 +591,7 @@ def run_report(
     if target.exists() and any(target.iterdir()) and not force:
         what = "a report" if (target / "index.html").exists() else "files"
         raise ReportExistsError(f"{target} already holds {what}; use --force to replace it")
-    chosen = [s for s in SECTIONS if sections is None or s[0] in sections]
+    chosen = [(n, _(t), d) for n, t, d in SECTIONS if sections is None or n in sections]
     if not chosen:
         raise CsmetricsError(
             f"no such section(s): {sections}; known: {', '.join(s[0] for s in SECTIONS)}"
@@ -514,17 +605,27 @@ def run_report(
         "data_dir": str(data_dir),
         "period": label,
         "config": str(Path(config).resolve()) if config else None,
+        "lang": lang,
     }
     result = ReportResult(out=target, period=label)
-    names = [n for n, _, _ in chosen]
+    names = [n for n, _t, _d in chosen]
+    shown = i18n.period(label)
     src = notebooks_dir()
     say(f"Report {label}: {len(chosen)} notebook(s) from {data_dir} -> {target}")
     try:
         if jobs > 1 and len(chosen) > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 futures = [
-                    pool.submit(_execute, n, t, src / f"{n}.ipynb", work, _params(n, params, work))
-                    for n, t, _ in chosen
+                    pool.submit(
+                        _execute,
+                        n,
+                        t,
+                        src / f"{n}.ipynb",
+                        work,
+                        _params(n, params, work),
+                        f"{t} · {shown}",
+                    )
+                    for n, t, _d in chosen
                 ]
                 # the scorecard is computed here while the notebooks run in the pool
                 scorecard = _scorecard(wb, label, work, result, say, names)
@@ -536,20 +637,22 @@ def run_report(
                         f"{'ok' if r.ok else 'FAILED: ' + r.error} ({r.seconds:.1f} s)"
                     )
         else:
-            for i, (n, t, _) in enumerate(chosen, 1):
+            for i, (n, t, _d) in enumerate(chosen, 1):
                 say(f"  [{i}/{len(chosen)}] {t} ...")
-                r = _execute(n, t, src / f"{n}.ipynb", work, _params(n, params, work))
+                r = _execute(
+                    n, t, src / f"{n}.ipynb", work, _params(n, params, work), f"{t} · {shown}"
+                )
                 result.sections.append(r)
                 say(
                     f"  [{i}/{len(chosen)}] {t}: {'ok' if r.ok else 'FAILED: ' + r.error} "
                     f"({r.seconds:.1f} s)"
                 )
             scorecard = _scorecard(wb, label, work, result, say, names)
-        order = [n for n, _, _ in chosen]
+        order = [n for n, _t, _d in chosen]
         result.sections.sort(key=lambda s: order.index(s.name) if s.name in order else -1)
         scorecard = _evaluation_line(work) + scorecard
         (work / "index.html").write_text(
-            index_html(result, wb, str(data) if data else "bundled sample", scorecard),
+            index_html(result, wb, str(data) if data else _("bundled sample"), scorecard),
             encoding="utf-8",
         )
         if target.exists():

@@ -13,14 +13,23 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from . import i18n
+from .i18n import N_, _, ngettext
 from .kpis import compute, direction, get
 from .periods import Period
 from .prepare import Prepared
 
 #: Relative distance from the target (on the wrong side) still called "watch".
 WATCH_BAND = 0.10
-STATUS_LABEL = {"on_target": "on target", "watch": "watch", "off_target": "off target",
-                "no_data": "no data", "no_target": "no target"}  # fmt: skip
+#: Status words (English messages; show them with ``_(STATUS_LABEL[status])``).
+STATUS_LABEL = {"on_target": N_("on target"), "watch": N_("watch"),
+                "off_target": N_("off target"), "no_data": N_("no data"),
+                "no_target": N_("no target")}  # fmt: skip
+
+
+def status_label(status: str) -> str:
+    """The status word in the report's language (``on target``, ``na meta``...)."""
+    return _(STATUS_LABEL[status])
 
 
 def status_for(value: float, target: float | None, better: str, band: float = WATCH_BAND) -> str:
@@ -61,40 +70,60 @@ def change_is_better(change: float, better: str, unit: str = "") -> bool | None:
     return (change > 0) == (better == "higher")
 
 
+def _decimals(value: float, unit: str) -> int:
+    if unit in ("h", "s"):
+        return 2 if abs(value) < 100 else 0
+    if unit == "agents":
+        return 1
+    if unit in ("score", "points", "tickets/h"):
+        return 2
+    return 0
+
+
 def format_value(value: float, unit: str, currency: str = "EUR") -> str:
-    """A value with its unit, for people: ``61.8%``, ``4.2 h``, ``EUR 9.12``.
+    """A value with its unit, for people, in the report's locale (:mod:`csmetrics.i18n`).
+
+    Shares as percentages with one decimal, amounts in ``currency``, hours and seconds
+    with two decimals below 100, scores with two; counts whole.
 
     Examples
     --------
     >>> format_value(0.618, "share"), format_value(4.25, "h"), format_value(9.1, "currency")
-    ('61.8%', '4.25 h', 'EUR 9.10')
+    ('61.8%', '4.25 h', '€9.10')
+    >>> from csmetrics.i18n import language
+    >>> with language("it"):
+    ...     format_value(0.618, "share"), format_value(1234.6, "h"), format_value(0.5, "score")
+    ('61,8%', '1.235 h', '0,50')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if unit == "share":
-        return f"{value:.1%}"
+        return i18n.percent(value, 1)
     if unit == "currency":
-        return f"{currency} {value:,.2f}"
+        return i18n.currency(value, currency)
     if unit in ("h", "s"):
-        return f"{value:,.2f} {unit}" if abs(value) < 100 else f"{value:,.0f} {unit}"
-    if unit in ("score", "points", "agents", "tickets/h"):
-        return f"{value:,.2f}" if unit != "agents" else f"{value:,.1f}"
-    return f"{value:,.0f}"
+        return f"{i18n.number(value, _decimals(value, unit))} {unit}"
+    return i18n.number(value, _decimals(value, unit))
 
 
 def format_change(change: float, unit: str) -> str:
-    """A signed change: points for shares (``+2.1 pp``), units otherwise."""
+    """A signed change: points for shares (``+2.1 pp``), units otherwise.
+
+    Examples
+    --------
+    >>> format_change(0.021, "share"), format_change(-1.5, "h"), format_change(3, "tickets")
+    ('+2.1 pp', '-1.50 h', '+3')
+    """
     if change is None or math.isnan(change):
         return "–"
     if unit == "share":
-        return f"{change * 100:+.1f} pp"
+        # Translators: "pp" = percentage points; {value} is a signed number such as +2.1
+        return _("{value} pp").format(value=i18n.number(change * 100, 1, signed=True))
     if unit in ("h", "s"):
-        return f"{change:+,.2f} {unit}"
-    if unit == "currency":
-        return f"{change:+,.2f}"
-    if unit in ("score", "points", "agents", "tickets/h"):
-        return f"{change:+,.2f}"
-    return f"{change:+,.0f}"
+        return f"{i18n.number(change, 2, signed=True)} {unit}"
+    if unit in ("currency", "score", "points", "agents", "tickets/h"):
+        return i18n.number(change, 2, signed=True)
+    return i18n.number(change, 0, signed=True)
 
 
 def comparison_period(period: Period, comparison: str | None) -> Period | None:
@@ -155,43 +184,60 @@ def headline(
 
 
 def summary_markdown(df: pd.DataFrame, currency: str = "EUR") -> str:
-    """Plain-language bullets for a headline frame, one sentence per KPI.
+    """Plain-language bullets for a headline frame, one sentence per KPI, in the report's
+    language.
 
     Example sentence: "**First-contact resolution** was **61.8%** (target 70.0%: off
-    target), down 2.1 pp from 63.9% in 2026-09 — worse."
+    target), down 2.1 pp from 63.9% in September 2026 — worse."
     """
     lines = []
+    not_available = _("not available: {why}").format(why="")
     for r in df.to_dict(orient="records"):
         label = html.escape(r["label"])
         if not r["available"]:
-            why = html.escape(str(r["note"]).removeprefix("not available: "))
-            lines.append(f"- **{label}**: not available ({why}).")
+            why = html.escape(str(r["note"]).removeprefix(not_available))
+            lines.append(_("- **{label}**: not available ({why}).").format(label=label, why=why))
             continue
         if math.isnan(r["value"]):
-            lines.append(f"- **{label}**: no observations in {html.escape(r['period'])}.")
-            continue
-        text = f"- **{label}** was **{format_value(r['value'], r['unit'], currency)}**"
-        if not math.isnan(r["target"]):
-            text += (
-                f" (target {format_value(r['target'], r['unit'], currency)}: "
-                f"{STATUS_LABEL[r['status']]})"
+            lines.append(
+                _("- **{label}**: no observations in {period}.").format(
+                    label=label, period=html.escape(i18n.period(r["period"]))
+                )
             )
+            continue
+        fmt = {
+            "label": label,
+            "value": format_value(r["value"], r["unit"], currency),
+            "target": format_value(r["target"], r["unit"], currency),
+            "status": status_label(r["status"]),
+            "previous": format_value(r["previous"], r["unit"], currency),
+            "change": format_change(abs(r["change"]), r["unit"]).lstrip("+"),
+            "period": html.escape(i18n.period(r["compared_with"])),
+            "n": i18n.number(r["n"]),
+            "excluded": i18n.number(r["excluded"]),
+        }
+        text = _("- **{label}** was **{value}**").format(**fmt)
+        if not math.isnan(r["target"]):
+            text += _(" (target {target}: {status})").format(**fmt)
         if r["compared_with"] and not math.isnan(r["previous"]):
             change = r["change"]
             if negligible(change, r["unit"]):
-                text += f", unchanged from {r['compared_with']}"
+                text += _(", unchanged from {period}").format(**fmt)
             else:
-                word = "up" if change > 0 else "down"
-                verdict = {True: " — better", False: " — worse", None: ""}[r["change_better"]]
                 text += (
-                    f", {word} {format_change(abs(change), r['unit']).lstrip('+')} from "
-                    f"{format_value(r['previous'], r['unit'], currency)} in "
-                    f"{r['compared_with']}{verdict}"
-                )
+                    _(", up {change} from {previous} in {period}")
+                    if change > 0
+                    else _(", down {change} from {previous} in {period}")
+                ).format(**fmt)
+                text += {True: _(" — better"), False: _(" — worse"), None: ""}[r["change_better"]]
         if r["low_sample"]:
-            text += f" (only {r['n']:,.0f} observations: read with care)"
+            text += _(" (only {n} observations: read with care)").format(**fmt)
         if r["excluded"]:
-            text += f"; {r['excluded']:,} value(s) left out for data quality"
+            text += ngettext(
+                "; {excluded} value left out for data quality",
+                "; {excluded} values left out for data quality",
+                r["excluded"],
+            ).format(**fmt)
         lines.append(text + ".")
     return "\n".join(lines)
 
@@ -238,9 +284,10 @@ def sparkline_svg(
     ys = height - 3 - (vals - lo) / span * (height - 6)
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y, o in zip(xs, ys, ok, strict=True) if o)
     lx, ly = xs[ok][-1], ys[ok][-1]
+    label = html.escape(_("trend over the last {n} months").format(n=len(vals)), quote=True)
     return (
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} '
-        f'{height}" role="img" aria-label="trend over the last {len(vals)} months">'
+        f'{height}" role="img" aria-label="{label}">'
         f'<polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{pts}"/>'
         f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.5" fill="#D55E00"/></svg>'
     )

@@ -219,7 +219,7 @@ def test_falling_satisfaction_is_worse_and_significant(cost_up_csat_down):
 def test_cost_rising_while_satisfaction_falls_is_recommended(cost_up_csat_down):
     r = _recommendation(cost_up_csat_down, "Cost is rising while satisfaction falls")
     assert r.rank >= 1
-    assert "EUR 10.00 → EUR 15.00" in r.text
+    assert "€10.00 → €15.00" in r.text
     assert "-25.0 pp" in r.text
     by_kpi = {e["kpi"]: e for e in r.evidence}
     assert by_kpi["cost_per_contact"]["value"] == pytest.approx(15.0)
@@ -398,7 +398,7 @@ def dear_phone() -> Evaluation:
 
 def test_dear_channel_costs_more_and_achieves_less(dear_phone):
     (f,) = _findings(dear_phone, "cost_value", "(by channel)")
-    assert "phone" in f.text and "EUR 30.00" in f.text
+    assert "phone" in f.text and "€30.00" in f.text
     assert "it costs more and achieves less" in f.text
     (e,) = f.evidence
     assert e["channel"] == "phone"
@@ -411,7 +411,7 @@ def test_shift_volume_away_from_the_dear_channel(dear_phone):
     r = _recommendation(dear_phone, "Shift volume away from phone")
     ranks = [x.rank for x in dear_phone.recommendations]
     assert ranks == list(range(1, len(ranks) + 1)) and r.rank in ranks
-    assert "EUR 30.00" in r.text and "45%" in r.text and "towards chat" in r.text
+    assert "€30.00" in r.text and "45%" in r.text and "towards chat" in r.text
     by_kpi = {e["kpi"]: e for e in r.evidence}
     assert by_kpi["cost_per_resolution"]["value"] == pytest.approx(30.0)
     assert by_kpi["cost_per_resolution"]["median"] == pytest.approx(10.5)
@@ -426,7 +426,7 @@ def test_dear_channel_is_named_by_the_cost_question(dear_phone):
     assert a.status == "watch"  # 30 is 2.9 times the median channel's 10.5
     assert a.evidence[0].group == {"channel": "phone"}
     assert a.evidence[0].value == pytest.approx(30.0)
-    assert a.answer.startswith("Phone: cost per resolution EUR 30.00, 2.9× the median channel")
+    assert a.answer.startswith("Phone: cost per resolution €30.00, 2.9× the median channel")
 
 
 def test_dear_channel_with_median_fcr_is_not_told_to_shift():

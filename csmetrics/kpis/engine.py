@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CsmetricsError
+from ..i18n import _, ngettext
 from ..periods import Period
 from ..prepare import Prepared
 from ..stats import low_sample, mean_interval, quantile_interval, wilson_interval
@@ -76,12 +77,12 @@ class KPI:
     """One measure. See the module docstring of :mod:`csmetrics.kpis.registry`."""
 
     id: str
-    label: str
+    label_en: str
     category: str
     unit: str
     direction: Literal["higher", "lower", "neutral"]
     source: str
-    formula: str
+    formula_en: str
     table: str
     needs: tuple[str, ...] = ()
     kind: Literal["count", "sum", "mean", "quantile", "rate", "nps", "custom", "values",
@@ -101,6 +102,17 @@ class KPI:
     headline: bool = False
     internal: bool = False
     interval: str = ""
+
+    @property
+    def label(self) -> str:
+        """The label in the report's language (:mod:`csmetrics.i18n`); ``label_en`` is the
+        English source, which is also the catalogue's message id."""
+        return _(self.label_en)
+
+    @property
+    def formula(self) -> str:
+        """The one-line formula in the report's language (``formula_en``: English)."""
+        return _(self.formula_en)
 
     @property
     def month_column(self) -> str | None:
@@ -368,7 +380,7 @@ def _table_query(
     for kpi in kpis:
         key = (kpi.basis if kpi.scope is None else f"scope:{kpi.id}", tuple(groups_of[kpi.id]))
         batches.setdefault(key, []).append(kpi)
-    for (_, groups), batch in batches.items():
+    for (_key, groups), batch in batches.items():
         needed = [c for k in batch for c in kpi_columns(k, groups, cols)]
         lf = frames.frame(table, list(dict.fromkeys(needed)))
         scope = _scope(batch[0], ctx)
@@ -481,7 +493,7 @@ def _frame(records: list[dict], groups: Sequence[str]) -> pd.DataFrame:
 
 def _unavailable(kpi: KPI, missing: list[str], by: Sequence[str]) -> pd.DataFrame:
     rec = {g: None for g in by}
-    note = "not available: needs " + "; ".join(missing)
+    note = _("not available: {why}").format(why=_("needs {what}").format(what="; ".join(missing)))
     rec.update(_record(kpi, Result(math.nan, 0.0, note=note), available=False))
     return pd.DataFrame([rec], columns=[*by, *RESULT_COLUMNS])
 
@@ -627,7 +639,7 @@ def compute(
             results[k.id] = _share(k, frames, ctx, groups_of[k.id])
         else:
             agg_kpis.setdefault(k.table, []).append(k)
-    for (_, _, groups), ks in value_batches.items():
+    for (_table, _basis, groups), ks in value_batches.items():
         results.update(_values_query(frames, ks, ctx, list(groups)))
     for table, ks in agg_kpis.items():
         results.update(_table_query(frames, table, ks, ctx, groups_of))
@@ -686,7 +698,9 @@ def from_monthly(prepared: Prepared, kpi: KPI, ctx: Ctx, by: Sequence[str]) -> p
         rec = dict(zip(groups, key, strict=True))
         values = part["value"].astype(float)
         n = part["n"].astype(float) if "n" in part else pd.Series(np.nan, index=part.index)
-        note = f"from monthly_metrics ({len(part)} month{'s' if len(part) != 1 else ''})"
+        note = ngettext(
+            "from monthly_metrics ({n} month)", "from monthly_metrics ({n} months)", len(part)
+        ).format(n=len(part))
         lo = hi = math.nan
         if part.empty:
             value, total = math.nan, 0.0
@@ -705,7 +719,7 @@ def from_monthly(prepared: Prepared, kpi: KPI, ctx: Ctx, by: Sequence[str]) -> p
         rec.update(_record(kpi, Result(value, n_out, lo, hi, note), judge_sample=False))
         records.append(rec)
     if not records:
-        empty = Result(math.nan, 0.0, note="from monthly_metrics (no month in the period)")
+        empty = Result(math.nan, 0.0, note=_("from monthly_metrics (no month in the period)"))
         records.append({**{g: None for g in groups}, **_record(kpi, empty)})
     return pd.DataFrame(records, columns=[*groups, *RESULT_COLUMNS])
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CsmetricsError
+from ..i18n import _
 from ..stats import erlang_agents_required, mean_interval, nps_interval, wilson_interval
 from .engine import KPI, Ctx, Result, empty_result
 
@@ -70,7 +71,7 @@ def _km_median(part: pd.DataFrame, ctx: Ctx) -> Result:
     if time.size == 0:
         return empty_result()
     if not event.any():
-        return Result(math.nan, float(time.size), note="no ticket resolved yet: median unknown")
+        return Result(math.nan, float(time.size), note=_("no ticket resolved yet: median unknown"))
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         sf = SurvfuncRight(time, event.astype(int))
@@ -83,7 +84,7 @@ def _km_median(part: pd.DataFrame, ctx: Ctx) -> Result:
         return Result(
             math.nan,
             float(time.size),
-            note="over half the tickets are still open: median not reached",
+            note=_("over half the tickets are still open: median not reached"),
         )
     return Result(median, float(time.size), float(lo), float(hi))
 
@@ -92,7 +93,7 @@ def _mtbf(part: pd.DataFrame, ctx: Ctx) -> Result:
     """Mean gap between consecutive incident starts, for starts inside the period."""
     starts = np.sort(part["started_ts"].dropna().to_numpy(float))
     if starts.size < 2:
-        return empty_result("fewer than two incidents")
+        return empty_result(_("fewer than two incidents"))
     gaps = np.diff(starts)
     later = starts[1:]
     if ctx.start_s is not None:
@@ -197,12 +198,12 @@ def _open_hours(start_s: float, end_s: float, ctx: Ctx) -> float:
 def _agents_staffed(parts: dict, ctx: Ctx) -> Result:
     start, cutoff = _span(ctx)
     if start is None:
-        return empty_result("needs a bounded period")
+        return empty_result(_("needs a bounded period"))
     if not parts["n"] or math.isnan(parts["n"]):  # no staffing rows: unknown, not zero
         return empty_result()
     hours = _open_hours(start, cutoff, ctx) if cutoff > start else 0.0
     if not hours:
-        return empty_result("no business hours in the period")
+        return empty_result(_("no business hours in the period"))
     return Result(parts["h"] / hours, parts["n"])
 
 
@@ -231,7 +232,7 @@ def _customer_aggs(ctx: Ctx) -> dict:
 
 def _retention(parts: dict, ctx: Ctx) -> Result:
     if ctx.start_s is None:
-        return empty_result("needs a bounded period")
+        return empty_result(_("needs a bounded period"))
     n = parts["at_start"]
     if not n:
         return empty_result()
@@ -242,7 +243,7 @@ def _retention(parts: dict, ctx: Ctx) -> Result:
 
 def _churn(parts: dict, ctx: Ctx) -> Result:
     if ctx.start_s is None:
-        return empty_result("needs a bounded period")
+        return empty_result(_("needs a bounded period"))
     n = parts["at_start"]
     if not n:
         return empty_result()
@@ -299,12 +300,12 @@ def _k(
 ) -> KPI:
     return KPI(
         id=id,
-        label=label,
+        label_en=label,
         category=category,
         unit=unit,
         direction=direction,
         source=source,
-        formula=formula,
+        formula_en=formula,
         table=table,
         **kw,
     )
