@@ -9,14 +9,41 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .i18n import N_, _
 from .kpis.engine import make_ctx
 from .kpis.registry import erlang_by_hour as _erlang_by_hour
 from .periods import Period
 from .prepare import Prepared
 
 AGE_BUCKETS = [0, 1, 3, 7, 14, 30, 90, np.inf]
-AGE_LABELS = ["< 1 day", "1–3 days", "3–7 days", "1–2 weeks", "2–4 weeks", "1–3 months",
-              "> 3 months"]  # fmt: skip
+#: Age bands of open tickets (English; :func:`backlog_ages` shows them translated).
+AGE_LABELS = [
+    # Translators: age band of an open ticket
+    N_("< 1 day"),
+    N_("1–3 days"),
+    N_("3–7 days"),
+    N_("1–2 weeks"),
+    N_("2–4 weeks"),
+    N_("1–3 months"),
+    N_("> 3 months"),
+]
+#: Score bands of :func:`comment_examples` (the ``band`` values stay English: they are
+#: keys; display them with ``csmetrics.display.labelled(df, {"band": BAND_LABELS})``).
+BAND_LABELS = {
+    # Translators: score band of survey answers (low scores)
+    "unhappy": N_("unhappy"),
+    # Translators: score band of survey answers (middle scores)
+    "middle": N_("middle"),
+    # Translators: score band of survey answers (high scores)
+    "happy": N_("happy"),
+}
+#: Values of the ``period type`` column of :func:`peak_vs_regular`, as shown to people.
+PERIOD_TYPES = {
+    # Translators: days inside a configured peak period (holidays, campaigns...)
+    "peak": N_("peak"),
+    # Translators: days outside every configured peak period
+    "regular": N_("regular"),
+}
 
 
 def _period(prepared: Prepared, period: str | Period) -> Period:
@@ -56,7 +83,8 @@ def duration_hours(
 
 
 def backlog_ages(prepared: Prepared, period: str | Period) -> pd.DataFrame:
-    """Open tickets at the period's cutoff by age bucket (and by priority if known)."""
+    """Open tickets at the period's cutoff by age bucket, the buckets named in the current
+    language."""
     t = prepared.tables.get("tickets")
     if t is None or "resolved" not in t:
         return pd.DataFrame(columns=["age", "tickets"])
@@ -67,7 +95,7 @@ def backlog_ages(prepared: Prepared, period: str | Period) -> pd.DataFrame:
     ages = (cut - t.loc[open_, "created_ts"]) / 86400
     bucket = pd.cut(ages, AGE_BUCKETS, labels=AGE_LABELS, right=False)
     out = bucket.value_counts().reindex(AGE_LABELS, fill_value=0)
-    return pd.DataFrame({"age": AGE_LABELS, "tickets": out.to_numpy()})
+    return pd.DataFrame({"age": [_(a) for a in AGE_LABELS], "tickets": out.to_numpy()})
 
 
 def calls_per_day(prepared: Prepared, period: str | Period) -> pd.DataFrame:

@@ -1,40 +1,227 @@
 """Safe display helpers for notebooks: every value from the data is HTML-escaped.
 
 pandas' ``Styler`` does not escape cell text by default, so the notebooks show tables
-through :func:`table`, which always does.
+through :func:`table`, which always does. :func:`labelled` gives a table the headers
+people read (translated) instead of the column names the code uses.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 from IPython.display import HTML, Markdown
 
+from . import i18n
+from .i18n import N_, _
+
+#: Names of the groupings (columns KPIs can be grouped and filtered by), as shown to
+#: people in titles, axes, headers and the explorer's controls.
+GROUP_NAMES = {
+    "channel": N_("channel"),
+    "team": N_("team"),
+    # Translators: the grouping by agent (agents are shown by their id)
+    "agent_id": N_("agent id"),
+    "priority": N_("priority"),
+    "category": N_("category"),
+    "queue": N_("queue"),
+    "month": N_("month"),
+    # Translators: the survey metric (CSAT, NPS or CES) an answer belongs to
+    "metric": N_("metric"),
+    # Translators: a grouping holding every row (no grouping)
+    "all": N_("all"),
+    "group": N_("group"),
+}
+
+#: Headers of the package's tables and chart axes (column names) as shown to people.
+COLUMN_LABELS = {
+    # KPI records (csmetrics.kpis.compute)
+    "kpi": N_("KPI"),
+    "value": N_("value"),
+    "unit": N_("unit"),
+    # Translators: n, the number of observations behind a value (kept as a symbol)
+    "n": N_("n"),
+    "ci_low": N_("95% interval, low"),
+    "ci_high": N_("95% interval, high"),
+    # Translators: a value computed from fewer than 30 observations
+    "low_sample": N_("low sample"),
+    # Translators: rows left out of a KPI for data-quality problems
+    "excluded": N_("left out"),
+    "available": N_("available"),
+    "note": N_("note"),
+    "period": N_("period"),
+    "share": N_("share"),
+    # csmetrics.analysis tables
+    # Translators: the age of an open ticket (a column header and axis label)
+    "age": N_("age"),
+    "tickets": N_("tickets"),
+    "day": N_("day"),
+    # Translators: calls offered (arrived) in a day
+    "offered": N_("offered"),
+    "answered": N_("answered"),
+    "abandoned": N_("abandoned"),
+    # Translators: an amount of money (cost)
+    "amount": N_("amount"),
+    "score": N_("score"),
+    "answers": N_("answers"),
+    "promoters": N_("promoters"),
+    "passives": N_("passives"),
+    "detractors": N_("detractors"),
+    # Translators: the score band of a survey answer (unhappy, middle, happy)
+    "band": N_("band"),
+    "comment": N_("comment"),
+    "hours": N_("hours"),
+    # Translators: the channel a customer switched from
+    "from": N_("from"),
+    # Translators: the channel a customer switched to
+    "to": N_("to"),
+    "share of switches": N_("share of switches"),
+    # Translators: peak or regular period
+    "period type": N_("period type"),
+    "tickets_per_day": N_("tickets per day"),
+    "weekday": N_("weekday"),
+    "hour": N_("hour"),
+    "calls_per_hour": N_("calls per hour"),
+    "agents_required": N_("agents required"),
+    # csmetrics.text.themes
+    # Translators: the language a comment is written in
+    "language": N_("language"),
+    # Translators: a word or two-word phrase found in comments
+    "term": N_("term"),
+    # Translators: the number of comments using a term
+    "comments": N_("comments"),
+}
+
+#: Placeholders the package puts in group columns (not data: shown translated).
+PLACEHOLDERS = {
+    # Translators: a group value that is missing in the data
+    "(missing)": N_("(missing)"),
+    # Translators: a cost line not attributed to a channel, category or team
+    "(not attributed)": N_("(not attributed)"),
+}
+
+
+def column_label(name: object) -> str:
+    """The header people read for a column: a KPI's label, a known column's translated
+    name, else the name with spaces for underscores.
+
+    Examples
+    --------
+    >>> column_label("agent_id"), column_label("ci_low"), column_label("fcr_rate")
+    ('agent id', '95% interval, low', 'First-contact resolution')
+    >>> column_label("sentiment_x")
+    'sentiment x'
+    """
+    text = str(name)
+    if text in GROUP_NAMES:
+        return _(GROUP_NAMES[text])
+    if text in COLUMN_LABELS:
+        return _(COLUMN_LABELS[text])
+    if text in PLACEHOLDERS:
+        return _(PLACEHOLDERS[text])
+    from .kpis import REGISTRY
+
+    if text in REGISTRY:
+        return REGISTRY[text].label
+    return text.replace("_", " ")
+
+
+def shown_value(value: object) -> object:
+    """A cell value as shown to people: the package's placeholders (``(missing)``...)
+    translated; anything else (data) unchanged."""
+    if isinstance(value, str) and value in PLACEHOLDERS:
+        return _(PLACEHOLDERS[value])
+    return value
+
+
+def labelled(
+    df: pd.DataFrame,
+    values: Mapping[str, Mapping[str, str] | Callable[[object], object]] | None = None,
+) -> pd.DataFrame:
+    """A copy of ``df`` to display: headers people read instead of column names.
+
+    Column names become :func:`column_label` (KPI ids their KPI's label); KPI ids in a
+    ``kpi`` column their label; yes/no columns ``yes``/``no``; placeholders such as
+    ``(missing)`` are translated. ``values`` maps a column to a dict of ``N_``-marked
+    labels of its values (e.g. :data:`csmetrics.analysis.BAND_LABELS`) or to a function.
+    Data (names of teams, channels, comments) is never changed.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"kpi": ["fcr_rate"], "ci_low": [0.5], "low_sample": [False]})
+    >>> labelled(df).to_dict(orient="records")
+    [{'KPI': 'First-contact resolution', '95% interval, low': 0.5, 'low sample': 'no'}]
+    """
+    from .kpis import REGISTRY
+
+    out = df.copy()
+    for col, mapping in (values or {}).items():
+        if col not in out:
+            continue
+        if callable(mapping):
+            out[col] = out[col].map(mapping)
+        else:
+            out[col] = out[col].map(lambda v, m=mapping: _(m[v]) if v in m else v)
+    for col in out.columns:
+        series = out[col]
+        if values and col in values:
+            continue
+        if col == "kpi":
+            out[col] = series.map(lambda v: REGISTRY[v].label if v in REGISTRY else v)
+        elif pd.api.types.is_bool_dtype(series.dtype):
+            out[col] = series.map({True: _("yes"), False: _("no")})
+        elif pd.api.types.is_object_dtype(series.dtype) or isinstance(
+            series.dtype, pd.CategoricalDtype
+        ):
+            out[col] = series.astype(object).map(shown_value)
+    out.columns = [column_label(c) for c in out.columns]
+    if out.columns.name is not None:
+        out.columns.name = None
+    return out
+
 
 def table(
-    df: pd.DataFrame, caption: str | None = None, index: bool = False, float_format: str = "{:,.2f}"
+    df: pd.DataFrame,
+    caption: str | None = None,
+    index: bool = False,
+    float_format: str | Callable[[float], str] | None = None,
 ) -> HTML:
     """An HTML table of ``df`` with every cell and header escaped.
+
+    ``float_format``: a ``str.format`` pattern (``"{:.1f}"``) or a function of the
+    number; by default two decimals with the locale's separators (``1,234.50``).
 
     Examples
     --------
     >>> "<script>" in table(pd.DataFrame({"a": ["<script>"]})).data
     False
+    >>> "1,234.50" in table(pd.DataFrame({"a": [1234.5]})).data
+    True
     """
     if df is None or df.empty:
-        return HTML("<p><em>Nothing to show.</em></p>")
+        return HTML(f"<p><em>{html.escape(_('Nothing to show.'))}</em></p>")
+    if float_format is None:
+        formatter = _two_decimals
+    elif callable(float_format):
+        formatter = float_format
+    else:
+        formatter = float_format.format
     body = df.to_html(
         index=index,
         escape=True,
         border=0,
         na_rep="–",
-        float_format=float_format.format,
+        float_format=formatter,
         classes="csm-table",
     )
     cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
     return HTML(cap + body)
+
+
+def _two_decimals(x: float) -> str:
+    return i18n.number(x, 2)
 
 
 #: A Markdown link (inline ``](...)`` or a reference definition ``[x]: ...``) whose

@@ -24,10 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+from babel import Locale
 from scipy import stats as sstats
 
-from . import analysis, text
+from . import analysis, i18n, text
 from .errors import ConfigError, CsmetricsError
+from .i18n import N_, _, ngettext
 from .kpis import compute, direction, get, public_kpis
 from .periods import Period, PeriodError
 from .prepare import Prepared
@@ -44,6 +46,33 @@ from .summary import STATUS_LABEL, format_change, format_value, negligible, stat
 ALPHA = 0.05
 CATEGORIES = ("effectiveness", "cost", "experience")
 RULES = ("target", "trend", "group_extreme", "group_spread", "staffing", "themes")
+#: The checklist's categories as shown to people (translate with ``_(...)``).
+CATEGORY_LABELS = {
+    # Translators: a category of checklist questions (the program's effectiveness)
+    "effectiveness": N_("effectiveness"),
+    # Translators: a category of checklist questions (operational cost)
+    "cost": N_("cost"),
+    # Translators: a category of checklist questions (customer experience)
+    "experience": N_("experience"),
+}
+#: Columns a KPI is broken down by, as named inside sentences (other columns: their name).
+SEGMENT_NAMES = {
+    # Translators: a breakdown, as in "the weakest channel" or "worst channel: email"
+    "channel": N_("channel"),
+    # Translators: a breakdown, as in "the weakest team" or "worst team: Porto Tier 1"
+    "team": N_("team"),
+    # Translators: a breakdown by request type, as in "worst category: Billing"
+    "category": N_("category"),
+    # Translators: a breakdown by ticket priority, as in "the weakest priority, urgent"
+    "priority": N_("priority"),
+    # Translators: a breakdown by queue, as in "the weakest queue"
+    "queue": N_("queue"),
+}
+
+
+def _segment(column: str) -> str:
+    """The name of a breakdown column for a sentence (``channel``, ``canal``...)."""
+    return _(SEGMENT_NAMES[column]) if column in SEGMENT_NAMES else str(column)
 
 
 # ---------------------------------------------------------------------------------------
@@ -83,21 +112,38 @@ class Evidence:
 
     def sentence(self, currency: str = "EUR") -> str:
         """``First-contact resolution 62.7% (target 70.0%)`` with its change."""
-        text_ = f"{self.label} {format_value(self.value, self.unit, currency)}"
-        if self.group:
-            text_ = (
-                f"{self.label} for {', '.join(self.group.values())} "
-                f"{format_value(self.value, self.unit, currency)}"
-            )
-        if self.target is not None and not math.isnan(self.target):
-            text_ += f" (target {format_value(self.target, self.unit, currency)})"
+        fmt = {
+            "label": self.label,
+            "value": format_value(self.value, self.unit, currency),
+            "group": ", ".join(self.group.values()) if self.group else "",
+            "target": format_value(self.target, self.unit, currency),
+        }
+        has_target = self.target is not None and not math.isnan(self.target)
+        if self.group and has_target:
+            # Translators: evidence, e.g. "First-contact resolution for email 54.2% (target
+            # 70.0%)"; {group} is a value from the data (a channel, a team...)
+            text_ = _("{label} for {group} {value} (target {target})").format(**fmt)
+        elif self.group:
+            # Translators: evidence, e.g. "Cost per resolution for phone €30.00"
+            text_ = _("{label} for {group} {value}").format(**fmt)
+        elif has_target:
+            # Translators: evidence, e.g. "First-contact resolution 62.7% (target 70.0%)"
+            text_ = _("{label} {value} (target {target})").format(**fmt)
+        else:
+            text_ = f"{self.label} {fmt['value']}"
         if self.previous and not math.isnan(self.previous.change):
-            sig = {True: ", significant", False: ", not significant", None: ""}[
-                self.previous.significant
-            ]
-            text_ += (
-                f", {format_change(self.previous.change, self.unit)} vs {self.previous.period}{sig}"
-            )
+            change = {
+                "change": format_change(self.previous.change, self.unit),
+                "period": self.previous.period,
+            }
+            if self.previous.significant is None:
+                # Translators: a change against an earlier period, e.g. "+2.1 pp vs 2026-09"
+                clause = _("{change} vs {period}").format(**change)
+            elif self.previous.significant:
+                clause = _("{change} vs {period}, significant").format(**change)
+            else:
+                clause = _("{change} vs {period}, not significant").format(**change)
+            text_ += ", " + clause
         return text_
 
 
@@ -310,7 +356,7 @@ class _Facts:
                 0.0,
                 target,
                 "no_data",
-                note=note or "no observations in the period",
+                note=note or _("no observations in the period"),
             )
         ev = Evidence(
             kpi,
@@ -435,29 +481,77 @@ def _judge_target(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
     main = f.evidence(j["kpi"], _question_target(j))
     others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
     if main.status == "no_data":
-        return "no_data", f"No data: {_lc(main.label)} {main.note}.", [main, *others]
+        return "no_data", _no_data(main), [main, *others]
     if main.target is None:
         return _judge_trend(f, q, cur)
     own = j["kpi"] in f.cfg.targets or "target" in j
-    src = "" if own else " (a common benchmark; set your own target)"
-    verdict = {"on_target": "Yes", "watch": "Nearly", "off_target": "No"}[main.status]
-    sentence = (
-        f"{verdict}: {_lc(main.label)} is {_fmt(main, cur)} against a target of "
-        f"{format_value(main.target, main.unit, cur)}{src}"
-    )
+    fmt = {
+        "verdict": _verdict(main.status),
+        "label": _lc(main.label),
+        "value": _fmt(main, cur),
+        "target": format_value(main.target, main.unit, cur),
+    }
+    if own:
+        # Translators: {verdict} is Yes, Nearly or No (the answer to the question)
+        sentence = _("{verdict}: {label} is {value} against a target of {target}").format(**fmt)
+    else:
+        sentence = _(
+            "{verdict}: {label} is {value} against a target of {target} "
+            "(a common benchmark; set your own target)"
+        ).format(**fmt)
     sentence += _change_clause(main)
     return main.status, sentence + ".", [main, *others]
 
 
+def _verdict(status: str, middle: str = "nearly") -> str:
+    """The short answer to a checklist question: No when off target, else Yes or the
+    ``middle`` word (Nearly, Roughly) on watch; ``middle="mostly"``: Mostly unless off."""
+    if status == "off_target":
+        # Translators: the short answer to a checklist question, before a colon
+        return _("No")
+    if middle == "mostly":
+        # Translators: the short answer to a checklist question, before a colon ("mostly yes")
+        return _("Mostly")
+    if status == "on_target":
+        # Translators: the short answer to a checklist question, before a colon
+        return _("Yes")
+    if middle == "roughly":
+        # Translators: the short answer to a checklist question, before a colon ("roughly yes")
+        return _("Roughly")
+    # Translators: the short answer to a checklist question, before a colon ("nearly yes")
+    return _("Nearly")
+
+
+def _no_data(ev: Evidence) -> str:
+    """``No data: <label> <why>.``"""
+    # Translators: {why} says what is missing, e.g. "needs table calls"
+    return _("No data: {label} {why}.").format(label=_lc(ev.label), why=ev.note)
+
+
 def _change_clause(ev: Evidence) -> str:
+    """``, up 2.1 pp from 2026-09 (significant)`` (empty without a change)."""
     c = ev.previous
     if c is None or math.isnan(c.change):
         return ""
     if negligible(c.change, ev.unit):
-        return f", unchanged since {c.period}"
-    word = "up" if c.change > 0 else "down"
-    sig = {True: "significant", False: "not significant", None: "not tested"}[c.significant]
-    return f", {word} {format_change(abs(c.change), ev.unit).lstrip('+')} from {c.period} ({sig})"
+        # Translators: appended to a sentence about a KPI; {period} is the earlier period
+        return ", " + _("unchanged since {period}").format(period=c.period)
+    fmt = {"change": format_change(abs(c.change), ev.unit).lstrip("+"), "period": c.period}
+    if c.change > 0:
+        clause = {
+            # Translators: appended to a sentence about a KPI: the change from an earlier
+            # period and whether it is significant; {change} is a size without sign (2.1 pp)
+            True: _("up {change} from {period} (significant)"),
+            False: _("up {change} from {period} (not significant)"),
+            None: _("up {change} from {period} (not tested)"),
+        }[c.significant]
+    else:
+        clause = {
+            True: _("down {change} from {period} (significant)"),
+            False: _("down {change} from {period} (not significant)"),
+            None: _("down {change} from {period} (not tested)"),
+        }[c.significant]
+    return ", " + clause.format(**fmt)
 
 
 def _worse(ev: Evidence) -> bool | None:
@@ -478,7 +572,7 @@ def _judge_trend(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]
     main = f.evidence(j["kpi"], _question_target(j))
     others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
     if main.status == "no_data":
-        return "no_data", f"No data: {_lc(main.label)} {main.note}.", [main, *others]
+        return "no_data", _no_data(main), [main, *others]
     own_target = j["kpi"] in f.cfg.targets or "target" in j
     if main.target is not None and j.get("rule") == "trend" and own_target:
         status = main.status
@@ -497,19 +591,23 @@ def _judge_trend(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]
             status = "off_target" if rel > 0.05 else "watch"
         else:
             status = "watch"
+    fmt = {"label": main.label, "value": _fmt(main, cur)}
     if main.previous is None:
-        sentence = (
-            f"{main.label} is {_fmt(main, cur)}; there is no earlier period to say "
-            "whether it is rising"
-        )
+        sentence = _(
+            "{label} is {value}; there is no earlier period to say whether it is rising"
+        ).format(**fmt)
     else:
-        worse = _worse(main)
-        how = {True: "getting worse", False: "improving", None: "stable"}[worse]
-        sentence = f"{main.label} is {_fmt(main, cur)}: {how}{_change_clause(main)}"
+        sentence = {
+            True: _("{label} is {value}: getting worse"),
+            False: _("{label} is {value}: improving"),
+            None: _("{label} is {value}: stable"),
+        }[_worse(main)].format(**fmt) + _change_clause(main)
     if main.year_before is not None and not math.isnan(main.year_before.change):
-        sentence += (
-            f"; {format_change(main.year_before.change, main.unit)} against "
-            f"{main.year_before.period}"
+        # Translators: appended to a sentence about a KPI after a semicolon: the change
+        # against the same period a year earlier, e.g. "+2.1 pp against 2025-10"
+        sentence += "; " + _("{change} against {period}").format(
+            change=format_change(main.year_before.change, main.unit),
+            period=main.year_before.period,
         )
     return status, sentence + ".", [main, *others]
 
@@ -526,7 +624,7 @@ def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[E
     df = _group_records(f, j["kpi"], j["by"])
     overall = f.evidence(j["kpi"])
     if df.empty:
-        return "no_data", f"No data: {_lc(k.label)} by {j['by']} is not available.", [overall]
+        return "no_data", _no_data_by(k.label, j["by"]), [overall]
     pick = (
         df.loc[df["value"].idxmax()]
         if j.get("pick", "max") == "max"
@@ -548,12 +646,25 @@ def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[E
     )
     limit = float(j.get("ratio", 2.0))
     status = "watch" if ratio > limit else "on_target"
-    sentence = (
-        f"{str(pick[j['by']]).replace('_', ' ').capitalize()}: {_lc(k.label)} "
-        f"{format_value(float(pick['value']), k.unit, cur)}, "
-        f"{ratio:.1f}× the median {j['by']} ({format_value(median, k.unit, cur)})"
+    # Translators: e.g. "Phone: cost per resolution €30.00, 2.9× the median channel
+    # (€10.50)."; {group} is a value from the data, {by} what it is (channel, team...)
+    sentence = _("{group}: {label} {value}, {ratio}× the median {by} ({median}).").format(
+        group=str(pick[j["by"]]).replace("_", " ").capitalize(),
+        label=_lc(k.label),
+        value=format_value(float(pick["value"]), k.unit, cur),
+        ratio=i18n.number(ratio, 1),
+        by=_segment(j["by"]),
+        median=format_value(median, k.unit, cur),
     )
-    return status, sentence + ".", [ev, overall]
+    return status, sentence, [ev, overall]
+
+
+def _no_data_by(label: str, by: str) -> str:
+    """``No data: <label> by <column> is not available.``"""
+    # Translators: e.g. "No data: first-contact resolution by team is not available."
+    return _("No data: {label} by {by} is not available.").format(
+        label=_lc(label), by=_segment(by)
+    )
 
 
 def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
@@ -563,7 +674,7 @@ def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Ev
     df = _group_records(f, j["kpi"], j["by"])
     df = df[df["n"] >= 30]
     if overall.status == "no_data" or df.empty:
-        return "no_data", f"No data: {_lc(k.label)} by {j['by']} is not available.", [overall]
+        return "no_data", _no_data_by(k.label, j["by"]), [overall]
     higher = direction(k, f.cfg) == "higher"
     worst = df.loc[df["value"].idxmin()] if higher else df.loc[df["value"].idxmax()]
     gap = (
@@ -586,7 +697,8 @@ def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Ev
         overall.target,
         "no_target",
         group={j["by"]: str(worst[j["by"]])},
-        note=f"p = {p_value:.3g} against all" if not math.isnan(p_value) else "",
+        # Translators: {p} is a p-value (statistical significance), e.g. 0.012
+        note=_("p = {p} against all").format(p=_g(p_value, 3)) if not math.isnan(p_value) else "",
     )
     margin = float(j.get("margin", 0.05))
     significant = (not math.isnan(p_value)) and p_value < ALPHA
@@ -596,14 +708,32 @@ def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Ev
         status = "watch"
     else:
         status = overall.status if overall.status != "no_target" else "on_target"
-    sentence = (
-        f"{'No' if status == 'off_target' else 'Mostly'}: the weakest {j['by']}, "
-        f"{worst[j['by']]}, has {_lc(k.label)} {format_value(float(worst['value']), k.unit, cur)} "
-        f"against {_fmt(overall, cur)} overall"
-    )
-    if not math.isnan(p_value):
-        sentence += f" ({'significant' if significant else 'not significant'}, p = {p_value:.2g})"
-    return status, sentence + ".", [ev, overall]
+    fmt = {
+        "verdict": _verdict(status, middle="mostly"),
+        "by": _segment(j["by"]),
+        "group": worst[j["by"]],
+        "label": _lc(k.label),
+        "value": format_value(float(worst["value"]), k.unit, cur),
+        "overall": _fmt(overall, cur),
+        "p": _g(p_value, 2),
+    }
+    if math.isnan(p_value):
+        # Translators: {verdict} is No or Mostly; {by} what {group} is (priority, team...);
+        # {group} is a value from the data
+        sentence = _(
+            "{verdict}: the weakest {by}, {group}, has {label} {value} against {overall} overall."
+        )
+    elif significant:
+        sentence = _(
+            "{verdict}: the weakest {by}, {group}, has {label} {value} against {overall} "
+            "overall (significant, p = {p})."
+        )
+    else:
+        sentence = _(
+            "{verdict}: the weakest {by}, {group}, has {label} {value} against {overall} "
+            "overall (not significant, p = {p})."
+        )
+    return status, sentence.format(**fmt), [ev, overall]
 
 
 def _judge_staffing(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
@@ -613,31 +743,51 @@ def _judge_staffing(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Eviden
     req, staffed = f.evidence("erlang_agents_required"), f.evidence("agents_staffed")
     evidence = [occ, sl, req, staffed]
     if occ.status == "no_data" and sl.status == "no_data":
-        return "no_data", "No data: staffing needs the staffing and calls tables.", evidence
+        return "no_data", _("No data: staffing needs the staffing and calls tables."), evidence
     low, high = float(j.get("low", 0.6)), float(j.get("high", 0.85))
     parts = []
     status = "on_target"
     if occ.status != "no_data":
-        parts.append(f"agents are busy {occ.value:.0%} of their staffed time")
+        parts.append(
+            _("agents are busy {share} of their staffed time").format(
+                share=i18n.percent(occ.value, 0)
+            )
+        )
         if occ.value > high:
             status = "off_target"
-            parts.append(f"above {high:.0%}, where quality and attrition suffer")
+            parts.append(
+                # Translators: about occupancy (the share of staffed time agents are busy)
+                _("above {share}, where quality and attrition suffer").format(
+                    share=i18n.percent(high, 0)
+                )
+            )
         elif occ.value < low:
             status = "watch"
-            parts.append(f"below {low:.0%}: more staff than the work needs")
+            parts.append(
+                # Translators: about occupancy (the share of staffed time agents are busy)
+                _("below {share}: more staff than the work needs").format(
+                    share=i18n.percent(low, 0)
+                )
+            )
     if sl.status in ("watch", "off_target"):
         status = "off_target" if sl.status == "off_target" else max(status, "watch", key=_severity)
         parts.append(
-            f"the phone service level is {_fmt(sl, cur)}, below its "
-            f"{format_value(sl.target, sl.unit, cur)} target"
+            _("the phone service level is {value}, below its {target} target").format(
+                value=_fmt(sl, cur), target=format_value(sl.target, sl.unit, cur)
+            )
         )
     if req.status != "no_data" and staffed.status != "no_data":
         parts.append(
-            f"Erlang C asks for {req.value:.1f} agents on the phone per open hour "
-            f"against {staffed.value:.1f} staffed for all channels"
+            _(
+                "Erlang C asks for {required} agents on the phone per open hour "
+                "against {staffed} staffed for all channels"
+            ).format(required=i18n.number(req.value, 1), staffed=i18n.number(staffed.value, 1))
         )
-    verdict = {"on_target": "Yes", "watch": "Roughly", "off_target": "No"}[status]
-    return status, f"{verdict}: " + "; ".join(parts) + ".", evidence
+    # Translators: {verdict} is Yes, Roughly or No; {clauses} are statements joined by "; "
+    sentence = _("{verdict}: {clauses}.").format(
+        verdict=_verdict(status, middle="roughly"), clauses="; ".join(parts)
+    )
+    return status, sentence, evidence
 
 
 def _severity(status: str) -> int:
@@ -648,28 +798,34 @@ def _judge_themes(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
     comments = analysis.comment_examples(f.prepared, f.period, per_band=1_000_000)
     csat = f.evidence("csat_score")
     if comments.empty:
-        return "no_data", "No data: there are no survey comments in the period.", [csat]
+        return "no_data", _("No data: there are no survey comments in the period."), [csat]
     unhappy = comments[comments["band"] == "unhappy"]
     found = text.themes(comments, top=3, min_count=2)
     top = found[found["band"] == "unhappy"].sort_values("comments", ascending=False).head(3)
     share = len(unhappy) / len(comments)
+    n = len(comments)
     if top.empty:
         return (
             "on_target",
-            (
-                f"Little to fix: {len(unhappy)} of {len(comments)} comments are "
-                "unhappy and no complaint repeats."
-            ),
+            ngettext(
+                "Little to fix: {unhappy} of {n} comment is unhappy and no complaint repeats.",
+                "Little to fix: {unhappy} of {n} comments are unhappy and no complaint repeats.",
+                n,
+            ).format(unhappy=i18n.number(len(unhappy)), n=i18n.number(n)),
             [csat],
         )
     items = "; ".join(
-        f"“{t}” ({c} comments, {lang})"
+        # Translators: a theme of comments: {term} is words from the comments (not to be
+        # translated), {comments} e.g. "12 comments", {language} a language's name
+        _("“{term}” ({comments}, {language})").format(
+            term=t, comments=_n_comments(c), language=i18n.language_name(lang)
+        )
         for t, c, lang in zip(top["term"], top["comments"], top["language"], strict=True)
     )
     status = "watch" if share >= float(q["judge"].get("share", 0.1)) else "on_target"
     ev = Evidence(
         "unhappy_comments",
-        "Share of unhappy comments",
+        _("Share of unhappy comments"),
         "share",
         share,
         math.nan,
@@ -681,9 +837,18 @@ def _judge_themes(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
     )
     return (
         status,
-        (f"{share:.0%} of {len(comments):,} comments are unhappy; what they repeat most: {items}."),
+        ngettext(
+            "{share} of {n} comment is unhappy; what they repeat most: {themes}.",
+            "{share} of {n} comments are unhappy; what they repeat most: {themes}.",
+            n,
+        ).format(share=i18n.percent(share, 0), n=i18n.number(n), themes=items),
         [ev, csat],
     )
+
+
+def _n_comments(n: float) -> str:
+    """``12 comments`` in the current language."""
+    return ngettext("{n} comment", "{n} comments", n).format(n=i18n.number(n))
 
 
 JUDGES = {"target": _judge_target, "trend": _judge_trend, "group_extreme": _judge_group_extreme,
@@ -730,7 +895,8 @@ def control_chart(trend: pd.DataFrame, kpi: str) -> pd.DataFrame:
         lo, centre, hi = xmr_limits(values[base])
         return np.full(len(df), lo), centre, np.full(len(df), hi)
 
-    kind = "Laney p′-chart" if k.kind == "rate" else "XmR"
+    # Translators: the name of a control chart (Laney's p-prime chart)
+    kind = N_("Laney p′-chart") if k.kind == "rate" else "XmR"
     lcl, centre, ucl = limits(np.ones(len(df), dtype=bool))
     outside = (values > ucl) | (values < lcl)
     if outside.any() and (~outside).sum() >= 4:  # revised limits without the special causes
@@ -768,6 +934,45 @@ def trend_test(trend: pd.DataFrame, kpi: str) -> tuple[float, float] | None:
     return float(res.statistic), float(res.pvalue)
 
 
+def _signal_text(row, k, chart: str, cur: str) -> str:
+    """The sentence of one control-chart signal (outside the limits, or a run)."""
+    fmt = {
+        "label": k.label,
+        "value": format_value(row.value, k.unit, cur),
+        "month": row.month,
+        "chart": _(chart),
+        "lcl": format_value(row.lcl, k.unit, cur),
+        "ucl": format_value(row.ucl, k.unit, cur),
+        "centre": format_value(row.centre, k.unit, cur),
+    }
+    above = row.value > row.centre
+    if row.rule == "outside the limits" and above:
+        # Translators: {chart} is the name of a control chart (Laney p′-chart, XmR); {lcl}
+        # and {ucl} its lower and upper limits
+        text_ = _(
+            "{label} was {value} in {month}, above its {chart} limits ({lcl} – {ucl}; "
+            "outside the limits): something changed, not just noise."
+        )
+    elif row.rule == "outside the limits":
+        text_ = _(
+            "{label} was {value} in {month}, below its {chart} limits ({lcl} – {ucl}; "
+            "outside the limits): something changed, not just noise."
+        )
+    elif above:
+        text_ = _(
+            "{label} was {value} in {month}, inside its {chart} limits ({lcl} – {ucl}) but "
+            "above its centre line ({centre}), in a run of eight or more months on that "
+            "side: something changed, not just noise."
+        )
+    else:
+        text_ = _(
+            "{label} was {value} in {month}, inside its {chart} limits ({lcl} – {ucl}) but "
+            "below its centre line ({centre}), in a run of eight or more months on that "
+            "side: something changed, not just noise."
+        )
+    return text_.format(**fmt)
+
+
 def pattern_findings(trend: pd.DataFrame, period: Period, cur: str) -> list[Finding]:
     """Special-cause signals in the reporting month and significant monthly trends."""
     out = []
@@ -779,24 +984,13 @@ def pattern_findings(trend: pd.DataFrame, period: Period, cur: str) -> list[Find
             hits = chart[chart["signal"]]
             recent = hits[hits["month"] >= chart["month"].iloc[max(0, len(chart) - 3)]]
             for row in recent.itertuples():
-                side = "above" if row.value > row.centre else "below"
-                limits = (
-                    f"{chart['chart'].iloc[0]} limits ({format_value(row.lcl, k.unit, cur)} – "
-                    f"{format_value(row.ucl, k.unit, cur)}"
-                )
-                where = (
-                    f"{side} its {limits}; {row.rule})"
-                    if row.rule == "outside the limits"
-                    else f"inside its {limits}) but {side} its centre line "
-                    f"({format_value(row.centre, k.unit, cur)}), in a run of eight or more "
-                    "months on that side"
-                )
                 out.append(
                     Finding(
                         "pattern",
-                        f"Special-cause signal: {k.label} in {row.month}",
-                        f"{k.label} was {format_value(row.value, k.unit, cur)} in {row.month}, "
-                        f"{where}: something changed, not just noise.",
+                        _("Special-cause signal: {label} in {month}").format(
+                            label=k.label, month=row.month
+                        ),
+                        _signal_text(row, k, chart["chart"].iloc[0], cur),
                         [
                             {
                                 "kpi": kpi,
@@ -815,13 +1009,34 @@ def pattern_findings(trend: pd.DataFrame, period: Period, cur: str) -> list[Find
         if tt and tt[1] < ALPHA and k.direction != "neutral":
             rising = tt[0] > 0
             good = rising == (k.direction == "higher")
+            fmt = {"label": k.label, "period": label, "tau": i18n.number(tt[0], 2), "p": _g(tt[1])}
+            title = _("Rising trend: {label}") if rising else _("Falling trend: {label}")
+            if rising and good:
+                # Translators: {tau} is Kendall's rank correlation, {p} its p-value
+                text_ = _(
+                    "{label} has been rising over the months to {period} "
+                    "(Kendall's τ = {tau}, p = {p}) — an improvement."
+                )
+            elif rising:
+                text_ = _(
+                    "{label} has been rising over the months to {period} "
+                    "(Kendall's τ = {tau}, p = {p}) — a deterioration."
+                )
+            elif good:
+                text_ = _(
+                    "{label} has been falling over the months to {period} "
+                    "(Kendall's τ = {tau}, p = {p}) — an improvement."
+                )
+            else:
+                text_ = _(
+                    "{label} has been falling over the months to {period} "
+                    "(Kendall's τ = {tau}, p = {p}) — a deterioration."
+                )
             out.append(
                 Finding(
                     "pattern",
-                    f"{'Rising' if rising else 'Falling'} trend: {k.label}",
-                    f"{k.label} has been {'rising' if rising else 'falling'} over the months to "
-                    f"{label} (Kendall's τ = {tt[0]:.2f}, p = {tt[1]:.2g}) — "
-                    f"{'an improvement' if good else 'a deterioration'}.",
+                    title.format(**fmt),
+                    text_.format(**fmt),
                     [
                         {
                             "kpi": kpi,
@@ -906,20 +1121,41 @@ def recurring_themes(
 def repeat_findings(prepared: Prepared, period: Period) -> list[Finding]:
     """Request types, complaint categories and comment themes that stay at the top."""
     out = []
-    for column, complaints, what, whats in (
-        ("category", False, "request type", "request types"),
-        ("category", True, "complaint category", "complaint categories"),
-    ):
+    for column, complaints in (("category", False), ("category", True)):
         rec = recurring(prepared, period, column, complaints_only=complaints)
         for r in rec.head(3).itertuples():
+            fmt = {
+                "value": getattr(r, column),
+                "k": i18n.number(r.months_in_top),
+                "n": i18n.number(r.months),
+                "share": i18n.percent(r.mean_share, 0),
+            }
+            if complaints:
+                title = _("Recurring complaint category: {value}")
+                text_ = ngettext(
+                    "“{value}” was among the top 3 complaint categories in {k} of the last "
+                    "{n} month, with {share} of complaints on average.",
+                    "“{value}” was among the top 3 complaint categories in {k} of the last "
+                    "{n} months, with {share} of complaints on average.",
+                    r.months,
+                )
+            else:
+                # Translators: {value} is a request type from the data (Billing, Delivery...)
+                title = _("Recurring request type: {value}")
+                # Translators: {value} is a request type from the data; {k} of the last {n}
+                # months; {share} a percentage
+                text_ = ngettext(
+                    "“{value}” was among the top 3 request types in {k} of the last {n} "
+                    "month, with {share} of tickets on average.",
+                    "“{value}” was among the top 3 request types in {k} of the last {n} "
+                    "months, with {share} of tickets on average.",
+                    r.months,
+                )
             out.append(
                 Finding(
                     "recurring",
-                    f"Recurring {what}: {getattr(r, column)}",
-                    f"“{getattr(r, column)}” was among the top 3 {whats} in "
-                    f"{r.months_in_top} of the last {r.months} months, with "
-                    f"{r.mean_share:.0%} of {'complaints' if complaints else 'tickets'} on "
-                    "average.",
+                    title.format(**fmt),
+                    text_.format(**fmt),
                     [
                         {
                             "column": column,
@@ -934,12 +1170,25 @@ def repeat_findings(prepared: Prepared, period: Period) -> list[Finding]:
             )
     th = recurring_themes(prepared, period)
     for r in th.head(3).itertuples():
+        fmt = {
+            "term": r.term,
+            "language": i18n.language_name(r.language),
+            "months": i18n.number(r.months),
+            "n": i18n.number(r.comments),
+        }
         out.append(
             Finding(
                 "recurring",
-                f"Recurring complaint in comments: “{r.term}” ({r.language})",
-                f"Unhappy customers wrote “{r.term}” in {r.months} of the last months "
-                f"({r.comments} comments in {r.language}).",
+                # Translators: {term} is words from the comments (not translated), {language}
+                # the name of their language
+                _("Recurring complaint in comments: “{term}” ({language})").format(**fmt),
+                ngettext(
+                    "Unhappy customers wrote “{term}” in {months} of the last months "
+                    "({n} comment in {language}).",
+                    "Unhappy customers wrote “{term}” in {months} of the last months "
+                    "({n} comments in {language}).",
+                    r.comments,
+                ).format(**fmt),
                 [
                     {
                         "theme": r.term,
@@ -988,17 +1237,31 @@ def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Fin
                     "n": float(w["n"]),
                 }
             )
-        seg_text = "; ".join(
-            f"worst {w['segment']}: {w['value']} ({format_value(w['kpi_value'], ev.unit, cur)})"
-            for w in worst
+        text_ = ngettext(
+            "{label} is {value} against {target} ({gap} off, {n} observation)",
+            "{label} is {value} against {target} ({gap} off, {n} observations)",
+            round(ev.n),
+        ).format(
+            label=ev.label,
+            value=format_value(ev.value, ev.unit, cur),
+            target=format_value(ev.target, ev.unit, cur),
+            gap=i18n.percent(gap, 0),
+            n=i18n.number(ev.n),
         )
+        for w in worst:
+            # Translators: appended after "; " to a sentence about a KPI, e.g. "worst
+            # channel: email (49.8%)"; {segment} is channel, team..., {group} from the data
+            text_ += "; " + _("worst {segment}: {group} ({value})").format(
+                segment=_segment(w["segment"]),
+                group=w["value"],
+                value=format_value(w["kpi_value"], ev.unit, cur),
+            )
         out.append(
             Finding(
                 "improvement",
-                f"Improve {_lc(ev.label)}",
-                f"{ev.label} is {format_value(ev.value, ev.unit, cur)} against "
-                f"{format_value(ev.target, ev.unit, cur)} ({gap:.0%} off, {ev.n:,.0f} "
-                f"observations)" + (f"; {seg_text}" if seg_text else "") + ".",
+                # Translators: a heading; {label} is a KPI's name, e.g. "Improve service level"
+                _("Improve {label}").format(label=_lc(ev.label)),
+                text_ + ".",
                 [
                     {
                         "kpi": ev.kpi,
@@ -1053,23 +1316,44 @@ def cost_value_findings(
             sig = [(o, r, p) for o, r, p in pairs if p < ALPHA]
             cpc = wide["cost_per_contact"].dropna()
             change = (cpc.iloc[-1] - cpc.iloc[0]) / cpc.iloc[0] if len(cpc) > 1 else math.nan
-            if sig and all(r > 0 for _, r, _ in sig):
-                verdict = "Months that cost more per contact also had better results: spending is buying results."  # noqa: E501
-            elif sig and all(r < 0 for _, r, _ in sig):
-                verdict = "Months that cost more per contact had worse results: spending is not buying results."  # noqa: E501
+            if sig and all(r > 0 for _o, r, _p in sig):
+                verdict = _(
+                    "Months that cost more per contact also had better results: spending is "
+                    "buying results."
+                )
+            elif sig and all(r < 0 for _o, r, _p in sig):
+                verdict = _(
+                    "Months that cost more per contact had worse results: spending is not "
+                    "buying results."
+                )
             else:
-                verdict = (
+                verdict = _(
                     "Cost per contact and results move independently over the months: "
                     "higher spending has not bought better results, and savings have "
                     "not hurt them."
                 )
-            details = "; ".join(f"{get(o).label}: ρ = {r:+.2f} (p = {p:.2g})" for o, r, p in pairs)
+            details = "; ".join(
+                f"{get(o).label}: ρ = {i18n.number(r, 2, signed=True)} (p = {_g(p)})"
+                for o, r, p in pairs
+            )
             out.append(
                 Finding(
                     "cost_value",
-                    "Is cost buying results? (over time)",
-                    f"{verdict} Cost per contact changed {change:+.0%} over {len(cpc)} months; "
-                    f"correlation with {details}.",
+                    _("Is cost buying results? (over time)"),
+                    # Translators: {verdict} is one of the sentences above; {change} a signed
+                    # percentage; {correlations} e.g. "CSAT: ρ = +0.43 (p = 0.012); NPS: ..."
+                    ngettext(
+                        "{verdict} Cost per contact changed {change} over {n} month; "
+                        "correlation with {correlations}.",
+                        "{verdict} Cost per contact changed {change} over {n} months; "
+                        "correlation with {correlations}.",
+                        len(cpc),
+                    ).format(
+                        verdict=verdict,
+                        change=_signed_percent(change),
+                        n=i18n.number(len(cpc)),
+                        correlations=details,
+                    ),
                     [
                         {"kpi": "cost_per_contact", "outcome": o, "spearman_rho": r, "p_value": p}
                         for o, r, p in pairs
@@ -1083,19 +1367,31 @@ def cost_value_findings(
             dear = cv.loc[cv["cost_per_resolution"].idxmax()]
             overall_fcr = float(cv["fcr_rate"].median())
             if dear["fcr_rate"] < overall_fcr:
-                verdict = "it costs more and achieves less."
+                # Translators: ends the sentence "The most expensive channel ...: {verdict}"
+                verdict = _("it costs more and achieves less.")
             elif dear["fcr_rate"] > overall_fcr:
-                verdict = "the extra cost comes with better first-contact resolution."
+                # Translators: ends the sentence "The most expensive channel ...: {verdict}"
+                verdict = _("the extra cost comes with better first-contact resolution.")
             else:
-                verdict = "the extra cost buys no better first-contact resolution."
+                # Translators: ends the sentence "The most expensive channel ...: {verdict}"
+                verdict = _("the extra cost buys no better first-contact resolution.")
             out.append(
                 Finding(
                     "cost_value",
-                    "Is cost buying results? (by channel)",
-                    f"The most expensive channel per resolution, {dear['channel']!s} "
-                    f"({format_value(dear['cost_per_resolution'], 'currency', cur)}), solves "
-                    f"{dear['fcr_rate']:.0%} at first contact against a median of "
-                    f"{overall_fcr:.0%} across channels: {verdict}",
+                    _("Is cost buying results? (by channel)"),
+                    # Translators: {channel} is a channel from the data (phone, email...);
+                    # {verdict} one of the clauses above
+                    _(
+                        "The most expensive channel per resolution, {channel} ({cost}), solves "
+                        "{fcr} at first contact against a median of {median} across channels: "
+                        "{verdict}"
+                    ).format(
+                        channel=str(dear["channel"]),
+                        cost=format_value(dear["cost_per_resolution"], "currency", cur),
+                        fcr=i18n.percent(dear["fcr_rate"], 0),
+                        median=i18n.percent(overall_fcr, 0),
+                        verdict=verdict,
+                    ),
                     [
                         {
                             "channel": str(dear["channel"]),
@@ -1131,11 +1427,17 @@ def peak_findings(prepared: Prepared, cur: str) -> list[Finding]:
             x = tables.loc[tables["is_peak"] == "peak", k.value].dropna()
             y = tables.loc[tables["is_peak"] == "regular", k.value].dropna()
             p = mann_whitney(x, y)
-        parts.append(
-            f"{_lc(k.label)} {format_value(a.value, k.unit, cur)} against "
-            f"{format_value(b.value, k.unit, cur)} "
-            f"({'significant' if p < ALPHA else 'not significant'})"
-        )
+        fmt = {
+            "label": _lc(k.label),
+            "peak": format_value(a.value, k.unit, cur),
+            "regular": format_value(b.value, k.unit, cur),
+        }
+        if p < ALPHA:
+            # Translators: a KPI in peak periods against regular periods, e.g. "service
+            # level 60.5% against 81.7% (significant)"; joined with "; "
+            parts.append(_("{label} {peak} against {regular} (significant)").format(**fmt))
+        else:
+            parts.append(_("{label} {peak} against {regular} (not significant)").format(**fmt))
         evidence.append(
             {"kpi": kpi, "peak": float(a.value), "regular": float(b.value), "p_value": p}
         )
@@ -1145,8 +1447,12 @@ def peak_findings(prepared: Prepared, cur: str) -> list[Finding]:
     return [
         Finding(
             "peak",
-            "Peak against regular periods",
-            f"In the peak periods ({names}): " + "; ".join(parts) + ".",
+            _("Peak against regular periods"),
+            # Translators: {names} are the names of the peak periods from csmetrics.yaml;
+            # {comparisons} the KPIs compared, joined with "; "
+            _("In the peak periods ({names}): {comparisons}.").format(
+                names=names, comparisons="; ".join(parts)
+            ),
             evidence,
         )
     ]
@@ -1189,21 +1495,38 @@ def recommendations(
                     .sort_values("cost_per_resolution")
                     .head(1)
                 )
-                to = f" towards {cheap['channel'].iloc[0]}" if len(cheap) else ""
                 median_cost = float(cv["cost_per_resolution"].median())
                 impact = float(dear["tickets_created"]) * (
                     float(dear["cost_per_resolution"]) / median_cost - 1
                 )
+                fmt = {
+                    "channel": dear["channel"],
+                    "cost": format_value(dear["cost_per_resolution"], "currency", cur),
+                    "median_cost": format_value(median_cost, "currency", cur),
+                    "fcr": i18n.percent(dear["fcr_rate"], 0),
+                    "median_fcr": i18n.percent(cv["fcr_rate"].median(), 0),
+                    "other": cheap["channel"].iloc[0] if len(cheap) else "",
+                }
+                if len(cheap):
+                    # Translators: {channel} and {other} are channels from the data
+                    text_ = _(
+                        "{channel} is the most expensive channel per resolution ({cost}, median "
+                        "{median_cost}) and solves only {fcr} at first contact (median "
+                        "{median_fcr}): steer its requests towards {other} with self-service "
+                        "and routing."
+                    )
+                else:
+                    text_ = _(
+                        "{channel} is the most expensive channel per resolution ({cost}, median "
+                        "{median_cost}) and solves only {fcr} at first contact (median "
+                        "{median_fcr}): steer its requests with self-service and routing."
+                    )
                 recs.append(
                     Recommendation(
                         0,
-                        f"Shift volume away from {dear['channel']}",
-                        f"{dear['channel']} is the most expensive channel per resolution "
-                        f"({format_value(dear['cost_per_resolution'], 'currency', cur)}, median "
-                        f"{format_value(cv['cost_per_resolution'].median(), 'currency', cur)}) and "
-                        f"solves only {dear['fcr_rate']:.0%} at first contact (median "
-                        f"{cv['fcr_rate'].median():.0%}): steer its requests{to} with self-service "
-                        "and routing.",
+                        # Translators: {channel} is a channel from the data (phone, email...)
+                        _("Shift volume away from {channel}").format(**fmt),
+                        text_.format(**fmt),
                         impact,
                         [
                             {
@@ -1235,18 +1558,30 @@ def recommendations(
         if not bad.empty:
             worst = bad.sort_values("service_level").head(4)
             slots = ", ".join(
-                f"{DAYS[int(r.weekday)]} {int(r.hour):02d}:00 ({r.service_level:.0%})"
+                f"{_weekday(int(r.weekday))} {int(r.hour):02d}:00 "
+                f"({i18n.percent(r.service_level, 0)})"
                 for r in worst.itertuples()
             )
             affected = float(bad["n"].sum())
+            # Translators: {slots} lists hours of the week with their service level, e.g.
+            # "Mon 09:00 (45%), Tue 10:00 (52%)"
+            first = ngettext(
+                "The service level falls below {target} in {n} hour(s) of the week; "
+                "worst: {slots}.",
+                "The service level falls below {target} in {n} hour(s) of the week; "
+                "worst: {slots}.",
+                len(bad),
+            ).format(target=i18n.percent(target, 0), n=i18n.number(len(bad)), slots=slots)
+            second = ngettext(
+                "Move shifts or add agents at those hours ({n} call affected).",
+                "Move shifts or add agents at those hours ({n} calls affected).",
+                round(affected),
+            ).format(n=i18n.number(affected))
             recs.append(
                 Recommendation(
                     0,
-                    "Add phone staff where the service level breaks",
-                    f"The service level falls below {target:.0%} in {len(bad)} hour(s) of the "
-                    "week; "
-                    f"worst: {slots}. Move shifts or add agents at those hours "
-                    f"({affected:,.0f} calls affected).",
+                    _("Add phone staff where the service level breaks"),
+                    f"{first} {second}",
                     affected * float(((target - bad["service_level"]) / target).mean()),
                     [
                         {
@@ -1269,14 +1604,31 @@ def recommendations(
         t_rows = analysis.rows_in(prepared, "tickets", "created_ts", f.period)
         n = float((t_rows["category"] == top["category"]).sum()) if "category" in t_rows else 0
         if n:
+            fmt = {
+                "value": str(top["category"]),
+                "k": i18n.number(top["months_in_top"]),
+                "n": i18n.number(top["months"]),
+                "share": i18n.percent(top["mean_share"], 0),
+                "tickets": i18n.number(n),
+            }
             recs.append(
                 Recommendation(
                     0,
-                    f"Fix “{top['category']}” at its source",
-                    f"“{top['category']!s}” has been a top-3 request type in "
-                    f"{top['months_in_top']} of the last {top['months']} months "
-                    f"({top['mean_share']:.0%} of tickets; {n:,.0f} this period). Remove the cause "
-                    "(product, process, documentation) instead of answering it again and again.",
+                    # Translators: {value} is a request type from the data (Billing...)
+                    _("Fix “{value}” at its source").format(**fmt),
+                    # Translators: {value} is a request type from the data; {k} of the last
+                    # {n} months; {tickets} the number of its tickets in the period
+                    ngettext(
+                        "“{value}” has been a top-3 request type in {k} of the last {n} month "
+                        "({share} of tickets; {tickets} this period). Remove the cause "
+                        "(product, process, documentation) instead of answering it again and "
+                        "again.",
+                        "“{value}” has been a top-3 request type in {k} of the last {n} months "
+                        "({share} of tickets; {tickets} this period). Remove the cause "
+                        "(product, process, documentation) instead of answering it again and "
+                        "again.",
+                        int(top["months"]),
+                    ).format(**fmt),
                     n * float(top["mean_share"]),
                     [
                         {

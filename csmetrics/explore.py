@@ -13,10 +13,16 @@ is instant and a new one costs one KPI computation.
 
 Executed headless (papermill, nbconvert) the explorer cannot show live widgets;
 :func:`static_view` draws the default view with the same functions instead.
+
+The controls are labelled in the language current when the explorer is built, charts
+and notes in the language current when they are drawn (:func:`csmetrics.i18n.set_language`);
+the controls' values stay ids (``"channel"``, ``"bars"``). The rows behind a number are
+shown with the data's own column names.
 """
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections.abc import Sequence
@@ -27,8 +33,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import plots
-from .display import safe_csv_frame
+from . import i18n, plots
+from .display import labelled, safe_csv_frame, shown_value
+from .i18n import N_, _, ngettext
 from .kpis import REGISTRY, compute, get, public_kpis
 from .kpis.engine import make_ctx
 from .load import load
@@ -38,8 +45,23 @@ from .prepare import Prepared, prepare
 FILTER_COLUMNS = ("channel", "team", "agent_id", "priority", "category", "queue")
 GROUPS = ("(none)", "month", *FILTER_COLUMNS)
 VIEWS = ("trend", "bars", "distribution", "table")
-CATEGORY_TITLES = {"effectiveness": "Effectiveness", "cost": "Operational cost",
-                   "experience": "Customer experience", "channels": "Channels"}  # fmt: skip
+#: The views as shown on the explorer's buttons.
+VIEW_NAMES = {
+    # Translators: a view of the explorer: the KPI by month
+    "trend": N_("trend"),
+    # Translators: a view of the explorer: the KPI compared across groups
+    "bars": N_("bars"),
+    # Translators: a view of the explorer: the distribution of per-row values
+    "distribution": N_("distribution"),
+    # Translators: a view of the explorer: the KPI records as a table
+    "table": N_("table"),
+}
+CATEGORY_TITLES = {
+    "effectiveness": N_("Effectiveness"),
+    "cost": N_("Operational cost"),
+    "experience": N_("Customer experience"),
+    "channels": N_("Channels"),
+}
 
 
 def months_of(prepared: Prepared) -> list[str]:
@@ -166,10 +188,13 @@ class Explorer:
         self.last_latency_s = math.nan
         self.figure = None
         months = months_of(prepared) or ["all"]
+        # Translators: the first month of the explorer's month range
+        first = _("From")
         self.start = w.Dropdown(
-            options=months, value=months[max(0, len(months) - 12)], description="From"
+            options=months, value=months[max(0, len(months) - 12)], description=first
         )
-        self.end = w.Dropdown(options=months, value=months[-1], description="To")
+        # Translators: the last month of the explorer's month range
+        self.end = w.Dropdown(options=months, value=months[-1], description=_("To"))
         self.filters = {}
         for col in FILTER_COLUMNS:
             values = sorted(
@@ -182,23 +207,28 @@ class Explorer:
             )
             if values:
                 self.filters[col] = w.SelectMultiple(
-                    options=values, rows=min(6, len(values)), description=col.replace("_", " ")
+                    options=values,
+                    rows=min(6, len(values)),
+                    description=plots.group_name(col),
                 )
         options = []
         for cat in CATEGORY_TITLES:
             options += [
-                (f"{CATEGORY_TITLES[cat]} · {k.label}", k.id)
+                (f"{_(CATEGORY_TITLES[cat])} · {k.label}", k.id)
                 for k in public_kpis()
                 if k.category == cat
             ]
         self.kpi = w.Dropdown(
-            options=options, value="fcr_rate", description="KPI", layout=w.Layout(width="460px")
+            options=options, value="fcr_rate", description=_("KPI"), layout=w.Layout(width="460px")
         )
-        self.group = w.Dropdown(options=list(GROUPS), value="month", description="Group by")
-        self.view = w.ToggleButtons(options=list(VIEWS), value="trend", description="View")
-        self.drill = w.Dropdown(options=[], description="Drill into")
-        self.export_csv_button = w.Button(description="Export CSV", icon="download")
-        self.export_png_button = w.Button(description="Export PNG", icon="image")
+        groups = [(_("(none)") if g == "(none)" else plots.group_name(g), g) for g in GROUPS]
+        self.group = w.Dropdown(options=groups, value="month", description=_("Group by"))
+        self.view = w.ToggleButtons(
+            options=[(_(VIEW_NAMES[v]), v) for v in VIEWS], value="trend", description=_("View")
+        )
+        self.drill = w.Dropdown(options=[], description=_("Drill into"))
+        self.export_csv_button = w.Button(description=_("Export CSV"), icon="download")
+        self.export_png_button = w.Button(description=_("Export PNG"), icon="image")
         self.status = w.HTML()
         self.out = w.Output()
         self.rows_out = w.Output()
@@ -228,11 +258,14 @@ class Explorer:
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data = dict(data)
         data.pop("text/plain", None)
-        data["text/html"] = (
-            "<p><em>The interactive explorer runs in JupyterLab "
-            "(<code>make lab</code>); this page shows its default view "
-            "above.</em></p>"
-        )
+        note = html.escape(
+            # Translators: {command} is the command that starts JupyterLab (make lab)
+            _(
+                "The interactive explorer runs in JupyterLab ({command}); this page shows "
+                "its default view above."
+            )
+        ).format(command="<code>make lab</code>")
+        data["text/html"] = f"<p><em>{note}</em></p>"
         return data
 
     @classmethod
@@ -292,7 +325,7 @@ class Explorer:
             if group in res
             else []
         )
-        self.drill.options = ["(all)", *keys]
+        self.drill.options = [(_("(all)"), "(all)"), *[(_shown(group, k), k) for k in keys]]
         self.last_latency_s = time.perf_counter() - start
         self.status.value = _status_html(self.last, self.last_latency_s)
 
@@ -305,13 +338,17 @@ class Explorer:
 
             from .display import table
 
-            display(
-                table(
-                    rows.head(200),
-                    caption=f"{len(rows):,} rows behind the number"
-                    + (" (first 200 shown)" if len(rows) > 200 else ""),
+            n = i18n.number(len(rows))
+            if len(rows) > 200:
+                # Translators: {n} rows (more than {shown}) of which the first {shown} are shown
+                caption = _("{n} rows behind the number (first {shown} shown)").format(
+                    n=n, shown=i18n.number(200)
                 )
-            )
+            else:
+                caption = ngettext(
+                    "{n} row behind the number", "{n} rows behind the number", len(rows)
+                ).format(n=n)
+            display(table(rows.head(200), caption=caption))
         return rows
 
     def drill_rows(self) -> pd.DataFrame:
@@ -328,7 +365,8 @@ class Explorer:
         path = Path(path) if path else self.export_dir / f"{self._stem()}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         safe_csv_frame(self.last.result).to_csv(path, index=False)
-        self.status.value += f"<br>Saved {path}"
+        # Translators: {path} is the file just written
+        self.status.value += "<br>" + html.escape(_("Saved {path}").format(path=path))
         return path
 
     def export_png(self, path: str | Path | None = None) -> Path:
@@ -337,7 +375,8 @@ class Explorer:
         path.parent.mkdir(parents=True, exist_ok=True)
         fig = self.figure or render_view(self.filtered(), self.last)
         fig.savefig(path, dpi=110, bbox_inches="tight")
-        self.status.value += f"<br>Saved {path}"
+        # Translators: {path} is the file just written
+        self.status.value += "<br>" + html.escape(_("Saved {path}").format(path=path))
         return path
 
     def _stem(self) -> str:
@@ -345,24 +384,36 @@ class Explorer:
         return f"{v.kpi}_{v.group or 'all'}_{v.view}_{v.period.label.replace('..', '_')}"
 
 
-def _status_html(view: View, latency: float) -> str:
-    import html
+def _shown(group: str | None, value: str) -> str:
+    """A group value as shown in the explorer's lists (months as ``Sep 2026``)."""
+    if group == "month":
+        return i18n.month(value, short=True)
+    return str(shown_value(value))
 
+
+def _status_html(view: View, latency: float) -> str:
     res = view.result
     k = get(view.kpi)
     avail = res[res["available"]] if "available" in res else res
     if avail.empty:
-        note = res["note"].iloc[0] if len(res) else "no data"
+        note = res["note"].iloc[0] if len(res) else _("no data")
         return f"<b>{html.escape(k.label)}</b>: {html.escape(str(note))}"
     n = int(avail["n"].sum()) if k.kind not in ("ratio",) else int(avail["n"].max())
     low = int(avail["low_sample"].sum())
+    # Translators: {count} values of a KPI shown; n is the number of observations behind them
+    values = ngettext("{count} value, n = {n}", "{count} values, n = {n}", len(avail)).format(
+        count=i18n.number(len(avail)), n=i18n.number(n)
+    )
     text = (
-        f"<b>{html.escape(k.label)}</b> · {html.escape(view.period.label)} · "
-        f"{len(avail)} value(s), n = {n:,}"
+        f"<b>{html.escape(k.label)}</b> · {html.escape(i18n.period(view.period.label))} · "
+        f"{html.escape(values)}"
     )
     if low:
-        text += f" · <span style='color:#D55E00'>{low} low-sample (n &lt; 30)</span>"
-    return text + f" · {latency * 1000:.0f} ms"
+        # Translators: {count} values computed from fewer than 30 observations
+        warn = ngettext("{count} low-sample (n < 30)", "{count} low-sample (n < 30)", low)
+        warn = warn.format(count=i18n.number(low))
+        text += f" · <span style='color:#D55E00'>{html.escape(warn)}</span>"
+    return text + f" · {i18n.number(latency * 1000)} ms"
 
 
 def render_view(prepared: Prepared, view: View):
@@ -376,7 +427,7 @@ def render_view(prepared: Prepared, view: View):
     k = REGISTRY[kpi]
     if view.view == "table":
         cols = [c for c in res.columns if c not in ("period",)]
-        display(table(res[cols]))
+        display(table(labelled(res[cols])))
         return None
     fig, ax = plt.subplots(figsize=(9, 4))
     if view.view == "trend":
@@ -391,7 +442,8 @@ def render_view(prepared: Prepared, view: View):
             )
     elif view.view == "bars":
         if group is None:
-            res = res.assign(all="all")
+            # Translators: the one bar of a KPI not split into groups
+            res = res.assign(all=_("all"))
             group = "all"
         plots.kpi_by_group(res, kpi, group, ax=ax, target=prepared.config.targets.get(kpi))
     else:
@@ -400,14 +452,17 @@ def render_view(prepared: Prepared, view: View):
             data = pd.DataFrame({"hours": rows[k.value] / 3600})
             if group and group != "month" and group in rows:
                 data[group] = rows[group].fillna("(missing)")
+            # Translators: {kpi} is a KPI's name
+            title = _("{kpi}: distribution").format(kpi=k.label)
             plots.duration_distribution(
-                data, f"{k.label}: distribution", ax=ax, group=group if group != "month" else None
+                data, title, ax=ax, group=group if group != "month" else None
             )
         else:
             ax.text(
                 0.5,
                 0.5,
-                f"{k.label} has no per-row distribution; see trend or bars",
+                # Translators: {kpi} is a KPI's name; "trend" and "bars" are views of the explorer
+                _("{kpi} has no per-row distribution; see trend or bars").format(kpi=k.label),
                 ha="center",
                 va="center",
                 transform=ax.transAxes,

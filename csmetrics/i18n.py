@@ -209,8 +209,9 @@ def percent(value: float, decimals: int = 1) -> str:
     """A share (0–1) as a percentage in the locale's style (``61.8%``, ``61,8 %``)."""
     if _missing(value):
         return "–"
-    fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
-    return _numbers.format_percent(value, format=fmt, locale=_current["locale"])
+    locale = Locale.parse(_current["locale"])
+    fmt = _with_decimals(locale.percent_formats[None].pattern, decimals)
+    return _numbers.format_percent(value, format=fmt, locale=locale)
 
 
 def currency(value: float, code: str, decimals: int = 2) -> str:
@@ -230,9 +231,15 @@ def currency(value: float, code: str, decimals: int = 2) -> str:
         return f"{code} {number(value, decimals)}"
 
 
+def _with_decimals(pattern: str, decimals: int) -> str:
+    """A CLDR number pattern (``#,##0 %``, ``¤#,##0.00``) with exactly ``decimals``."""
+    digits = "0" + ("." + "0" * decimals if decimals > 0 else "")
+    return ";".join(re.sub(r"0(?:\.0+)?", digits, part, count=1) for part in pattern.split(";"))
+
+
 def _currency_pattern(decimals: int) -> str:
     pattern = Locale.parse(_current["locale"]).currency_formats["standard"].pattern
-    return re.sub(r"0\.0+", "0" + ("." + "0" * decimals if decimals else ""), pattern)
+    return _with_decimals(pattern, decimals)
 
 
 def date(value: dt.date | dt.datetime, form: str = "medium") -> str:

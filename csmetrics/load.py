@@ -24,6 +24,7 @@ import pandas as pd
 
 from .config import CONFIG_FILENAME, UNITS_TO_SECONDS, Config, Source, TableMapping, load_config
 from .errors import CsmetricsError, DataError
+from .i18n import N_
 from .quality import Problem, QualityReport, TableInfo, example_rows, run_checks
 from .schema import TABLES, ColumnSpec, pandera_schema
 
@@ -809,7 +810,7 @@ def _finish_workbook(
                     name,
                     "no_rows",
                     "warning",
-                    "the file has a header but no rows",
+                    N_("the file has a header but no rows"),
                     file=report.tables[name].source,
                 )
             )
@@ -823,7 +824,7 @@ def _finish_workbook(
                 name,
                 "table_absent",
                 "info",
-                "no file for this optional table; its KPIs are not available",
+                N_("no file for this optional table; its KPIs are not available"),
             )
         )
     return Workbook(tables=tables, config=cfg, quality=report, flags=flags, folder=folder)

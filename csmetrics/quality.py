@@ -53,8 +53,8 @@ HEADERS = {
     "kind": N_("kind"),
     # Translators: column header: number of rows with the problem
     "count": N_("count"),
-    # Translators: column header: what the problem is
-    "message": N_("problem"),
+    # Translators: column header: the description of a data problem
+    "message": N_("message"),
     # Translators: column header: example rows with the problem
     "examples": N_("examples"),
     # Translators: column header: the columns whose values are not used by measures
@@ -806,10 +806,8 @@ def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> st
                 n = ", ".join(escape(r) for r in p.examples())
             # Translators: one problem of the list: {where} is table.column, {problem} what
             # is wrong, {count} the number of rows ("3 rows") or the months concerned
-            lines.append(
-                "    - "
-                + _("{where}: {problem} ({count}).").format(where=where, problem=what, count=n)
-            )
+            item = _("{where}: {problem} ({count}).")
+            lines.append("    - " + item.format(where=where, problem=what, count=n))
     else:
         lines.append("- " + _("No data-quality problems were found."))
     excl = exclusions_frame(flags)

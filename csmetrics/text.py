@@ -15,6 +15,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from . import i18n
+from .i18n import _
+
 # fmt: off
 STOP_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset("""a about after again all also am an and any are as at be because been
@@ -95,6 +98,21 @@ def detect_language(text: str) -> str:
         return "unknown"
     winners = [lang for lang, s in scores.items() if s == best]
     return winners[0]
+
+
+def language_label(code: str) -> str:
+    """A language of :func:`detect_language` as shown to people, in the current language
+    (``pt`` → ``Portuguese``; ``unknown`` translated).
+
+    Examples
+    --------
+    >>> language_label("pt"), language_label("unknown")
+    ('Portuguese', 'unknown')
+    """
+    if code == "unknown":
+        # Translators: the language of a comment could not be recognised
+        return _("unknown")
+    return i18n.language_name(code)
 
 
 def content_words(text: str, lang: str) -> list[str]:

@@ -133,11 +133,11 @@ def shared_path(tmp_path_factory, name: str) -> Path:
     return _shared_root(tmp_path_factory) / name
 
 
-def shared_report(tmp_path_factory, name: str, data: Path) -> ReportRun:
+def shared_report(tmp_path_factory, name: str, data: Path, *extra: str) -> ReportRun:
     """``csmetrics report`` on ``data`` into the shared folder ``name``, once per session."""
 
     def build(folder: Path) -> dict:
-        run = run_report_cli(data, folder)
+        run = run_report_cli(data, folder, *extra)
         return {"code": run.code, "stdout": run.stdout, "stderr": run.stderr}
 
     r = build_once(tmp_path_factory, name, build)
@@ -171,6 +171,14 @@ def sample_report(tmp_path_factory) -> ReportRun:
     About a minute on two cores: use it only where the bundled sample matters.
     """
     return shared_report(tmp_path_factory, "sample-report", SAMPLE)
+
+
+@pytest.fixture(scope="session", params=["pt", "es", "it", "pl"])
+def language_report(request, tmp_path_factory) -> tuple[str, ReportRun]:
+    """``csmetrics report --lang LANG`` on the bundled sample for 2026-10, each language
+    once per session: ``(lang, run)``."""
+    lang = request.param
+    return lang, shared_report(tmp_path_factory, f"sample-report-{lang}", SAMPLE, "--lang", lang)
 
 
 # ---------------------------------------------------------------------------------------

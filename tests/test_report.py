@@ -43,6 +43,8 @@ pytestmark = pytest.mark.slow
 
 SECTION_NAMES = [name for name, _, _ in SECTIONS]
 TITLES = {name: title for name, title, _ in SECTIONS}
+#: How the pages name the report period (English, the default language).
+PERIOD_IN_WORDS = "October 2026"
 #: Signs that a notebook failed or leaked an error or a warning into the page.
 ERROR_MARKS = (
     'data-mime-type="application/vnd.jupyter.stderr"',
@@ -160,13 +162,13 @@ def test_section_page_is_complete_and_clean(report, name):
     parsed = parse_page(page)
     # its title, once, and every ## section of the notebook, in order
     h1 = [text for tag, text in parsed.headings if tag == "h1"]
-    assert h1 == [f"{TITLES[name]} · {REPORT_PERIOD}"], h1
+    assert h1 == [f"{TITLES[name]} · {PERIOD_IN_WORDS}"], h1
     h2 = [text for tag, text in parsed.headings if tag == "h2"]
     expected = _notebook_headings(name)
     assert expected, f"{name}.ipynb has no ## sections"
     found = iter(h2)
     assert all(any(h == e for h in found) for e in expected), (expected, h2)
-    assert f"<title>{html.escape(TITLES[name])} · {REPORT_PERIOD}</title>" in page
+    assert f"<title>{html.escape(TITLES[name])} · {PERIOD_IN_WORDS}</title>" in page
     # charts embedded as PNG: as many as the executed notebook made, each a real PNG
     images = [url for tag, attr, url in parsed.urls if tag == "img"]
     nb = nbformat.read(report.out / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -302,7 +304,7 @@ def test_data_quality_section_lists_the_planted_problems(sample_report):
         "months_without_data",
     ):
         assert kind in text, kind
-    assert "Data quality · 2026-10" in text
+    assert "Data quality · October 2026" in text
 
 
 def test_existing_report_is_not_overwritten(sample_report, capsys):
@@ -417,7 +419,7 @@ def test_force_replaces_the_report_and_section_runs_only_that_notebook(rerun):
     for url in targets:
         assert (rerun.out / url).is_file(), url
     page = _page(rerun.out, ONLY)
-    assert parse_page(page).headings[0] == ("h1", f"{TITLES[ONLY]} · {REPORT_PERIOD}")
+    assert parse_page(page).headings[0] == ("h1", f"{TITLES[ONLY]} · {PERIOD_IN_WORDS}")
     for mark in ERROR_MARKS:
         assert mark not in page, mark
     # the relative --out worked: nothing written elsewhere, no work folder left over
@@ -538,7 +540,7 @@ def test_tickets_only_folder_gives_a_complete_report(tickets_only_report, small_
     assert "This section failed" not in index and "could not be computed" not in index
     for name, title, _ in SECTIONS:
         page = _page(run.out, name)
-        assert parse_page(page).headings[0] == ("h1", f"{title} · {REPORT_PERIOD}")
+        assert parse_page(page).headings[0] == ("h1", f"{title} · {PERIOD_IN_WORDS}")
         for mark in ERROR_MARKS:
             assert mark not in page, (name, mark)
     for url in local_targets(index):
