@@ -9,7 +9,7 @@ DATA   ?= data/sample
 ARGS   ?=
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: report test lint lab sample validate benchmark clean help
+.PHONY: report test lint lab sample validate benchmark i18n clean help
 
 help:
 	@echo "make report     run the monthly report on the bundled sample into reports/<period>/"
@@ -19,6 +19,7 @@ help:
 	@echo "make sample     regenerate data/sample from the generator"
 	@echo "make benchmark  timing and memory benchmarks (slow)"
 	@echo "make lint       ruff"
+	@echo "make i18n       update the message catalogues from the code, then check them"
 
 # The venv is (re)built when pyproject.toml changes.
 $(VENV)/.installed-base: pyproject.toml
@@ -59,6 +60,10 @@ sample: $(VENV)/.installed-base
 
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/sample_bench.py
+
+i18n: $(VENV)/.installed-base
+	$(BIN)/python -m csmetrics.catalogue update
+	$(BIN)/python -m csmetrics.catalogue check
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis

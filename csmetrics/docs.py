@@ -47,7 +47,14 @@ def tables_markdown() -> str:
 
 
 def kpis_markdown() -> str:
-    """The KPI table of the README, from the registry (one row per public KPI)."""
+    """The KPI table of the README, from the registry (one row per public KPI), in English."""
+    from .i18n import language
+
+    with language("en"):
+        return _kpis_markdown()
+
+
+def _kpis_markdown() -> str:
     from .kpis.registry import CATEGORIES, SOURCES, public_kpis
 
     arrow = {"higher": "↑ higher", "lower": "↓ lower", "neutral": "– neither"}

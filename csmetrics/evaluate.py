@@ -207,8 +207,8 @@ class Evaluation:
             [
                 {
                     "category": a.category,
-                    "question": a.question,
-                    "status": STATUS_LABEL.get(a.status, a.status),
+                    "question": _(a.question),
+                    "status": _(STATUS_LABEL[a.status]) if a.status in STATUS_LABEL else a.status,
                     "answer": a.answer,
                 }
                 for a in self.questions
@@ -216,13 +216,15 @@ class Evaluation:
         )
 
     def status_counts(self) -> pd.DataFrame:
-        """Questions per category and status."""
+        """Questions per category and status (for people: categories and statuses are
+        shown in the report's language)."""
         df = pd.DataFrame([{"category": a.category, "status": a.status} for a in self.questions])
         if df.empty:
             return df
         out = df.value_counts().unstack(fill_value=0).reindex(CATEGORIES, fill_value=0)
         out = out.reindex(columns=[s for s in STATUS_LABEL if s in out.columns])
-        out.columns = [STATUS_LABEL[c] for c in out.columns]
+        out.columns = [_(STATUS_LABEL[c]) for c in out.columns]
+        out.index = pd.Index([_(CATEGORY_LABELS[c]) for c in out.index], name=_("category"))
         return out
 
 
@@ -1644,38 +1646,31 @@ def recommendations(
             )
 
     # 4. from improvement areas: first-contact resolution, backlog, SLA, abandonment...
-    actions = {
-        "fcr_rate": "coach the weakest {seg} and give agents the knowledge and authority to "
-        "solve problems in one reply",
-        "frt_median_h": "triage and answer first the channels and priorities that wait longest",
-        "abandonment_rate": "cover the busiest hours and offer call-backs",
-        "service_level": "cover the busiest hours and offer call-backs",
-        "sla_attainment": "route by priority and watch the queues of the weakest {seg}",
-        "repeat_contact_rate": "close the loop: confirm the fix before closing a ticket, "
-        "starting with {seg}",
-        "unresolved_rate": "review old open tickets weekly, starting with {seg}",
-        "csat_score": "follow up every unhappy answer, starting with {seg}",
-        "nps": "follow up detractors, starting with {seg}",
-        "ces_mean": "remove steps from the most effortful journeys, starting with {seg}",
-        "resolution_median_h": "speed up hand-offs in the slowest {seg}",
-        "churn_rate": "contact customers at risk after a bad experience",
-        "cost_to_revenue": "review the cost lines that grew fastest",
-        "survey_response_rate": "shorten surveys and send them right after the contact",
-    }
     for fd in findings:
         if fd.kind != "improvement":
             continue
         ev = fd.evidence[0]
         kpi = ev["kpi"]
-        if kpi not in actions:
+        if kpi not in ACTIONS:
             continue
         worst = ev["worst_segments"][0] if ev["worst_segments"] else None
-        seg = f"{worst['segment']} ({worst['value']})" if worst else "areas"
+        # Translators: where to start, e.g. "channel (email)": {segment} is channel, team...,
+        # {group} a value from the data
+        seg = (
+            _("{segment} ({group})").format(segment=_segment(worst["segment"]), group=worst["value"])
+            if worst
+            # Translators: where to start when no channel, team or category stands out, as in
+            # "coach the weakest areas"
+            else _("areas")
+        )
         recs.append(
             Recommendation(
                 0,
-                f"Improve {_lc(get(kpi).label)}",
-                f"{fd.text} Action: {actions[kpi].format(seg=seg)}.",
+                _("Improve {label}").format(label=_lc(get(kpi).label)),
+                # Translators: {finding} is a sentence about a KPI; {action} what to do
+                _("{finding} Action: {action}.").format(
+                    finding=fd.text, action=_(ACTIONS[kpi]).format(seg=seg)
+                ),
                 float(ev["n"]) * float(ev["gap"]),
                 [ev],
             )
@@ -1688,9 +1683,13 @@ def recommendations(
             recs.append(
                 Recommendation(
                     0,
-                    f"Act on “{ev['theme']}”",
-                    f"{fd.text} Find the process behind it and fix it; tell customers when it is "
-                    "fixed.",
+                    # Translators: {theme} is words from customers' comments (not translated)
+                    _("Act on “{theme}”").format(theme=ev["theme"]),
+                    # Translators: {finding} is a sentence about a recurring complaint
+                    _(
+                        "{finding} Find the process behind it and fix it; tell customers when "
+                        "it is fixed."
+                    ).format(finding=fd.text),
                     float(ev["comments"]),
                     [ev],
                 )
@@ -1713,11 +1712,19 @@ def recommendations(
             recs.append(
                 Recommendation(
                     0,
-                    "Cost is rising while satisfaction falls",
-                    f"Cost per contact rose {format_change(c.previous.change, c.unit)} "
-                    f"({format_value(c.previous.value, c.unit, cur)} → {format_value(c.value, c.unit, cur)}) "  # noqa: E501
-                    f"while CSAT moved {format_change(s.previous.change, s.unit)}: review what the "
-                    "extra spending pays for before the next budget.",
+                    _("Cost is rising while satisfaction falls"),
+                    # Translators: {change} and {csat_change} are signed changes (+5.00,
+                    # -25.0 pp); {before} → {now} the cost per contact of the two periods
+                    _(
+                        "Cost per contact rose {change} ({before} → {now}) while CSAT moved "
+                        "{csat_change}: review what the extra spending pays for before the "
+                        "next budget."
+                    ).format(
+                        change=format_change(c.previous.change, c.unit),
+                        before=format_value(c.previous.value, c.unit, cur),
+                        now=format_value(c.value, c.unit, cur),
+                        csat_change=format_change(s.previous.change, s.unit),
+                    ),
                     s.n * abs(s.previous.change) / (abs(s.previous.value) or 1.0),
                     [asdict(c), asdict(s)],
                 )
@@ -1730,7 +1737,51 @@ def recommendations(
     return recs
 
 
-DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]  # evidence (evaluation.json)
+
+#: What to do about a KPI off target (``{seg}``: where to start, e.g. "channel (email)").
+ACTIONS = {
+    # Translators: an action; {seg} is where to start, e.g. "channel (email)" or "areas"
+    "fcr_rate": N_(
+        "coach the weakest {seg} and give agents the knowledge and authority to "
+        "solve problems in one reply"
+    ),
+    "frt_median_h": N_("triage and answer first the channels and priorities that wait longest"),
+    "abandonment_rate": N_("cover the busiest hours and offer call-backs"),
+    "service_level": N_("cover the busiest hours and offer call-backs"),
+    # Translators: an action; {seg} is where to start, e.g. "channel (email)" or "areas"
+    "sla_attainment": N_("route by priority and watch the queues of the weakest {seg}"),
+    "repeat_contact_rate": N_(
+        "close the loop: confirm the fix before closing a ticket, starting with {seg}"
+    ),
+    "unresolved_rate": N_("review old open tickets weekly, starting with {seg}"),
+    "csat_score": N_("follow up every unhappy answer, starting with {seg}"),
+    "nps": N_("follow up detractors, starting with {seg}"),
+    "ces_mean": N_("remove steps from the most effortful journeys, starting with {seg}"),
+    # Translators: an action; {seg} is where to start, e.g. "channel (email)" or "areas"
+    "resolution_median_h": N_("speed up hand-offs in the slowest {seg}"),
+    "churn_rate": N_("contact customers at risk after a bad experience"),
+    "cost_to_revenue": N_("review the cost lines that grew fastest"),
+    "survey_response_rate": N_("shorten surveys and send them right after the contact"),
+}
+
+
+def _weekday(day: int) -> str:
+    """The abbreviated name of a weekday (0 = Monday) in the current locale (``Mon``)."""
+    return Locale.parse(i18n.get_locale()).days["format"]["abbreviated"][day]
+
+
+def _g(x: float, digits: int = 2) -> str:
+    """``x`` with ``digits`` significant digits (a p-value: ``0.012``, ``3.1e-05``) and the
+    locale's decimal separator."""
+    return f"{x:.{digits}g}".replace(".", i18n.decimal_separator())
+
+
+def _signed_percent(share: float, decimals: int = 0) -> str:
+    """A signed percentage (``+12%``, ``-3%``) in the locale's style."""
+    if share is None or math.isnan(share):
+        return "–"
+    return ("+" if share >= 0 else "") + i18n.percent(share, decimals)
 
 
 def service_level_by_hour(prepared: Prepared, period: Period) -> pd.DataFrame:
@@ -1828,13 +1879,23 @@ def overview_markdown(ev: Evaluation) -> str:
 
     counts = Counter(a.status for a in ev.questions)
     parts = [
-        f"**{counts.get(s, 0)}** {STATUS_LABEL[s]}"
+        # Translators: a count of questions and their status, e.g. "**3** on target"
+        _("**{n}** {status}").format(n=i18n.number(counts.get(s, 0)), status=_(STATUS_LABEL[s]))
         for s in ("on_target", "watch", "off_target", "no_data")
     ]
     worst = [a for a in ev.questions if a.status == "off_target"]
-    text_ = f"Of **{len(ev.questions)} questions** for {ev.period}: " + ", ".join(parts) + "."
+    n = len(ev.questions)
+    # Translators: Markdown; {counts} e.g. "**3** on target, **2** watch, ..."
+    text_ = ngettext(
+        "Of **{n} question** for {period}: {counts}.",
+        "Of **{n} questions** for {period}: {counts}.",
+        n,
+    ).format(n=i18n.number(n), period=ev.period, counts=", ".join(parts))
     if worst:
-        text_ += " Off target: " + "; ".join(html.escape(a.question) for a in worst) + "."
+        # Translators: {questions} are the checklist questions off target, joined with "; "
+        text_ += " " + _("Off target: {questions}.").format(
+            questions="; ".join(html.escape(_(a.question)) for a in worst)
+        )
     return text_
 
 
@@ -1843,14 +1904,14 @@ def findings_markdown(ev: Evaluation, kind: str) -> str:
     peak), escaped for HTML."""
     items = [f for f in ev.findings if f.kind == kind]
     if not items:
-        return "*Nothing to report.*"
+        return f"*{_('Nothing to report.')}*"
     return "\n".join(f"- **{html.escape(f.title)}.** {html.escape(f.text)}" for f in items)
 
 
 def recommendations_markdown(ev: Evaluation) -> str:
     """The ranked recommendations, each with the numbers behind it, escaped for HTML."""
     if not ev.recommendations:
-        return "*No recommendation: no rule found evidence of a problem worth acting on.*"
+        return f"*{_('No recommendation: no rule found evidence of a problem worth acting on.')}*"
     return "\n".join(
         f"{r.rank}. **{html.escape(r.title)}.** {html.escape(r.text)}" for r in ev.recommendations
     )
@@ -1863,15 +1924,10 @@ def questions_table(ev: Evaluation, category: str) -> pd.DataFrame:
         if a.category != category:
             continue
         evidence = "; ".join(e.sentence(ev.currency) for e in a.evidence if not math.isnan(e.value))
-        rows.append(
-            {
-                "question": a.question,
-                "status": STATUS_LABEL[a.status],
-                "answer": a.answer,
-                "evidence": evidence,
-            }
-        )
-    return pd.DataFrame(rows, columns=["question", "status", "answer", "evidence"])
+        rows.append((_(a.question), _(STATUS_LABEL[a.status]), a.answer, evidence))
+    # Translators: column headers of the table of checklist answers
+    columns = [_("question"), _("status"), _("answer"), _("evidence")]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def write_evaluation(ev: Evaluation, folder) -> None:
