@@ -123,6 +123,10 @@ def template_catalogue(messages: Iterable[Message] | None = None) -> Catalog:
 
 
 def _write(cat: Catalog, path: Path) -> None:
+    # Babel flags any message with a "%" as python-format; ours use {placeholders}, and
+    # the flag would make msgfmt --check demand "%" conversions in the translations
+    for m in cat:
+        m.flags.discard("python-format")
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     write_po(buf, cat, width=96, sort_output=False, omit_header=False, include_lineno=False)

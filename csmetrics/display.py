@@ -94,6 +94,19 @@ COLUMN_LABELS = {
     "comments": N_("comments"),
 }
 
+#: Units of KPIs as written on chart axes, in titles and in the ``unit`` column of tables
+#: (``currency`` is shown as EUR, the package's default currency).
+UNIT_LABELS = {
+    "share": "%",
+    "h": N_("hours"),
+    "s": N_("seconds"),
+    "currency": "EUR",
+    # Translators: unit of NPS (points between -100 and 100)
+    "points": N_("points"),
+    # Translators: unit of a mean survey score
+    "score": N_("score"),
+}
+
 #: Placeholders the package puts in group columns (not data: shown translated).
 PLACEHOLDERS = {
     # Translators: a group value that is missing in the data
@@ -142,8 +155,10 @@ def labelled(
 ) -> pd.DataFrame:
     """A copy of ``df`` to display: headers people read instead of column names.
 
-    Column names become :func:`column_label` (KPI ids their KPI's label); KPI ids in a
-    ``kpi`` column their label; yes/no columns ``yes``/``no``; placeholders such as
+    Known column names become :func:`column_label` (KPI ids their KPI's label); other
+    headers (e.g. channel names of a cross-table, which are data) stay as they are; KPI ids in a
+    ``kpi`` column their label, units in a ``unit`` column their name; yes/no columns
+    ``yes``/``no``; placeholders such as
     ``(missing)`` are translated. ``values`` maps a column to a dict of ``N_``-marked
     labels of its values (e.g. :data:`csmetrics.analysis.BAND_LABELS`) or to a function.
     Data (names of teams, channels, comments) is never changed.
@@ -170,16 +185,25 @@ def labelled(
             continue
         if col == "kpi":
             out[col] = series.map(lambda v: REGISTRY[v].label if v in REGISTRY else v)
+        elif col == "unit":
+            out[col] = series.map(lambda v: _(UNIT_LABELS[v]) if v in UNIT_LABELS else v)
         elif pd.api.types.is_bool_dtype(series.dtype):
             out[col] = series.map({True: _("yes"), False: _("no")})
         elif pd.api.types.is_object_dtype(series.dtype) or isinstance(
             series.dtype, pd.CategoricalDtype
         ):
             out[col] = series.astype(object).map(shown_value)
-    out.columns = [column_label(c) for c in out.columns]
+    out.columns = [column_label(c) if _known(c) else c for c in out.columns]
     if out.columns.name is not None:
         out.columns.name = None
     return out
+
+
+def _known(name: object) -> bool:
+    from .kpis import REGISTRY
+
+    text = str(name)
+    return any(text in d for d in (GROUP_NAMES, COLUMN_LABELS, PLACEHOLDERS, REGISTRY))
 
 
 def table(

@@ -134,7 +134,7 @@ class Evidence:
         if self.previous and not math.isnan(self.previous.change):
             change = {
                 "change": format_change(self.previous.change, self.unit),
-                "period": self.previous.period,
+                "period": i18n.period(self.previous.period),
             }
             if self.previous.significant is None:
                 # Translators: a change against an earlier period, e.g. "+2.1 pp vs 2026-09"
@@ -224,7 +224,9 @@ class Evaluation:
         out = df.value_counts().unstack(fill_value=0).reindex(CATEGORIES, fill_value=0)
         out = out.reindex(columns=[s for s in STATUS_LABEL if s in out.columns])
         out.columns = [_(STATUS_LABEL[c]) for c in out.columns]
-        out.index = pd.Index([_(CATEGORY_LABELS[c]) for c in out.index], name=_("category"))
+        # Translators: column header: the category of checklist questions (effectiveness...)
+        name = _("category")
+        out.index = pd.Index([_(CATEGORY_LABELS[c]) for c in out.index], name=name)
         return out
 
 
@@ -537,8 +539,11 @@ def _change_clause(ev: Evidence) -> str:
         return ""
     if negligible(c.change, ev.unit):
         # Translators: appended to a sentence about a KPI; {period} is the earlier period
-        return ", " + _("unchanged since {period}").format(period=c.period)
-    fmt = {"change": format_change(abs(c.change), ev.unit).lstrip("+"), "period": c.period}
+        return ", " + _("unchanged since {period}").format(period=i18n.period(c.period))
+    fmt = {
+        "change": format_change(abs(c.change), ev.unit).lstrip("+"),
+        "period": i18n.period(c.period),
+    }
     if c.change > 0:
         clause = {
             # Translators: appended to a sentence about a KPI: the change from an earlier
@@ -609,7 +614,7 @@ def _judge_trend(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]
         # against the same period a year earlier, e.g. "+2.1 pp against 2025-10"
         sentence += "; " + _("{change} against {period}").format(
             change=format_change(main.year_before.change, main.unit),
-            period=main.year_before.period,
+            period=i18n.period(main.year_before.period),
         )
     return status, sentence + ".", [main, *others]
 
@@ -664,9 +669,7 @@ def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[E
 def _no_data_by(label: str, by: str) -> str:
     """``No data: <label> by <column> is not available.``"""
     # Translators: e.g. "No data: first-contact resolution by team is not available."
-    return _("No data: {label} by {by} is not available.").format(
-        label=_lc(label), by=_segment(by)
-    )
+    return _("No data: {label} by {by} is not available.").format(label=_lc(label), by=_segment(by))
 
 
 def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
@@ -941,7 +944,7 @@ def _signal_text(row, k, chart: str, cur: str) -> str:
     fmt = {
         "label": k.label,
         "value": format_value(row.value, k.unit, cur),
-        "month": row.month,
+        "month": i18n.month(row.month),
         "chart": _(chart),
         "lcl": format_value(row.lcl, k.unit, cur),
         "ucl": format_value(row.ucl, k.unit, cur),
@@ -989,8 +992,9 @@ def pattern_findings(trend: pd.DataFrame, period: Period, cur: str) -> list[Find
                 out.append(
                     Finding(
                         "pattern",
+                        # Translators: {label} is a KPI's name, {month} a month (YYYY-MM)
                         _("Special-cause signal: {label} in {month}").format(
-                            label=k.label, month=row.month
+                            label=k.label, month=i18n.month(row.month)
                         ),
                         _signal_text(row, k, chart["chart"].iloc[0], cur),
                         [
@@ -1011,7 +1015,12 @@ def pattern_findings(trend: pd.DataFrame, period: Period, cur: str) -> list[Find
         if tt and tt[1] < ALPHA and k.direction != "neutral":
             rising = tt[0] > 0
             good = rising == (k.direction == "higher")
-            fmt = {"label": k.label, "period": label, "tau": i18n.number(tt[0], 2), "p": _g(tt[1])}
+            fmt = {
+                "label": k.label,
+                "period": i18n.period(label),
+                "tau": i18n.number(tt[0], 2),
+                "p": _g(tt[1]),
+            }
             title = _("Rising trend: {label}") if rising else _("Falling trend: {label}")
             if rising and good:
                 # Translators: {tau} is Kendall's rank correlation, {p} its p-value
@@ -1133,6 +1142,7 @@ def repeat_findings(prepared: Prepared, period: Period) -> list[Finding]:
                 "share": i18n.percent(r.mean_share, 0),
             }
             if complaints:
+                # Translators: {value} is a complaint category from the data (Billing...)
                 title = _("Recurring complaint category: {value}")
                 text_ = ngettext(
                     "“{value}” was among the top 3 complaint categories in {k} of the last "
@@ -1239,6 +1249,7 @@ def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Fin
                     "n": float(w["n"]),
                 }
             )
+        # Translators: {gap} is the distance from the target as a percentage of the target
         text_ = ngettext(
             "{label} is {value} against {target} ({gap} off, {n} observation)",
             "{label} is {value} against {target} ({gap} off, {n} observations)",
@@ -1654,10 +1665,12 @@ def recommendations(
         if kpi not in ACTIONS:
             continue
         worst = ev["worst_segments"][0] if ev["worst_segments"] else None
-        # Translators: where to start, e.g. "channel (email)": {segment} is channel, team...,
-        # {group} a value from the data
         seg = (
-            _("{segment} ({group})").format(segment=_segment(worst["segment"]), group=worst["value"])
+            # Translators: where to start, e.g. "channel (email)": {segment} is channel,
+            # team..., {group} a value from the data
+            _("{segment} ({group})").format(
+                segment=_segment(worst["segment"]), group=worst["value"]
+            )
             if worst
             # Translators: where to start when no channel, team or category stands out, as in
             # "coach the weakest areas"
@@ -1890,7 +1903,7 @@ def overview_markdown(ev: Evaluation) -> str:
         "Of **{n} question** for {period}: {counts}.",
         "Of **{n} questions** for {period}: {counts}.",
         n,
-    ).format(n=i18n.number(n), period=ev.period, counts=", ".join(parts))
+    ).format(n=i18n.number(n), period=i18n.period(ev.period), counts=", ".join(parts))
     if worst:
         # Translators: {questions} are the checklist questions off target, joined with "; "
         text_ += " " + _("Off target: {questions}.").format(

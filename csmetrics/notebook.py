@@ -125,7 +125,8 @@ class Section:
                 _("status"): status_label(r["status"]),
                 _("change vs {period}").format(period=cmp): format_change(r["change"],
                                                                          r["unit"]),
-                _("note"): r["note"] + (left_out if r["excluded"] else ""),
+                _("note"): "; ".join(x for x in (r["note"], left_out if r["excluded"] else "")
+                                     if x),
             })  # fmt: skip
         display(table(pd.DataFrame(rows)))
 

@@ -21,7 +21,7 @@ from matplotlib import ticker
 from matplotlib.axes import Axes
 
 from . import i18n
-from .display import GROUP_NAMES, column_label, shown_value
+from .display import GROUP_NAMES, UNIT_LABELS, column_label, shown_value
 from .i18n import N_, _, ngettext
 
 #: Okabe–Ito colour-blind-safe palette.
@@ -70,18 +70,6 @@ BY_GROUP_TITLES = {
     "month": N_("{kpi} by month ({unit})"),
     # Translators: by survey metric (CSAT, NPS, CES)
     "metric": N_("{kpi} by metric ({unit})"),
-}
-
-#: Units of KPIs as written on axes and in titles.
-UNIT_LABELS = {
-    "share": "%",
-    "h": N_("hours"),
-    "s": N_("seconds"),
-    "currency": "EUR",
-    # Translators: unit of NPS (points between -100 and 100)
-    "points": N_("points"),
-    # Translators: unit of a mean survey score
-    "score": N_("score"),
 }
 
 #: Names of the control charts (``chart`` column of :func:`csmetrics.evaluate.control_chart`).

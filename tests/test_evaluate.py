@@ -199,7 +199,7 @@ def test_rising_cost_per_contact_is_on_watch_with_its_rise(cost_up_csat_down):
     assert ev.previous.value == pytest.approx(10.0)
     assert ev.previous.change == pytest.approx(5.0)
     assert ev.previous.significant is None  # an accounting figure is not tested
-    assert "getting worse" in a.answer and "up 5.00 from 2026-09" in a.answer
+    assert "getting worse" in a.answer and "up 5.00 from September 2026" in a.answer
 
 
 def test_falling_satisfaction_is_worse_and_significant(cost_up_csat_down):
@@ -213,7 +213,7 @@ def test_falling_satisfaction_is_worse_and_significant(cost_up_csat_down):
     _, p = proportions_ztest([180, 255], [300, 300])
     assert ev.previous.p_value == pytest.approx(p)
     assert ev.previous.significant is True
-    assert "down 25.0 pp from 2026-09 (significant)" in a.answer
+    assert "down 25.0 pp from September 2026 (significant)" in a.answer
 
 
 def test_cost_rising_while_satisfaction_falls_is_recommended(cost_up_csat_down):
@@ -232,7 +232,7 @@ def test_no_cost_warning_when_cost_is_flat():
     frames = _cost_csat_frames([3000.0, 3000.0, 3000.0], [0.85, 0.85, 0.60])
     ev = evaluate(_prepared(frames), "2026-10")
     assert _answer(ev, "cost_per_contact").status == "on_target"
-    assert "unchanged since 2026-09" in _answer(ev, "cost_per_contact").answer
+    assert "unchanged since September 2026" in _answer(ev, "cost_per_contact").answer
     assert "Cost is rising while satisfaction falls" not in [r.title for r in ev.recommendations]
     assert _answer(ev, "satisfied").status == "off_target"
 
@@ -257,14 +257,14 @@ def abandonment_spike():
 def test_abandonment_spike_is_a_special_cause_signal(abandonment_spike):
     _, ev = abandonment_spike
     hits = _findings(ev, "pattern", "Special-cause signal: Abandonment rate")
-    assert [f.title for f in hits] == ["Special-cause signal: Abandonment rate in 2026-10"]
+    assert [f.title for f in hits] == ["Special-cause signal: Abandonment rate in October 2026"]
     (e,) = hits[0].evidence
     assert e["kpi"] == "abandonment_rate" and e["month"] == "2026-10"
     assert e["value"] == pytest.approx(0.30)
     assert e["lcl"] <= e["centre"] < e["ucl"] < e["value"]
     assert "p′-chart" in e["chart"] and e["rule"] == "outside the limits"
     assert "above its Laney p′-chart limits" in hits[0].text
-    assert "30.0% in 2026-10" in hits[0].text
+    assert "30.0% in October 2026" in hits[0].text
 
 
 def test_spike_limits_come_from_the_p_chart(abandonment_spike):

@@ -231,4 +231,4 @@ def test_formatted_numbers_read_back_to_the_rounded_value(x, lang, decimals):
     with language(lang):
         text = i18n.number(x, decimals)
         back = float(parse_decimal(text, locale=i18n.get_locale(), strict=False))
-    assert math.isclose(back, round(x, decimals), abs_tol=10 ** -decimals)
+    assert math.isclose(back, round(x, decimals), abs_tol=10**-decimals)

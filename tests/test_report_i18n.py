@@ -46,7 +46,7 @@ def _tr(lang: str, message: str) -> str:
 
 
 def test_report_runs_in_the_language(language_report):
-    lang, run = language_report
+    _lang, run = language_report
     assert run.code == 0, run.stderr[-3000:]
     assert "FAILED" not in run.stderr
 
@@ -72,8 +72,11 @@ def test_index_is_in_the_language(language_report):
     assert SHARE.search(_text(table)), _text(table)[:400]
     assert not re.search(r"\b\d{1,3}\.\d%", _text(table))  # no English decimal point
     # caption names the comparison month in words
-    assert "setembro" in table or "septiembre" in table or "settembre" in table or (
-        "wrzesień" in table
+    assert (
+        "setembro" in table
+        or "septiembre" in table
+        or "settembre" in table
+        or ("wrzesień" in table)
     )
     # section cards
     for name, title, desc in SECTIONS:
@@ -112,7 +115,7 @@ def test_no_english_message_is_left_on_any_page(language_report):
 
 
 def test_narrative_cells_are_translated(language_report):
-    lang, run = language_report
+    _lang, run = language_report
     text = _text(_page(run, "effectiveness"))
     assert "Is the service doing its job?" not in text
     assert "Medians are shown beside averages" not in text

@@ -712,7 +712,7 @@ def from_monthly(prepared: Prepared, kpi: KPI, ctx: Ctx, by: Sequence[str]) -> p
             value, total = float((values * n).sum() / n.sum()), float(n.sum())
         else:
             value, total = float(values.mean()), math.nan
-            note += ", plain mean of the monthly values"
+            note += _(", plain mean of the monthly values")
         if kpi.kind == "rate" and not math.isnan(total) and total > 0:
             lo, hi = wilson_interval(value * total, total)
         n_out = total if not math.isnan(total) else float(len(part))
