@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -223,6 +224,10 @@ def table(
     False
     >>> "1,234.50" in table(pd.DataFrame({"a": [1234.5]})).data
     True
+    >>> "<td>5,117</td>" in table(pd.DataFrame({"n": [5117.0, 12.0]})).data
+    True
+    >>> "<td>59,820</td>" in table(pd.DataFrame({"rows": [59820]})).data
+    True
     """
     if df is None or df.empty:
         return HTML(f"<p><em>{html.escape(_('Nothing to show.'))}</em></p>")
@@ -232,12 +237,11 @@ def table(
         formatter = float_format
     else:
         formatter = float_format.format
-    body = df.to_html(
+    body = _format_floats(df, formatter, whole_numbers=float_format is None).to_html(
         index=index,
         escape=True,
         border=0,
         na_rep="–",
-        float_format=formatter,
         classes="csm-table",
     )
     cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
@@ -246,6 +250,40 @@ def table(
 
 def _two_decimals(x: float) -> str:
     return i18n.number(x, 2)
+
+
+def _format_floats(
+    df: pd.DataFrame, formatter: Callable[[float], str], whole_numbers: bool
+) -> pd.DataFrame:
+    """Number columns as text in the locale: ``formatter`` for each float, or no decimals
+    for a column of whole numbers (counts stored as floats) when ``whole_numbers``;
+    integer counts with thousands separators (not ids, years or hours); missing values
+    stay missing (shown as ``–``)."""
+    out = df.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        name = str(out.columns[i]).lower()
+        if (
+            pd.api.types.is_integer_dtype(col)
+            and not pd.api.types.is_bool_dtype(col)
+            and not name.endswith("id")
+            and name not in ("year", "hour", "weekday")
+        ):
+            # counts get the locale's thousands separator; identifiers stay as they are
+            out.isetitem(i, col.map(lambda x: None if pd.isna(x) else i18n.number(x, 0)))
+            continue
+        if not pd.api.types.is_float_dtype(col):
+            continue
+        vals = col.dropna().to_numpy(dtype=float)
+        whole = (
+            whole_numbers
+            and vals.size
+            and np.isfinite(vals).all()
+            and (vals == np.round(vals)).all()
+        )
+        fmt = (lambda x: i18n.number(x, 0)) if whole else formatter
+        out.isetitem(i, col.map(lambda x, f=fmt: None if pd.isna(x) else f(x)).astype(object))
+    return out
 
 
 #: A Markdown link (inline ``](...)`` or a reference definition ``[x]: ...``) whose
