@@ -462,8 +462,16 @@ def significance(
 
 
 def _lc(label: str) -> str:
-    """Lower-case a label's first letter for use inside a sentence, keeping acronyms."""
+    """Lower-case a label's first letter for use inside a sentence, keeping acronyms and
+    proper names (``CSAT …``, ``Net Promoter Score``: a later word is capitalised too).
+
+    >>> _lc("First response time, median"), _lc("Net Promoter Score"), _lc("CSAT mean")
+    ('first response time, median', 'Net Promoter Score', 'CSAT mean')
+    """
+    words = label.split()
     if len(label) > 1 and label[1].isupper():
+        return label
+    if len(words) > 1 and words[1][:1].isupper():
         return label
     return label[:1].lower() + label[1:]
 
@@ -1917,14 +1925,16 @@ def findings_markdown(ev: Evaluation, kind: str) -> str:
     peak), escaped for HTML."""
     items = [f for f in ev.findings if f.kind == kind]
     if not items:
-        return f"*{_('Nothing to report.')}*"
+        return "*" + _("Nothing to report.") + "*"
     return "\n".join(f"- **{html.escape(f.title)}.** {html.escape(f.text)}" for f in items)
 
 
 def recommendations_markdown(ev: Evaluation) -> str:
     """The ranked recommendations, each with the numbers behind it, escaped for HTML."""
     if not ev.recommendations:
-        return f"*{_('No recommendation: no rule found evidence of a problem worth acting on.')}*"
+        return (
+            "*" + _("No recommendation: no rule found evidence of a problem worth acting on.") + "*"
+        )
     return "\n".join(
         f"{r.rank}. **{html.escape(r.title)}.** {html.escape(r.text)}" for r in ev.recommendations
     )

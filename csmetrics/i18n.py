@@ -168,8 +168,8 @@ def ngettext(singular: str, plural: str, n: float) -> str:
     Examples
     --------
     >>> with language("pl"):
-    ...     [ngettext("{n} comment", "{n} comments", n).format(n=n) for n in (1, 3, 5)]
-    ['1 komentarz', '3 komentarze', '5 komentarzy']
+    ...     [ngettext("{n} table", "{n} tables", n).format(n=n) for n in (1, 3, 5)]
+    ['1 tabela', '3 tabele', '5 tabel']
     """
     count = int(n) if float(n).is_integer() else 2
     if _current["lang"] == "en":

@@ -370,7 +370,7 @@ def test_bank_report_is_complete(bank, tmp_path):
     assert (out / "index.html").is_file()
     for name, title, _ in SECTIONS:
         page = (out / f"{name}.html").read_text(encoding="utf-8")
-        assert f"{title} · 1999-01" in page, name
+        assert f"{title} · January 1999" in page, name
         for mark in ("Traceback (most recent call last)", "papermill-error-cell",
                      'data-mime-type="application/vnd.jupyter.stderr"'):  # fmt: skip
             assert mark not in page, (name, mark)

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from csmetrics.catalogue import extract
-from csmetrics.i18n import _, language
+from csmetrics.i18n import _, language, language_name
 from csmetrics.report import SECTIONS
 
 from .conftest import parse_page
@@ -145,3 +145,18 @@ def test_numbers_and_months_use_the_locale(language_report):
     assert MONTH[lang] in text
     assert SHARE.search(text)
     assert not re.search(r"\b\d{1,3}\.\d%", text)
+
+
+def test_comment_themes_stay_in_the_comments_language(language_report):
+    """Themes are listed per language of the comments, named in the report's language,
+    with the terms as the customers wrote them (never translated)."""
+    lang, run = language_report
+    text = _text(_page(run, "customer_experience"))
+    english = {"pt": "inglês", "es": "inglés", "it": "inglese", "pl": "angielski"}
+    assert english[lang] in text and "English" not in text
+    with language(lang):
+        names = [language_name(c) for c in ("pt", "es", "it", "pl", "en")]
+    for name in names:
+        assert name in text, name
+    for term in ("resolvido", "risolto", "szybko", "helpful", "agente"):
+        assert term in text, term
