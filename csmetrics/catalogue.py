@@ -18,6 +18,7 @@ exits 1 if there is one. ``make i18n`` runs both.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import sys
@@ -51,7 +52,36 @@ class Message:
     comment: str = ""
 
 
+def _ast_messages(source: bytes, where: str) -> Iterable[Message]:
+    """Messages of ``_()``/``N_()``/``ngettext()`` calls found in the syntax tree, including
+    calls inside f-strings (which Babel's tokenizer does not see before Python 3.12)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        spec = KEYWORDS.get(node.func.id, "none")
+        if spec == "none" or not node.args:
+            continue
+        texts = [a.value if isinstance(a, ast.Constant) else None for a in node.args[:2]]
+        if spec == (1, 2):
+            if len(texts) == 2 and all(isinstance(t, str) for t in texts):
+                yield Message((texts[0], texts[1]), (where, node.lineno))
+        elif isinstance(texts[0], str) and texts[0]:
+            yield Message(texts[0], (where, node.lineno))
+
+
 def _python_messages(source: bytes, where: str) -> Iterable[Message]:
+    """Babel's extraction (with ``# Translators:`` comments), completed by the syntax tree."""
+    found = list(_babel_messages(source, where))
+    seen = {m.id for m in found}
+    found += [m for m in _ast_messages(source, where) if m.id not in seen]
+    return found
+
+
+def _babel_messages(source: bytes, where: str) -> Iterable[Message]:
     for lineno, func, args, comments in extract_python(
         io.BytesIO(source), KEYWORDS.keys(), COMMENT_TAGS, {}
     ):
