@@ -870,11 +870,12 @@ JUDGES = {"target": _judge_target, "trend": _judge_trend, "group_extreme": _judg
 
 
 def answer_questions(f: _Facts, questions: list[dict], cur: str) -> list[Answer]:
-    """Answer every checklist question."""
+    """Answer every checklist question (the question in the report's language: a team's
+    own question without a translation stays as written)."""
     out = []
     for q in questions:
         status, sentence, evidence = JUDGES[q["judge"]["rule"]](f, q, cur)
-        out.append(Answer(q["id"], q["category"], q["question"], status, sentence, evidence))
+        out.append(Answer(q["id"], q["category"], _(q["question"]), status, sentence, evidence))
     return out
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -69,7 +70,11 @@ class Section:
                 markdown(
                     "*"
                     + _("No {tables} data in this folder: this part is not available.").format(
-                        tables=" / ".join(missing)
+                        tables=functools.reduce(
+                            # Translators: joins two table names: "costs or finance"
+                            lambda a, b: _("{first} or {second}").format(first=a, second=b),
+                            missing,
+                        )
                     )
                     + "*"
                 )

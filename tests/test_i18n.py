@@ -232,3 +232,32 @@ def test_formatted_numbers_read_back_to_the_rounded_value(x, lang, decimals):
         text = i18n.number(x, decimals)
         back = float(parse_decimal(text, locale=i18n.get_locale(), strict=False))
     assert math.isclose(back, round(x, decimals), abs_tol=10**-decimals)
+
+
+# ---------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------
+
+
+def test_kpis_command_speaks_the_language(capsys):
+    from csmetrics.cli import main
+
+    try:
+        code = main(["kpis", "--period", "2026-10", "--kpi", "fcr_rate", "--lang", "pl"])
+    finally:
+        i18n.set_language("en")
+    out = capsys.readouterr().out
+    assert code == 0
+    with language("pl"):
+        label = _("First-contact resolution")
+    assert label != "First-contact resolution" and label in out
+    assert "First-contact resolution" not in out
+
+
+def test_report_with_an_unknown_language_stops_before_any_work(tmp_path, capsys):
+    from csmetrics.cli import main
+
+    code = main(["report", "--period", "2026-10", "--out", str(tmp_path / "r"), "--lang", "fr"])
+    assert code == 2
+    assert "unknown report language 'fr'" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()

@@ -105,7 +105,8 @@ def test_no_english_message_is_left_on_any_page(language_report):
         text = m.id[1] if isinstance(m.id, tuple) else m.id
         if len(text) < 18 or "{" in text or "\n" in text or text.startswith(("`", "*", "#")):
             continue
-        if _tr(lang, text) != text:
+        shown = _tr(lang, text)
+        if shown != text and text not in shown:  # "Net Promoter Score (NPS)" keeps the name
             messages.add(text)
     assert len(messages) > 100
     for name in [*SECTION_NAMES, "index"]:
