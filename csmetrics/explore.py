@@ -314,6 +314,8 @@ class Explorer:
         res = self.result()
         self.last = View(self.kpi.value, group, self.view.value, self.period(), res)
         self.out.clear_output(wait=True)
+        if self.figure is not None:  # one live figure per explorer, however long the session
+            plt.close(self.figure)
         with self.out:
             self.figure = render_view(self.filtered(), self.last)
             if self.figure is not None:
