@@ -37,15 +37,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def kpi_table_text(df) -> str:
-    """Human-readable KPI table: label, value with unit, n, interval, flags."""
+    """Human-readable KPI table, in the current language: label, value with unit, n,
+    interval, flags."""
+    from . import i18n
+    from .i18n import _
     from .kpis import REGISTRY
 
     rows = []
     groups = [c for c in df.columns if c not in _RECORD_COLUMNS]
+    not_available = _("not available: {why}").format(why="")
     for rec in df.to_dict(orient="records"):
         k = REGISTRY[rec["kpi"]]
         if not rec["available"]:
-            value, ci = "not available", rec["note"].removeprefix("not available: ")
+            value, ci = _("not available"), str(rec["note"]).removeprefix(not_available)
         else:
             value = _fmt(rec["value"], rec["unit"])
             ci = (
@@ -54,16 +58,17 @@ def kpi_table_text(df) -> str:
                 else f"[{_fmt(rec['ci_low'], rec['unit'])}, {_fmt(rec['ci_high'], rec['unit'])}]"
             )
             if rec["low_sample"]:
-                ci = (ci + " low sample").strip()
+                ci = (ci + " " + _("low sample")).strip()
             if rec["note"]:
                 ci = (ci + " " + rec["note"]).strip()
             if rec["excluded"]:
-                ci = (ci + f" ({rec['excluded']:,} left out: data quality)").strip()
-        n = "" if not rec["available"] else f"{rec['n']:,.0f}"
+                left_out = _("({n} left out: data quality)").format(n=i18n.number(rec["excluded"]))
+                ci = (ci + " " + left_out).strip()
+        n = "" if not rec["available"] else i18n.number(rec["n"])
         rows.append(
             [*("" if _blank(rec[g]) else str(rec[g]) for g in groups), k.label, value, n, ci]
         )
-    head = [*groups, "KPI", "value", "n", "95% interval / note"]
+    head = [*groups, _("KPI"), _("value"), "n", _("95% interval / note")]
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
@@ -93,15 +98,19 @@ _RECORD_COLUMNS = {
 
 
 def _fmt(value: float, unit: str) -> str:
+    """A value for the terminal table in the current locale: like the report's, but hours
+    and seconds always with two decimals and amounts without a currency sign."""
+    from . import i18n
+
     if value != value:
         return "–"
     if unit == "share":
-        return f"{value:.1%}"
-    if unit in ("h", "s", "score", "points", "agents", "tickets/h"):
-        return f"{value:,.2f} {unit}" if unit not in ("score", "points") else f"{value:,.2f}"
-    if unit == "currency":
-        return f"{value:,.2f}"
-    return f"{value:,.0f}"
+        return i18n.percent(value, 1)
+    if unit in ("h", "s", "agents", "tickets/h"):
+        return f"{i18n.number(value, 2)} {unit}"
+    if unit in ("score", "points", "currency"):
+        return i18n.number(value, 2)
+    return i18n.number(value, 0)
 
 
 def parse_where(items: list[str]) -> dict[str, list[str]]:
@@ -140,7 +149,14 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
 
         print(safe_csv_frame(df[cols]).to_csv(index=False), end="")
     else:
-        print(f"Period {period}" + (f", by {', '.join(args.by)}" if args.by else ""))
+        from .i18n import _
+
+        head = _("Period {period}").format(period=period)
+        if args.by:
+            head = _("Period {period}, by {groups}").format(
+                period=period, groups=", ".join(args.by)
+            )
+        print(head)
         print(kpi_table_text(df[cols]))
     return 0
 
