@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po, write_po
@@ -152,6 +153,21 @@ def template_catalogue(messages: Iterable[Message] | None = None) -> Catalog:
     return cat
 
 
+def _header(cat: Catalog, what: str) -> None:
+    from . import __version__
+
+    cat.header_comment = (
+        f"# {what} of csmetrics, the customer-service report.\n"
+        "# Edit the msgstr lines with any PO editor; `make i18n` merges new messages\n"
+        "# from the code (python -m csmetrics.catalogue update) and checks every language."
+    )
+    cat.project, cat.version = "csmetrics", __version__
+    cat.msgid_bugs_address = ""
+    cat.copyright_holder = "csmetrics"
+    cat.last_translator = "csmetrics translators"
+    cat.language_team = str(cat.locale or "LANGUAGE")
+
+
 def _write(cat: Catalog, path: Path) -> None:
     # Babel flags any message with a "%" as python-format; ours use {placeholders}, and
     # the flag would make msgfmt --check demand "%" conversions in the translations
@@ -171,6 +187,7 @@ def _read(path: Path, lang: str) -> Catalog:
 def update() -> list[str]:
     """Write the template and merge it into every language's ``.po``; returns the paths."""
     template = template_catalogue()
+    _header(template, "Messages (template)")
     _write(template, TEMPLATE)
     written = [str(TEMPLATE)]
     for lang in LANGUAGES:
@@ -183,6 +200,7 @@ def update() -> list[str]:
             cat = Catalog(locale=lang, domain=DOMAIN, project="csmetrics", fuzzy=False)
         cat.update(template, update_header_comment=False)
         cat.obsolete.clear()
+        _header(cat, f"{Locale.parse(lang).english_name} translation")
         _write(cat, path)
         written.append(str(path))
     return written
