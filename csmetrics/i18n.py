@@ -252,7 +252,27 @@ def datetime(value: dt.datetime, form: str = "medium") -> str:
     return _dates.format_datetime(value, format=form, locale=_current["locale"])
 
 
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def day(label: str) -> str:
+    """``YYYY-MM-DD`` as the locale's short day and month (``Oct 1``, ``1 de out.``),
+    for chart ticks; other text is returned as it is.
+
+    Examples
+    --------
+    >>> day("2026-10-01"), day("total")
+    ('Oct 1', 'total')
+    >>> with language("pl"):
+    ...     day("2026-10-01")
+    '1 paź'
+    """
+    m = _DAY.match(str(label))
+    if not m:
+        return str(label)
+    d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return _dates.format_skeleton("MMMd", d, locale=_current["locale"])
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 

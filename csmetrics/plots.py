@@ -450,7 +450,8 @@ def bars(
     ax = _axes(ax)
     if frame.empty:
         return _no_data(ax, _("no data"))
-    ax.bar([str(shown_value(v)) for v in frame[x].astype(str)], frame[y], color=color or PALETTE[0])
+    labels = [i18n.day(str(shown_value(v))) for v in frame[x].astype(str)]
+    ax.bar(labels, frame[y], color=color or PALETTE[0])
     ax.set_title(title)
     ax.set_xlabel(xlabel or column_label(x))
     ax.set_ylabel(ylabel or column_label(y))
