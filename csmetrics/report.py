@@ -185,9 +185,10 @@ def _execute(
             parameters=params,
             kernel_name=KERNEL_NAME,
             progress_bar=False,
-            # the kernel's own log (e.g. ipykernel's notice about TCP transport) is noise
-            # for report readers; cell errors still come back through the messages
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # the kernel's own log (ipykernel's notice about TCP transport, or the
+            # "KeyboardInterrupt caught in kernel" line when it is interrupted as it shuts
+            # down) is noise for report readers; cell errors come back through the messages
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             log_output=False,
             cwd=str(work),
         )
