@@ -96,12 +96,11 @@ COLUMN_LABELS = {
 }
 
 #: Units of KPIs as written on chart axes, in titles and in the ``unit`` column of tables
-#: (``currency`` is shown as EUR, the package's default currency).
+#: (``currency`` is shown as the configured currency's symbol: :func:`unit_label`).
 UNIT_LABELS = {
     "share": "%",
     "h": N_("hours"),
     "s": N_("seconds"),
-    "currency": "EUR",
     # Translators: unit of NPS (points between -100 and 100)
     "points": N_("points"),
     # Translators: unit of a mean survey score
@@ -115,6 +114,14 @@ PLACEHOLDERS = {
     # Translators: a cost line not attributed to a channel, category or team
     "(not attributed)": N_("(not attributed)"),
 }
+
+
+def unit_label(unit: object) -> object:
+    """A KPI unit as people read it: ``%``, ``hours``…, amounts as the configured
+    currency's symbol (:func:`csmetrics.i18n.set_currency`)."""
+    if unit == "currency":
+        return i18n.currency_symbol()
+    return _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit
 
 
 def column_label(name: object) -> str:
@@ -187,7 +194,7 @@ def labelled(
         if col == "kpi":
             out[col] = series.map(lambda v: REGISTRY[v].label if v in REGISTRY else v)
         elif col == "unit":
-            out[col] = series.map(lambda v: _(UNIT_LABELS[v]) if v in UNIT_LABELS else v)
+            out[col] = series.map(unit_label)
         elif pd.api.types.is_bool_dtype(series.dtype):
             out[col] = series.map({True: _("yes"), False: _("no")})
         elif pd.api.types.is_object_dtype(series.dtype) or isinstance(

@@ -181,6 +181,7 @@ class Explorer:
         import ipywidgets as w
 
         self.prepared = prepared
+        i18n.set_currency(prepared.config.currency)  # amounts on the charts
         self.export_dir = Path(export_dir)
         self._filtered: dict = {}
         self._results: dict = {}

@@ -49,7 +49,7 @@ DEFAULT_LOCALES = {"en": "en", "pt": "pt", "es": "es_ES", "it": "it_IT", "pl": "
 DOMAIN = "csmetrics"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
-_current = {"lang": "en", "locale": "en"}
+_current = {"lang": "en", "locale": "en", "currency": "EUR"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,6 +93,31 @@ def set_language(lang: str | None) -> str:
     base, locale = normalise(lang)
     _current["lang"], _current["locale"] = base, locale
     return base
+
+
+def set_currency(code: str | None) -> str:
+    """The currency (ISO 4217) that chart axes and table units name; returns it."""
+    _current["currency"] = str(code or "EUR")
+    return _current["currency"]
+
+
+def currency_symbol(code: str | None = None) -> str:
+    """The locale's symbol of ``code`` (default: :func:`set_currency`'s): ``€``, ``zł``,
+    ``R$``; the code itself when the locale knows no symbol.
+
+    Examples
+    --------
+    >>> currency_symbol("EUR"), currency_symbol("XYZ")
+    ('€', 'XYZ')
+    >>> with language("pl"):
+    ...     currency_symbol("PLN")
+    'zł'
+    """
+    code = code or _current["currency"]
+    try:
+        return _numbers.get_currency_symbol(code, locale=_current["locale"])
+    except Exception:
+        return code
 
 
 def get_language() -> str:
@@ -273,6 +298,8 @@ def day(label: str) -> str:
         return str(label)
     d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return _dates.format_skeleton("MMMd", d, locale=_current["locale"])
+
+
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 

@@ -190,6 +190,7 @@ def open_section(
     plots.set_style()
     wb = load(data_dir, config)
     set_language(lang or wb.config.lang)
+    i18n.set_currency(wb.config.currency)
     title = _(title)
     p = Period.parse(period or default_period(wb), wb.config.timezone)
     cmp_p = comparison_period_or_none(p, comparison_period)

@@ -21,7 +21,7 @@ from matplotlib import ticker
 from matplotlib.axes import Axes
 
 from . import i18n
-from .display import GROUP_NAMES, UNIT_LABELS, column_label, shown_value
+from .display import GROUP_NAMES, column_label, shown_value, unit_label
 from .i18n import N_, _, ngettext
 
 #: Okabe–Ito colour-blind-safe palette.
@@ -256,7 +256,7 @@ def _scale(unit: str) -> tuple[float, str]:
 
 
 def _unit_label(unit: str) -> str:
-    return _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit
+    return str(unit_label(unit))
 
 
 def kpi_trend(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from babel.numbers import parse_decimal
 from hypothesis import given, settings
@@ -262,3 +263,35 @@ def test_report_with_an_unknown_language_stops_before_any_work(tmp_path, capsys)
     assert code == 2
     assert "unknown report language 'fr'" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_charts_name_the_configured_currency_and_speak_the_language():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from csmetrics import plots
+
+    trend = pd.DataFrame(
+        {
+            "kpi": "cost_per_contact",
+            "month": ["2026-09", "2026-10"],
+            "value": [8.0, 8.5],
+            "ci_low": [math.nan, math.nan],
+            "ci_high": [math.nan, math.nan],
+            "available": True,
+        }
+    )
+    try:
+        with language("pl"):
+            i18n.set_currency("PLN")
+            ax = plots.kpi_trend(trend, "cost_per_contact", target=8.0)
+            label, title = _("Cost per contact"), ax.get_title()
+            ticks = [t.get_text() for t in ax.get_xticklabels()]
+    finally:
+        i18n.set_currency("EUR")
+        plt.close("all")
+    assert ax.get_ylabel() == "zł"
+    assert title.startswith(label) and label != "Cost per contact" and "zł" in title
+    assert ticks == ["wrz 2026", "paź 2026"]
