@@ -666,6 +666,36 @@ def _zendesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame
     return out[keep].reset_index(drop=True), surveys
 
 
+def _ticket_csat_surveys(
+    ctx: ImportContext,
+    exp: Export,
+    opt: dict,
+    tickets: pd.DataFrame,
+    keep: pd.Series,
+    score: pd.Series,
+    prefix: str,
+    when: str,
+    tz: str,
+) -> pd.DataFrame:
+    """One csat survey row per ticket (the caller keeps those with an answer): id
+    ``prefix + ticket_id``, sent at the resolution, else the ticket's last update (read
+    from ``opt["updated"]``, described as ``surveys.sent_at (<when>)``), else its creation.
+    Help-desk exports carry no survey time of their own."""
+    updated = _times_column(ctx, exp, opt["updated"], f"surveys.sent_at ({when})", tz, keep)[0]
+    return pd.DataFrame(
+        {
+            "survey_id": prefix + tickets["ticket_id"].astype(str),
+            "metric": "csat",
+            "sent_at": tickets["resolved_at"].fillna(updated).fillna(tickets["created_at"]),
+            "score": score,
+            "ticket_id": tickets["ticket_id"],
+            "customer_id": tickets.get("customer_id"),
+            "channel": tickets["channel"],
+        },
+        index=tickets.index,
+    )
+
+
 def _zendesk_surveys(
     ctx: ImportContext, exp: Export, opt: dict, tickets: pd.DataFrame, keep: pd.Series
 ) -> pd.DataFrame:
@@ -679,21 +709,8 @@ def _zendesk_surveys(
     if unknown.any():
         ctx.reject("surveys", exp.frame.loc[unknown], f"unknown {col!r} value", exp.lines)
     asked &= ~unknown
-    updated = _times_column(
-        ctx, exp, opt["updated"], "surveys.sent_at (when not solved)", "UTC", keep
-    )[0]
-    sent = tickets["resolved_at"].fillna(updated).fillna(tickets["created_at"])
-    surveys = pd.DataFrame(
-        {
-            "survey_id": "zd-csat-" + tickets["ticket_id"].astype(str),
-            "metric": "csat",
-            "sent_at": sent,
-            "score": score,
-            "ticket_id": tickets["ticket_id"],
-            "customer_id": tickets.get("customer_id"),
-            "channel": tickets["channel"],
-        },
-        index=tickets.index,
+    surveys = _ticket_csat_surveys(
+        ctx, exp, opt, tickets, keep, score, "zd-csat-", "when not solved", "UTC"
     )[asked]
     ctx.derived(
         "surveys",
@@ -996,21 +1013,8 @@ def _freshdesk_surveys(
     if bad.any():
         ctx.reject("surveys", exp.frame.loc[bad], f"unknown {col!r} value", exp.lines)
     given &= ~bad
-    updated = _times_column(
-        ctx, exp, opt["updated"], "surveys.sent_at (when not resolved)", tz, keep
-    )[0]
-    sent = tickets["resolved_at"].fillna(updated).fillna(tickets["created_at"])
-    surveys = pd.DataFrame(
-        {
-            "survey_id": "fd-csat-" + tickets["ticket_id"].astype(str),
-            "metric": "csat",
-            "sent_at": sent,
-            "score": score,
-            "ticket_id": tickets["ticket_id"],
-            "customer_id": tickets.get("customer_id"),
-            "channel": tickets["channel"],
-        },
-        index=tickets.index,
+    surveys = _ticket_csat_surveys(
+        ctx, exp, opt, tickets, keep, score, "fd-csat-", "when not resolved", tz
     )[given]
     ctx.derived(
         "surveys",
