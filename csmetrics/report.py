@@ -58,6 +58,9 @@ SECTIONS: list[tuple[str, str, str]] = [
 ]  # fmt: skip
 
 KERNEL_NAME = "python3"
+#: Longest a notebook cell may run: a cell past it (or a kernel that stops answering) is
+#: interrupted and its section reported as failed, instead of the run waiting forever.
+CELL_TIMEOUT_S = 1800
 
 
 class ReportExistsError(CsmetricsError):
@@ -185,6 +188,7 @@ def _execute(
             parameters=params,
             kernel_name=KERNEL_NAME,
             progress_bar=False,
+            execution_timeout=CELL_TIMEOUT_S,
             # the kernel's own log (ipykernel's notice about TCP transport, or the
             # "KeyboardInterrupt caught in kernel" line when it is interrupted as it shuts
             # down) is noise for report readers; cell errors come back through the messages

@@ -157,6 +157,9 @@ def test_notebook_runs_headless_and_html_shows_the_static_view(folder, tmp_path)
         kernel_name="python3",
         progress_bar=False,
         cwd=str(tmp_path),
+        # a kernel that stops answering fails the test instead of blocking the run (seen
+        # once under load: client and kernel both idle, no reply)
+        execution_timeout=600,
     )
     page = render_html(nbformat.read(out, as_version=4), "Explorer")
     assert page.count("data:image/png;base64,") >= 1  # the static view's charts

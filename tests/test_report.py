@@ -13,6 +13,7 @@ import json
 import math
 import re
 import shutil
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -578,3 +579,29 @@ def test_data_quality_section_names_the_missing_tables(tickets_only_report):
     missing = [t for t in schema.TABLE_NAMES if t != "tickets"]
     assert f"Not provided: {', '.join(missing)}." in text
     assert "never as zero" in text
+
+
+def test_a_cell_past_the_time_limit_fails_its_section_instead_of_hanging(
+    tmp_path, monkeypatch, small_sample, capsys
+):
+    from csmetrics import report
+
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    slow = nbformat.v4.new_notebook()
+    slow.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                   "language": "python"}  # fmt: skip
+    params = nbformat.v4.new_code_cell("data_dir = period = config = comparison_period = None")
+    params.metadata["tags"] = ["parameters"]
+    slow.cells = [params, nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
+    nbformat.write(slow, nbdir / "slow.ipynb")
+    monkeypatch.setattr(report, "notebooks_dir", lambda: nbdir)
+    monkeypatch.setattr(report, "SECTIONS", [("slow", "Slow", "sleeps on purpose")])
+    monkeypatch.setattr(report, "CELL_TIMEOUT_S", 5)
+    out = tmp_path / "r"
+    start = time.perf_counter()
+    code = main(["report", "--data", str(small_sample), "--period", "2026-10", "--out",
+                 str(out), "--jobs", "1"])  # fmt: skip
+    assert code == 1 and time.perf_counter() - start < 100
+    assert "Slow: FAILED" in capsys.readouterr().err
+    assert (out / "slow.html").exists()
