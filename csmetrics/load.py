@@ -532,7 +532,8 @@ def coerce_column(
         )
         what, hint = "values that are not numbers", ""
         if kind == "int":
-            frac = out.notna() & (out != np.floor(out))
+            # infinite, or too large to count exactly (1E20): no whole number either
+            frac = out.notna() & ((out != np.floor(out)) | ~np.isfinite(out) | (out.abs() > 2**53))
             if frac.any():
                 raise DataError(
                     "whole numbers expected",

@@ -126,6 +126,20 @@ CASES = [
         ["tickets.csv", "column 'reopens'", "whole numbers expected", "row 1: '1.5'"],
     ),
     (
+        "count_too_large_or_infinite",  # found by the CSV fuzzer: crashed the Int64 cast
+        {
+            "tickets.csv": "ticket_id,created_at,channel,reopens\nT1,2026-10-01,email,1E20\n"
+            "T2,2026-10-01,email,1E309\nT3,2026-10-01,email,2\n"
+        },
+        [
+            "tickets.csv",
+            "column 'reopens'",
+            "whole numbers expected",
+            "row 1: '1E20'",
+            "row 2: '1E309'",
+        ],
+    ),
+    (
         "bad_month",
         {"costs.csv": "period,amount\n2026-10,100\nOctober 2026,200\n"},
         ["costs.csv", "column 'period'", "not months", "row 2: 'October 2026'"],
