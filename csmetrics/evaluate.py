@@ -41,7 +41,14 @@ from .stats import (
     two_proportion_test,
     xmr_limits,
 )
-from .summary import STATUS_LABEL, format_change, format_value, negligible, status_for
+from .summary import (
+    STATUS_LABEL,
+    format_change,
+    format_value,
+    negligible,
+    status_for,
+    status_label,
+)
 
 ALPHA = 0.05
 CATEGORIES = ("effectiveness", "cost", "experience")
@@ -157,6 +164,10 @@ class Answer:
     status: str
     answer: str
     evidence: list[Evidence] = field(default_factory=list)
+    #: what "Yes" means for the question's wording: positive, negative or open
+    polarity: str = "positive"
+    #: True when the answer rests on fewer than 30 observations ("too few to judge")
+    low_sample: bool = False
 
 
 @dataclass
@@ -192,6 +203,8 @@ class Evaluation:
     findings: list[Finding]
     recommendations: list[Recommendation]
     currency: str = "EUR"
+    #: article 000's four answers about the whole program (:func:`program_answers`)
+    program: list[ProgramAnswer] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The documented ``evaluation.json`` structure (see the README)."""
@@ -286,6 +299,8 @@ def checklist(config) -> list[dict]:
             raise ConfigError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
         if not isinstance(q["judge"], dict):
             raise ConfigError(f"{where}: judge must be a mapping (rule, kpi, ...)")
+        if q.get("polarity", "positive") not in POLARITIES:
+            raise ConfigError(f"{where}: polarity must be one of {', '.join(POLARITIES)}")
         rule = q["judge"].get("rule")
         if rule not in RULES:
             raise ConfigError(f"{where}: judge.rule must be one of {', '.join(RULES)}")
@@ -295,6 +310,52 @@ def checklist(config) -> list[dict]:
             except CsmetricsError as exc:  # an unknown KPI is a configuration error
                 raise ConfigError(f"{where}: {exc}") from None
     return questions
+
+
+#: Where a target comes from: csmetrics.yaml ``targets``, a checklist question's own
+#: ``target``, or a question's ``default_target`` (a common benchmark).
+TARGET_SOURCES = {
+    # Translators: where a target comes from: the team's csmetrics.yaml
+    "configured": N_("configured"),
+    # Translators: where a target comes from: a question of the evaluation checklist
+    "checklist": N_("checklist question"),
+    # Translators: where a target comes from: a common benchmark built into csmetrics
+    "benchmark": N_("benchmark"),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A KPI's target and where it comes from (a key of :data:`TARGET_SOURCES`)."""
+
+    value: float
+    source: str
+
+
+def targets_in_force(config) -> dict[str, Target]:
+    """Every KPI target the evaluation judges against, by KPI id: one set for the
+    evaluation, the scorecard and the section tables.
+
+    Precedence: csmetrics.yaml ``targets`` (``configured``), then a checklist question's
+    own ``target`` (``checklist``), then its ``default_target`` (``benchmark``); among
+    questions, the first in checklist order. The staffing rule judges the service level
+    against its target in force.
+
+    Examples
+    --------
+    >>> from csmetrics.config import config_from_dict
+    >>> t = targets_in_force(config_from_dict({"targets": {"fcr_rate": 0.75}}))
+    >>> t["fcr_rate"], t["resolution_median_h"]
+    (Target(value=0.75, source='configured'), Target(value=24.0, source='benchmark'))
+    """
+    out = {k: Target(float(v), "configured") for k, v in config.targets.items() if v is not None}
+    questions = checklist(config)
+    for key, source in (("target", "checklist"), ("default_target", "benchmark")):
+        for q in questions:
+            kpi, value = q["judge"].get("kpi"), q["judge"].get(key)
+            if kpi and value is not None and kpi not in out:
+                out[kpi] = Target(float(value), source)
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,6 +374,7 @@ class _Facts:
         self.compared = compared
         self.year = year
         self.cfg = prepared.config
+        self.in_force = targets_in_force(self.cfg)
         self._cache: dict[Any, pd.DataFrame] = {}
 
     def records(self, which: str, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -335,8 +397,15 @@ class _Facts:
         return r if r["available"] else None
 
     def target(self, kpi: str, default: float | None = None) -> float | None:
+        """The configured target, else ``default`` (a question's own), else the target in
+        force for the KPI (:func:`targets_in_force`: the one the scorecard shows)."""
         t = self.cfg.targets.get(kpi)
-        return float(t) if t is not None else (None if default is None else float(default))
+        if t is not None:
+            return float(t)
+        if default is not None:
+            return float(default)
+        found = self.in_force.get(kpi)
+        return None if found is None else found.value
 
     def evidence(self, kpi: str, default_target: float | None = None) -> Evidence:
         k = get(kpi)
@@ -488,7 +557,60 @@ def _question_target(j: dict) -> float | None:
     return j.get("target", j.get("default_target"))
 
 
+def _target_clause(main: Evidence, source: str, cur: str) -> str:
+    """``against a target of 4.00 h`` (with ``(a common benchmark; set your own target)``
+    when the target is the checklist's benchmark)."""
+    target = format_value(main.target, main.unit, cur)
+    if source == "benchmark":
+        # Translators: part of an answer, after a KPI's value
+        return _("against a target of {target} (a common benchmark; set your own target)").format(
+            target=target
+        )
+    # Translators: part of an answer, after a KPI's value
+    return _("against a target of {target}").format(target=target)
+
+
+def _target_source(f: _Facts, j: dict) -> str:
+    """Where the target a question is judged against comes from (:data:`TARGET_SOURCES`)."""
+    if j.get("kpi") in f.cfg.targets:
+        return "configured"
+    return "checklist" if "target" in j else "benchmark"
+
+
+def _group_evidence(f: _Facts, kpi: str, by: str, target: float | None) -> list[Evidence]:
+    """Each group of ``by`` with at least :data:`MIN_N` observations, judged against the
+    same ``target``, worst first (severity, then relative gap, then the group's name)."""
+    k = get(kpi)
+    better = direction(k, f.cfg)
+    df = _group_records(f, kpi, by)
+    df = df[df["n"] >= MIN_N]
+    out = [
+        Evidence(
+            k.id,
+            k.label,
+            k.unit,
+            float(r["value"]),
+            _f(r["ci_low"]),
+            _f(r["ci_high"]),
+            float(r["n"]),
+            target,
+            status_for(float(r["value"]), target, better),
+            group={by: str(r[by])},
+        )
+        for r in df.to_dict(orient="records")
+    ]
+
+    def gap(e: Evidence) -> float:
+        if e.target is None or better == "neutral":
+            return 0.0
+        d = (e.target - e.value) if better == "higher" else (e.value - e.target)
+        return d / (abs(e.target) or 1.0)
+
+    return sorted(out, key=lambda e: (-_severity(e.status), -gap(e), e.group[by]))
+
+
 def _judge_target(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
+    """The KPI against its target; with ``by``, every group of that column as well."""
     j = q["judge"]
     main = f.evidence(j["kpi"], _question_target(j))
     others = [f.evidence(k) for k in q.get("kpis", []) if k != j["kpi"]]
@@ -496,42 +618,119 @@ def _judge_target(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
         return "no_data", _no_data(main), [main, *others]
     if main.target is None:
         return _judge_trend(f, q, cur)
-    own = j["kpi"] in f.cfg.targets or "target" in j
     fmt = {
-        "verdict": _verdict(main.status),
         "label": _lc(main.label),
         "value": _fmt(main, cur),
-        "target": format_value(main.target, main.unit, cur),
+        "against": _target_clause(main, _target_source(f, j), cur),
     }
-    if own:
-        # Translators: {verdict} is Yes, Nearly or No (the answer to the question)
-        sentence = _("{verdict}: {label} is {value} against a target of {target}").format(**fmt)
-    else:
-        sentence = _(
-            "{verdict}: {label} is {value} against a target of {target} "
-            "(a common benchmark; set your own target)"
-        ).format(**fmt)
-    sentence += _change_clause(main)
-    return main.status, sentence + ".", [main, *others]
+    # Translators: the body of an answer, e.g. "first-contact resolution is 62.7% against a
+    # target of 70.0%" ({against} is the target part)
+    body = _("{label} is {value} {against}").format(**fmt)
+    status, evidence = main.status, [main]
+    groups = _group_evidence(f, j["kpi"], j["by"], main.target) if j.get("by") else []
+    if groups:
+        worst = groups[0]
+        missed = [g for g in groups if g.status in ("watch", "off_target")]
+        gfmt = {
+            "by": _segment(j["by"]),
+            "group": worst.group[j["by"]],
+            "value": _fmt(worst, cur),
+            "groups": ", ".join(g.group[j["by"]] for g in missed),
+        }
+    body += _change_clause(main)
+    if groups:
+        if missed:
+            # Translators: appended to an answer after "; ": the groups (channels...) that
+            # miss the target and the worst one; {groups} and {group} are values from the data
+            body += "; " + _("missed for {groups}; worst {by}: {group}, {value}").format(**gfmt)
+        else:
+            # Translators: appended to an answer after "; " when every group meets the
+            # target; {group} is a value from the data (a channel...)
+            body += "; " + _("met for every {by} (weakest: {group}, {value})").format(**gfmt)
+        status = max(status, worst.status, key=_severity)
+        evidence.append(worst)
+    return status, body + ".", [*evidence, *others]
 
 
-def _verdict(status: str, middle: str = "nearly") -> str:
-    """The short answer to a checklist question: No when off target, else Yes or the
-    ``middle`` word (Nearly, Roughly) on watch; ``middle="mostly"``: Mostly unless off."""
-    if status == "off_target":
-        # Translators: the short answer to a checklist question, before a colon
-        return _("No")
-    if middle == "mostly":
-        # Translators: the short answer to a checklist question, before a colon ("mostly yes")
-        return _("Mostly")
-    if status == "on_target":
+#: The polarities of a checklist question: what "Yes" means for its wording.
+POLARITIES = ("positive", "negative", "open")
+#: Fewer observations than this and an answer says it is too few to judge.
+MIN_N = 30
+
+
+def polarity(q: dict) -> str:
+    """The polarity of a checklist question: its ``polarity``, else ``open`` for the rules
+    that name a group or themes (not yes/no questions), else ``positive``."""
+    return q.get("polarity") or (
+        "open" if q["judge"].get("rule") in ("group_extreme", "themes") else "positive"
+    )
+
+
+def _verdict(status: str, polarity_: str = "positive", rule: str = "target") -> str | None:
+    """The short answer to a checklist question, following the question's wording.
+
+    ``positive`` questions ("Are customers satisfied?"): Yes on target, No off target;
+    ``negative`` ones ("Are requests left unresolved?"): No on target, Yes off target;
+    on watch a middle word (Nearly, Mostly, Roughly; Somewhat for negative questions).
+    ``open`` questions and statuses without a judgement have no short answer (None).
+
+    Examples
+    --------
+    >>> _verdict("on_target", "negative"), _verdict("off_target", "negative")
+    ('No', 'Yes')
+    >>> _verdict("watch", "positive", "group_spread"), _verdict("on_target", "open")
+    ('Mostly', None)
+    """
+    if polarity_ == "open" or status not in ("on_target", "watch", "off_target"):
+        return None
+    good = status == "on_target"
+    if status == "watch":
+        if polarity_ == "negative":
+            # Translators: the short answer to a yes/no question whose "yes" is bad news
+            # ("Are requests left unresolved? Somewhat"), before a colon
+            return _("Somewhat")
+        if rule == "group_spread":
+            # Translators: the short answer to a checklist question, before a colon
+            # ("mostly yes")
+            return _("Mostly")
+        if rule == "staffing":
+            # Translators: the short answer to a checklist question, before a colon
+            # ("roughly yes")
+            return _("Roughly")
+        # Translators: the short answer to a checklist question, before a colon ("nearly yes")
+        return _("Nearly")
+    if good == (polarity_ == "positive"):
         # Translators: the short answer to a checklist question, before a colon
         return _("Yes")
-    if middle == "roughly":
-        # Translators: the short answer to a checklist question, before a colon ("roughly yes")
-        return _("Roughly")
-    # Translators: the short answer to a checklist question, before a colon ("nearly yes")
-    return _("Nearly")
+    # Translators: the short answer to a checklist question, before a colon
+    return _("No")
+
+
+def compose_answer(q: dict, status: str, body: str, n: float) -> str:
+    """The sentence of an answer: the short answer (per the question's :func:`polarity`),
+    or "Too few to judge" with ``n`` below :data:`MIN_N` observations, then ``body``.
+
+    Examples
+    --------
+    >>> q = {"judge": {"rule": "target"}, "polarity": "negative"}
+    >>> compose_answer(q, "on_target", "unresolved rate is 7.3%.", 5117)
+    'No: unresolved rate is 7.3%.'
+    >>> compose_answer(q, "on_target", "unresolved rate is 7.3%.", 1)
+    'Too few to judge (only 1 observation): unresolved rate is 7.3%.'
+    """
+    if status == "no_data":
+        return body
+    if not math.isnan(n) and n < MIN_N:
+        return ngettext(
+            "Too few to judge (only {n} observation): {answer}",
+            "Too few to judge (only {n} observations): {answer}",
+            round(n),
+        ).format(n=i18n.number(n), answer=body)
+    verdict = _verdict(status, polarity(q), q["judge"].get("rule", "target"))
+    if verdict is None:
+        return body[:1].upper() + body[1:]
+    # Translators: an answer: {verdict} is Yes, No, Nearly...; {answer} the sentence after it
+    return _("{verdict}: {answer}").format(verdict=verdict, answer=body)
 
 
 def _no_data(ev: Evidence) -> str:
@@ -606,16 +805,21 @@ def _judge_trend(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]
             status = "off_target" if rel > 0.05 else "watch"
         else:
             status = "watch"
-    fmt = {"label": main.label, "value": _fmt(main, cur)}
+    fmt = {"label": _lc(main.label), "value": _fmt(main, cur)}
+    if main.target is not None and own_target:  # the status follows the target: show it
+        fmt["value"] += " " + _target_clause(main, _target_source(f, j), cur)
     if main.previous is None:
+        # Translators: the body of an answer; {value} may end with its target
         sentence = _(
             "{label} is {value}; there is no earlier period to say whether it is rising"
         ).format(**fmt)
     else:
         sentence = {
-            True: _("{label} is {value}: getting worse"),
-            False: _("{label} is {value}: improving"),
-            None: _("{label} is {value}: stable"),
+            # Translators: the body of an answer, e.g. "open backlog is 643 and getting
+            # worse"; {value} may end with its target ("against a target of €8.00")
+            True: _("{label} is {value} and getting worse"),
+            False: _("{label} is {value} and improving"),
+            None: _("{label} is {value} and stable"),
         }[_worse(main)].format(**fmt) + _change_clause(main)
     if main.year_before is not None and not math.isnan(main.year_before.change):
         # Translators: appended to a sentence about a KPI after a semicolon: the change
@@ -722,37 +926,32 @@ def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Ev
     else:
         status = overall.status if overall.status != "no_target" else "on_target"
     fmt = {
-        "verdict": _verdict(status, middle="mostly"),
         "by": _segment(j["by"]),
         "group": worst[j["by"]],
         "label": _lc(k.label),
         "value": format_value(float(worst["value"]), k.unit, cur),
         "overall": _fmt(overall, cur),
         "p": _g(p_value, 2),
+        "target": format_value(overall.target, k.unit, cur),
     }
-    if math.isnan(p_value):
-        # Translators: {verdict} is No or Mostly; {by} what {group} is (priority, team...);
-        # {group} is a value from the data
-        sentence = _(
-            "{verdict}: the weakest {by}, {group}, has {label} {value} against {overall} overall."
+    # Translators: the body of an answer; {by} is what {group} is (priority, team...);
+    # {group} is a value from the data
+    sentence = _("the weakest {by}, {group}, has {label} {value} against {overall} overall")
+    if not math.isnan(p_value):
+        sentence += " " + (
+            _("(significant, p = {p})") if significant else _("(not significant, p = {p})")
         )
-    elif significant:
-        sentence = _(
-            "{verdict}: the weakest {by}, {group}, has {label} {value} against {overall} "
-            "overall (significant, p = {p})."
-        )
-    else:
-        sentence = _(
-            "{verdict}: the weakest {by}, {group}, has {label} {value} against {overall} "
-            "overall (not significant, p = {p})."
-        )
+    if overall.target is not None and not math.isnan(overall.target):
+        # Translators: appended to an answer after "; ": the target of the whole
+        sentence += "; " + _("target {target} for all")
+    sentence += "."
     return status, sentence.format(**fmt), [ev, overall]
 
 
 def _judge_staffing(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence]]:
     j = q["judge"]
     occ = f.evidence("occupancy")
-    sl = f.evidence("service_level", 0.8)
+    sl = f.evidence("service_level")  # against the target in force, as on the scorecard
     req, staffed = f.evidence("erlang_agents_required"), f.evidence("agents_staffed")
     evidence = [occ, sl, req, staffed]
     if occ.status == "no_data" and sl.status == "no_data":
@@ -796,10 +995,7 @@ def _judge_staffing(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Eviden
                 "against {staffed} staffed for all channels"
             ).format(required=i18n.number(req.value, 1), staffed=i18n.number(staffed.value, 1))
         )
-    # Translators: {verdict} is Yes, Roughly or No; {clauses} are statements joined by "; "
-    sentence = _("{verdict}: {clauses}.").format(
-        verdict=_verdict(status, middle="roughly"), clauses="; ".join(parts)
-    )
+    sentence = "; ".join(parts) + "."
     return status, sentence, evidence
 
 
@@ -874,8 +1070,20 @@ def answer_questions(f: _Facts, questions: list[dict], cur: str) -> list[Answer]
     own question without a translation stays as written)."""
     out = []
     for q in questions:
-        status, sentence, evidence = JUDGES[q["judge"]["rule"]](f, q, cur)
-        out.append(Answer(q["id"], q["category"], _(q["question"]), status, sentence, evidence))
+        status, body, evidence = JUDGES[q["judge"]["rule"]](f, q, cur)
+        n = evidence[0].n if evidence and status != "no_data" else math.nan
+        out.append(
+            Answer(
+                q["id"],
+                q["category"],
+                _(q["question"]),
+                status,
+                compose_answer(q, status, body, n),
+                evidence,
+                polarity=polarity(q),
+                low_sample=bool(not math.isnan(n) and n < MIN_N),
+            )
+        )
     return out
 
 
@@ -1230,18 +1438,25 @@ def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Fin
     """KPIs off target or on watch, ranked by gap × volume, with their worst segments."""
     rows = []
     for a in answers:
-        for ev in a.evidence[:1]:
-            if (
-                a.status not in ("off_target", "watch")
-                or ev.target is None
-                or math.isnan(ev.value)
-                or ev.group
-            ):
-                continue
-            gap = abs(ev.value - ev.target) / (abs(ev.target) or 1.0)
-            rows.append((gap * ev.n, gap, a, ev))
+        if a.status not in ("off_target", "watch") or not a.evidence or a.evidence[0].group:
+            continue
+        # the judged evidence: the KPI itself, or its worst group when the question judges
+        # every group (first response by channel); the largest gap decides
+        judged = [
+            ev
+            for ev in a.evidence
+            if ev.kpi == a.evidence[0].kpi
+            and ev.target is not None
+            and not math.isnan(ev.value)
+            and ev.status in ("off_target", "watch")
+        ]
+        if not judged:
+            continue
+        gaps = [abs(ev.value - ev.target) / (abs(ev.target) or 1.0) for ev in judged]
+        i = max(range(len(judged)), key=lambda i: gaps[i])
+        rows.append((gaps[i] * judged[i].n, gaps[i], a, judged[i]))
     out = []
-    for score, gap, _a, ev in sorted(rows, key=lambda r: r[0], reverse=True):
+    for score, gap, _a, ev in sorted(rows, key=lambda r: (-r[0], r[3].kpi)):
         worst = []
         for seg in SEGMENTS:
             df = _group_records(f, ev.kpi, seg)
@@ -1264,7 +1479,13 @@ def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Fin
             "{label} is {value} against {target} ({gap} off, {n} observations)",
             round(ev.n),
         ).format(
-            label=ev.label,
+            label=(
+                # Translators: a KPI for one group, e.g. "First response time, median for
+                # email"; {group} is a value from the data
+                _("{label} for {group}").format(label=ev.label, group=", ".join(ev.group.values()))
+                if ev.group
+                else ev.label
+            ),
             value=format_value(ev.value, ev.unit, cur),
             target=format_value(ev.target, ev.unit, cur),
             gap=i18n.percent(gap, 0),
@@ -1292,6 +1513,7 @@ def improvement_findings(f: _Facts, answers: list[Answer], cur: str) -> list[Fin
                         "gap": gap,
                         "n": ev.n,
                         "score": score,
+                        "group": ev.group,
                         "worst_segments": worst,
                     }
                 ],
@@ -1481,6 +1703,337 @@ def peak_findings(prepared: Prepared, cur: str) -> list[Finding]:
 
 
 # ---------------------------------------------------------------------------------------
+# The program as a whole: article 000's four answers
+# ---------------------------------------------------------------------------------------
+
+#: Article 000's questions about the whole program, answered after the checklist.
+PROGRAM_QUESTIONS = {
+    "effective": N_("Has the program been effective?"),
+    "cost": N_("What is the program's operational cost?"),
+    "experience": N_("How has the program shaped the customer experience?"),
+    "worth": N_("Is the program worth its cost?"),
+}
+#: How sure an answer is, from the share of its questions answered on enough data.
+CONFIDENCE = {
+    # Translators: how sure an answer about the whole program is
+    "high": N_("high confidence"),
+    "medium": N_("medium confidence"),
+    "low": N_("low confidence"),
+}
+#: A category's questions taken together, inside a sentence.
+ROLLUP_WORDS = {
+    # Translators: how a category's questions stand taken together, as in "effectiveness is
+    # on target" / "effectiveness is mixed"
+    "on_target": N_("on target"),
+    "watch": N_("mixed"),
+    "off_target": N_("off target"),
+    "no_data": N_("without data"),
+}
+_JUDGED = ("on_target", "watch", "off_target")
+
+
+@dataclass
+class ProgramAnswer:
+    """One of article 000's four questions about the whole program, in one sentence with
+    its key number, status and how sure it is (``confidence``: high, medium, low)."""
+
+    id: str
+    question: str
+    status: str
+    answer: str
+    confidence: str
+    evidence: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Rollup:
+    """A category's answers taken together."""
+
+    status: str
+    on_target: int
+    judged: int
+    questions: int
+    confidence: str
+
+
+def rollup(answers: list[Answer], category: str | None = None) -> Rollup:
+    """A category's answers (all answers: ``None``) taken together.
+
+    Only answers with a status and at least :data:`MIN_N` observations count as judged.
+    Status: ``off_target`` when more than half of the judged answers are off target;
+    ``on_target`` when none is and at most a quarter are on watch; else ``watch``;
+    ``no_data`` when nothing is judged. Confidence = judged / questions: ``high`` from
+    0.9, ``medium`` from 2/3, else ``low``.
+
+    Examples
+    --------
+    >>> a = [Answer(str(i), "cost", "?", s, "") for i, s in
+    ...      enumerate(["on_target", "on_target", "watch", "off_target", "no_data"])]
+    >>> r = rollup(a, "cost")
+    >>> r.status, r.on_target, r.judged, r.questions, r.confidence
+    ('watch', 2, 4, 5, 'medium')
+    """
+    qs = [a for a in answers if category is None or a.category == category]
+    judged = [a for a in qs if a.status in _JUDGED and not a.low_sample]
+    off = sum(a.status == "off_target" for a in judged)
+    watch = sum(a.status == "watch" for a in judged)
+    if not judged:
+        status = "no_data"
+    elif 2 * off > len(judged):
+        status = "off_target"
+    elif off == 0 and 4 * watch <= len(judged):
+        status = "on_target"
+    else:
+        status = "watch"
+    share = len(judged) / len(qs) if qs else 0.0
+    confidence = "high" if share >= 0.9 else "medium" if share >= 2 / 3 else "low"
+    on = sum(a.status == "on_target" for a in judged)
+    return Rollup(status, on, len(judged), len(qs), confidence)
+
+
+def _sure(r: Rollup, confidence: str | None = None) -> str:
+    """``high confidence: 11 of 11 questions answered on enough data``."""
+    return ngettext(
+        "{confidence}: {k} of {n} question answered on enough data",
+        "{confidence}: {k} of {n} questions answered on enough data",
+        r.questions,
+    ).format(
+        confidence=_(CONFIDENCE[confidence or r.confidence]),
+        k=i18n.number(r.judged),
+        n=i18n.number(r.questions),
+    )
+
+
+def _on_target(r: Rollup) -> str:
+    """``7 of 11 questions on target``."""
+    return ngettext(
+        "{k} of {n} question on target", "{k} of {n} questions on target", r.questions
+    ).format(k=i18n.number(r.on_target), n=i18n.number(r.questions))
+
+
+def _key(ev: Evidence, cur: str) -> str:
+    """``first-contact resolution 62.7% against 70.0%`` (no target: the value alone)."""
+    fmt = {"label": _lc(ev.label), "value": _fmt(ev, cur)}
+    if ev.group:
+        fmt["label"] = _("{label} for {group}").format(
+            label=fmt["label"], group=", ".join(ev.group.values())
+        )
+    if ev.target is None or math.isnan(ev.target):
+        return "{label} {value}".format(**fmt)
+    # Translators: a key number, e.g. "first-contact resolution 62.7% against 70.0%"
+    return _("{label} {value} against {target}").format(
+        **fmt, target=format_value(ev.target, ev.unit, cur)
+    )
+
+
+def _largest_gap(answers: list[Answer], findings: list[Finding], category: str) -> Evidence | None:
+    """The evidence of the first improvement finding (ranked by gap × volume) that
+    belongs to a question of ``category``."""
+    by_kpi = {}
+    for a in answers:
+        if a.category == category and a.status in ("watch", "off_target"):
+            for ev in a.evidence:
+                by_kpi.setdefault((ev.kpi, tuple((ev.group or {}).items())), ev)
+    for fd in findings:
+        if fd.kind == "improvement":
+            e = fd.evidence[0]
+            found = by_kpi.get((e["kpi"], tuple((e.get("group") or {}).items())))
+            if found is not None:
+                return found
+    return None
+
+
+def _program_verdict(status: str, words: tuple[str, str, str]) -> str:
+    return _(dict(zip(_JUDGED, words, strict=True))[status])
+
+
+def program_answers(
+    f: _Facts, answers: list[Answer], findings: list[Finding], cur: str
+) -> list[ProgramAnswer]:
+    """Article 000's four questions about the whole program: is it effective, what does it
+    cost, how has it shaped the customer experience, is it worth its cost.
+
+    Effectiveness and experience: the :func:`rollup` of their checklist answers, with the
+    largest gap (effectiveness) or satisfaction (experience) as the key number. Cost: the
+    total cost and the cost per contact of the period, with the rollup of the cost
+    questions. Worth: yes when effectiveness and experience are on target and cost is not
+    off target; no when both are off target, or cost is off target with either; partly
+    otherwise; the key number is the cost to revenue (else the cost per contact) and
+    whether months that cost more per contact brought better results (Spearman, the
+    cost-against-value finding).
+    """
+    out = []
+    period = i18n.period(f.period.label)
+    eff, cost, exp = (rollup(answers, c) for c in ("effectiveness", "cost", "experience"))
+
+    # is the program effective?
+    gap = _largest_gap(answers, findings, "effectiveness")
+    if eff.status == "no_data":
+        text_ = _("No data: no effectiveness question could be judged.")
+    else:
+        # Translators: the answer to "Has the program been effective?"; {verdict} is Yes,
+        # Partly or No; {count} e.g. "7 of 11 questions on target"; {status} e.g. "watch";
+        # {key} the largest gap; {sure} how sure the answer is
+        text_ = _("{verdict}: {count} ({status}); largest gap: {key}; {sure}.").format(
+            verdict=_program_verdict(eff.status, (N_("Yes"), N_("Partly"), N_("No"))),
+            count=_on_target(eff),
+            status=status_label(eff.status),
+            key=_key(gap, cur) if gap else _("none"),
+            sure=_sure(eff),
+        )
+    out.append(
+        ProgramAnswer(
+            "effective",
+            _(PROGRAM_QUESTIONS["effective"]),
+            eff.status,
+            text_,
+            eff.confidence,
+            [{**asdict(eff), "largest_gap": asdict(gap) if gap else None}],
+        )
+    )
+
+    # what does it cost?
+    total, cpc = f.evidence("total_cost"), f.evidence("cost_per_contact")
+    if total.status == "no_data":
+        text_ = _("No data: the period has no costs.")
+        status = "no_data"
+    else:
+        status = cost.status
+        if cpc.status == "no_data":
+            per_contact = _("no cost per contact")
+        elif cpc.target is None:
+            # Translators: part of the cost answer, e.g. "€8.57 per contact"
+            per_contact = _("{value} per contact").format(value=_fmt(cpc, cur))
+        else:
+            # Translators: part of the cost answer, e.g. "€8.57 per contact against €8.00"
+            per_contact = _("{value} per contact against {target}").format(
+                value=_fmt(cpc, cur), target=format_value(cpc.target, cpc.unit, cur)
+            )
+        # Translators: the answer to "What is the program's operational cost?"; {total} an
+        # amount, {per_contact} e.g. "€8.57 per contact against €8.00", {change} e.g. ",
+        # up 0.27 from September 2026 (not tested)"; {count} e.g. "3 of 5 questions on
+        # target"; {status} e.g. "watch"
+        text_ = _("{total} in {period}, {per_contact}{change}; {count} ({status}); {sure}.").format(
+            total=_fmt(total, cur),
+            period=period,
+            per_contact=per_contact,
+            change=_change_clause(cpc) if cpc.status != "no_data" else "",
+            count=_on_target(cost),
+            status=status_label(status),
+            sure=_sure(cost),
+        )
+    out.append(
+        ProgramAnswer(
+            "cost",
+            _(PROGRAM_QUESTIONS["cost"]),
+            status,
+            text_,
+            cost.confidence,
+            [{**asdict(cost)}, asdict(total), asdict(cpc)],
+        )
+    )
+
+    # how has it shaped the customer experience?
+    sat = next((a for a in answers if a.id == "satisfied" and a.status != "no_data"), None)
+    judged = [a.evidence[0] for a in answers if a.category == "experience" and a.status in _JUDGED]
+    key = sat.evidence[0] if sat else (judged[0] if judged else None)
+    if exp.status == "no_data":
+        text_ = _("No data: no customer-experience question could be judged.")
+    else:
+        # Translators: the answer to "How has the program shaped the customer experience?";
+        # {verdict} is Well, Mixed or Poorly; {key} e.g. "CSAT 80.9% against 80.0%"
+        text_ = _("{verdict}: {count} ({status}); {key}; {sure}.").format(
+            verdict=_program_verdict(exp.status, (N_("Well"), N_("Mixed"), N_("Poorly"))),
+            count=_on_target(exp),
+            status=status_label(exp.status),
+            key=_key(key, cur) if key else _("none"),
+            sure=_sure(exp),
+        )
+    out.append(
+        ProgramAnswer(
+            "experience",
+            _(PROGRAM_QUESTIONS["experience"]),
+            exp.status,
+            text_,
+            exp.confidence,
+            [{**asdict(exp), "key": asdict(key) if key else None}],
+        )
+    )
+    out.append(_worth(f, answers, findings, (eff, exp, cost), total, cpc, cur))
+    return out
+
+
+def _worth(
+    f: _Facts,
+    answers: list[Answer],
+    findings: list[Finding],
+    rollups: tuple[Rollup, Rollup, Rollup],
+    total: Evidence,
+    cpc: Evidence,
+    cur: str,
+) -> ProgramAnswer:
+    """Is the program worth its cost? (see :func:`program_answers`)."""
+    eff, exp, cost = rollups
+    question = _(PROGRAM_QUESTIONS["worth"])
+    if total.status == "no_data" or (eff.status == "no_data" and exp.status == "no_data"):
+        text_ = _("No data: cost and results are both needed to weigh one against the other.")
+        return ProgramAnswer("worth", question, "no_data", text_, "low", [])
+    if eff.status == exp.status == "on_target" and cost.status != "off_target":
+        status = "on_target"
+    elif (eff.status == exp.status == "off_target") or (
+        cost.status == "off_target" and "off_target" in (eff.status, exp.status)
+    ):
+        status = "off_target"
+    else:
+        status = "watch"
+    ctr = f.evidence("cost_to_revenue")
+    if ctr.status != "no_data":
+        # Translators: e.g. "service costs 13.9% of revenue (€8.57 per contact)"
+        spend = _("service costs {share} of revenue ({cpc} per contact)").format(
+            share=_fmt(ctr, cur), cpc=_fmt(cpc, cur)
+        )
+    else:
+        spend = _("service costs {cpc} per contact").format(cpc=_fmt(cpc, cur))
+    over_time = next(
+        (fd for fd in findings if fd.kind == "cost_value" and "spearman_rho" in fd.evidence[0]),
+        None,
+    )
+    confidence = max((r.confidence for r in rollups), key=list(CONFIDENCE).index)
+    if over_time is None:
+        link = _("too few months of costs to see whether spending buys results")
+        confidence = "low"
+    else:
+        sig = [e for e in over_time.evidence if e["p_value"] < ALPHA]
+        if sig and all(e["spearman_rho"] > 0 for e in sig):
+            link = _("months that cost more per contact brought better results")
+        elif sig and all(e["spearman_rho"] < 0 for e in sig):
+            link = _("months that cost more per contact brought worse results")
+        else:
+            link = _("months that cost more per contact brought no better results")
+            confidence = max(confidence, "medium", key=list(CONFIDENCE).index)
+    everything = rollup(answers)
+    # Translators: the answer to "Is the program worth its cost?"; {verdict} is Yes, Partly
+    # or No; {spend} what the service costs; {effectiveness} and {experience} are "on
+    # target", "mixed" or "off target"; {link} whether spending buys results
+    text_ = _(
+        "{verdict}: {spend}, with effectiveness {effectiveness} and experience {experience}; "
+        "{link} ({status}); {sure}."
+    ).format(
+        verdict=_program_verdict(status, (N_("Yes"), N_("Partly"), N_("No"))),
+        spend=spend,
+        effectiveness=_(ROLLUP_WORDS[eff.status]),
+        experience=_(ROLLUP_WORDS[exp.status]),
+        link=link,
+        status=status_label(status),
+        sure=_sure(everything, confidence),
+    )
+    evidence = [asdict(cpc)] + ([asdict(ctr)] if ctr.status != "no_data" else [])
+    if over_time is not None:
+        evidence += over_time.evidence
+    return ProgramAnswer("worth", question, status, text_, confidence, evidence)
+
+
+# ---------------------------------------------------------------------------------------
 # Recommendations
 # ---------------------------------------------------------------------------------------
 
@@ -1575,9 +2128,9 @@ def recommendations(
     # 2. add staff at the hours where service level breaks
     if "calls" in prepared.tables:
         hours = service_level_by_hour(prepared, f.period)
-        target = f.target("service_level", 0.8)
-        bad = hours[(hours["n"] >= 20) & (hours["service_level"] < target)]
-        if not bad.empty:
+        target = f.target("service_level")
+        bad = hours[(hours["n"] >= 20) & (hours["service_level"] < (target or 0.0))]
+        if target is not None and not bad.empty:
             worst = bad.sort_values("service_level").head(4)
             slots = ", ".join(
                 f"{_weekday(int(r.weekday))} {int(r.hour):02d}:00 "
@@ -1887,6 +2440,7 @@ def evaluate(
         findings,
         recs,
         cur,
+        program_answers(facts, answers, findings, cur),
     )
 
 
