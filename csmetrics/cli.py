@@ -20,6 +20,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .load import load
 
     wb = load(args.data, args.config)
+    from .evaluate import checklist
+
+    checklist(wb.config)  # the checklist's questions, rules and KPI ids are settings too
     if args.format == "json":
         payload = {
             "tables": {
@@ -172,7 +175,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 0
     if not args.out:
         raise CsmetricsError("give --out DIR, the data folder to write")
-    result = run_import(args.preset, args.sources, args.out, force=args.force)
+    result = run_import(
+        args.preset, args.sources, args.out, force=args.force, dayfirst=args.dayfirst
+    )
     print(result.render_text())
     return 0
 
@@ -280,6 +285,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", default=None, help="data folder to write")
     p.add_argument("--force", action="store_true", help="replace an existing folder")
     p.add_argument("--list", action="store_true", help="list the presets")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        default=None,
+        help="numeric dates are day first (03/11/2026 is 3 November)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="numeric dates are month first (03/11/2026 is 11 March)",
+    )
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("sample", help="generate realistic sample data")

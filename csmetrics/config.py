@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -60,6 +61,10 @@ class Thresholds:
     short_abandon_s: float = 0.0
     repeat_contact_days: float = 7.0
     channel_switch_h: float = 24.0
+    #: A phone ticket and an answered call of the same customer are one contact when the
+    #: ticket was created during the call or within this many seconds of it (used only
+    #: when neither table names the other's id; see :func:`csmetrics.prepare.link_calls`).
+    contact_link_s: float = 300.0
     max_call_part_s: float = 8 * 3600.0
     max_handle_time_s: float = 24 * 3600.0
     max_ticket_duration_days: float = 365.0
@@ -104,7 +109,12 @@ class TableMapping:
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
-    dayfirst: bool = False
+    #: Order of numeric dates (``03/11/2026``): None = proven by each column's values.
+    dayfirst: bool | None = None
+    #: Decimal mark of numbers written as text: None = proven by each column's values.
+    decimal: str | None = None
+    #: Text read as missing (None = the documented markers ``NA``, ``NULL``, ``-``...).
+    na_values: list[str] | None = None
     sheet: str | int | None = None
     encoding: str | None = None
 
@@ -177,10 +187,31 @@ def _mapping(value: Any, path: Path | None, key: str) -> dict:
     return value
 
 
-def _number(value: Any, path: Path | None, key: str) -> float:
+def _number(
+    value: Any,
+    path: Path | None,
+    key: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    above: bool = False,
+) -> float:
+    """A finite number within ``[low, high]`` (``(low, high]`` when ``above``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(f"{_where(path, key)}: expected a number, got {value!r}")
-    return float(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ConfigError(f"{_where(path, key)}: expected a finite number, got {value!r}")
+    too_low = low is not None and (number <= low if above else number < low)
+    if too_low or (high is not None and number > high):
+        if low is not None and high is not None:
+            span = f"between {low:g} and {high:g}"
+        elif low is not None:
+            span = f"above {low:g}" if above else f"at least {low:g}"
+        else:
+            span = f"at most {high:g}"
+        raise ConfigError(f"{_where(path, key)}: expected a number {span}, got {value!r}")
+    return number
 
 
 def _date(value: Any, path: Path | None, key: str) -> dt.date:
@@ -196,19 +227,36 @@ def _date(value: Any, path: Path | None, key: str) -> dt.date:
         ) from None
 
 
+#: Allowed ranges of numeric settings: (lowest, highest, lowest excluded).
+RANGES: dict[str, tuple[float | None, float | None, bool]] = {
+    "thresholds.service_level_s": (0.0, None, True),
+    "thresholds.repeat_contact_days": (0.0, None, True),
+    "thresholds.channel_switch_h": (0.0, None, True),
+    "thresholds.max_call_part_s": (0.0, None, True),
+    "thresholds.max_handle_time_s": (0.0, None, True),
+    "thresholds.max_ticket_duration_days": (0.0, None, True),
+}
+
+
 def _dataclass_from(cls: type, raw: Any, path: Path | None, key: str) -> Any:
+    """Fill dataclass ``cls`` from a mapping: unknown keys, wrong types and numbers out of
+    range (:data:`RANGES`, else finite and not negative) are errors."""
     raw = _mapping(raw, path, key)
     names = [f.name for f in fields(cls)]
     _unknown_keys(raw, names, path, key + ".")
     out = cls()
     for name, value in raw.items():
         default = getattr(out, name)
+        where = f"{key}.{name}"
         if isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ConfigError(f"{_where(path, f'{key}.{name}')}: expected true or false")
+                raise ConfigError(f"{_where(path, where)}: expected true or false")
             setattr(out, name, value)
         elif isinstance(default, float):
-            setattr(out, name, _number(value, path, f"{key}.{name}"))
+            low, high, above = RANGES.get(where, (0.0, None, False))
+            if cls is CesScale:  # a scale's ends may be any finite numbers
+                low, high, above = None, None, False
+            setattr(out, name, _number(value, path, where, low, high, above=above))
         else:
             setattr(out, name, value)
     return out
@@ -285,6 +333,23 @@ def _columns(raw: Any, path: Path | None) -> dict[str, TableMapping]:
                     f"{_where(path, f'columns.{table}')}: {col!r} is not a column of the "
                     f"{table} table{extra}"
                 )
+        if m.dayfirst is not None and not isinstance(m.dayfirst, bool):
+            raise ConfigError(
+                f"{_where(path, f'columns.{table}.dayfirst')}: expected true (03/11/2026 is "
+                f"3 November) or false (11 March), got {m.dayfirst!r}"
+            )
+        if m.decimal is not None and m.decimal not in (".", ","):
+            raise ConfigError(
+                f'{_where(path, f"columns.{table}.decimal")}: expected "." or ",", '
+                f"got {m.decimal!r}"
+            )
+        if m.na_values is not None and (
+            not isinstance(m.na_values, list) or not all(isinstance(v, str) for v in m.na_values)
+        ):
+            raise ConfigError(
+                f"{_where(path, f'columns.{table}.na_values')}: expected a list of texts, "
+                f"got {m.na_values!r}"
+            )
         for col, unit in m.units.items():
             if unit not in UNITS_TO_SECONDS:
                 raise ConfigError(
@@ -292,6 +357,29 @@ def _columns(raw: Any, path: Path | None) -> dict[str, TableMapping]:
                     f"use one of {', '.join(UNITS_TO_SECONDS)}"
                 )
         out[table] = m
+    return out
+
+
+def _targets(raw: Any, path: Path | None) -> dict[str, float]:
+    """``targets:``: KPI ids of the catalogue, each with a finite value in its unit's range
+    (a share between 0 and 1, NPS points between -100 and 100, others not negative)."""
+    from .kpis.registry import REGISTRY
+
+    out = {}
+    for kpi_id, value in _mapping(raw, path, "targets").items():
+        key = f"targets.{kpi_id}"
+        kpi = REGISTRY.get(str(kpi_id))
+        if kpi is None:
+            hint = difflib.get_close_matches(str(kpi_id), list(REGISTRY), n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else "; `csmetrics kpis` lists them"
+            raise ConfigError(f"{_where(path, key)}: unknown KPI id{extra}")
+        if kpi.unit == "share":
+            number = _number(value, path, key, 0.0, 1.0)
+        elif kpi.unit == "points":
+            number = _number(value, path, key, -100.0, 100.0)
+        else:
+            number = _number(value, path, key, 0.0)
+        out[str(kpi_id)] = number
     return out
 
 
@@ -322,7 +410,14 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
             ) from None
         cfg.timezone = str(raw["timezone"])
     if "currency" in raw:
-        cfg.currency = str(raw["currency"])
+        from babel.numbers import list_currencies
+
+        if not isinstance(raw["currency"], str) or raw["currency"] not in list_currencies():
+            raise ConfigError(
+                f"{_where(path, 'currency')}: expected an ISO 4217 currency code such as "
+                f"EUR, USD or PLN, got {raw['currency']!r}"
+            )
+        cfg.currency = raw["currency"]
     if raw.get("lang") is not None:
         from .i18n import normalise
 
@@ -344,9 +439,12 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
     cfg.ces = _dataclass_from(CesScale, raw.get("ces"), path, "ces")
     if cfg.ces.min >= cfg.ces.max:
         raise ConfigError(f"{_where(path, 'ces')}: min must be below max")
-    for key in ("sla_first_response_h", "targets"):
-        values = _mapping(raw.get(key), path, key)
-        setattr(cfg, key, {str(k): _number(v, path, f"{key}.{k}") for k, v in values.items()})
+    sla = _mapping(raw.get("sla_first_response_h"), path, "sla_first_response_h")
+    cfg.sla_first_response_h = {
+        str(k): _number(v, path, f"sla_first_response_h.{k}", 0.0, above=True)
+        for k, v in sla.items()
+    }
+    cfg.targets = _targets(raw.get("targets"), path)
     for i, p in enumerate(raw.get("peak_periods") or []):
         key = f"peak_periods[{i}]"
         p = _mapping(p, path, key)
@@ -368,6 +466,30 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
     return cfg
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML's safe loader, where a key repeated in one mapping is an error (the plain
+    loader keeps the last value silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[arg-type]
+            try:
+                hashable = key in seen
+            except TypeError:
+                continue  # an unhashable key: the base class reports it
+            if hashable:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"the key {key!r} appears twice (lines {seen[key] + 1} and "
+                    f"{key_node.start_mark.line + 1}); keep one",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_config(path: str | Path | None) -> Config:
     """Read a ``csmetrics.yaml`` file; ``None`` or a missing file gives the defaults.
 
@@ -382,7 +504,7 @@ def load_config(path: str | Path | None) -> Config:
     if not path.exists():
         return Config()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:

@@ -22,9 +22,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import CONFIG_FILENAME, UNITS_TO_SECONDS, Config, Source, TableMapping, load_config
+from .config import CONFIG_FILENAME, Config, Source, TableMapping, load_config
 from .errors import CsmetricsError, DataError
 from .i18n import N_
+from .parsers import (
+    NULL_MARKERS,
+    FormatError,
+    parse_booleans,
+    parse_ids,
+    parse_months,
+    parse_numbers,
+    parse_timestamps,
+)
 from .quality import Problem, QualityReport, TableInfo, example_rows, run_checks
 from .schema import TABLES, ColumnSpec, pandera_schema
 
@@ -34,11 +43,6 @@ READERS = {
     ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
 }  # fmt: skip
-NA_VALUES = ["", "NA", "N/A", "n/a", "NULL", "null", "None", "none", "NaN", "nan", "NaT", "-"]
-TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0", "sim", "si", "sì", "tak", "x"}
-FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", "não", "nao", "nie"}
-_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
-_DURATION_RE = r"^-?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?$"
 
 
 @dataclass
@@ -155,12 +159,13 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
+    _check_csv_shape(text, delimiter, path)
     try:
         return pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             dtype=str,
-            na_values=NA_VALUES,
+            na_values=[""],
             keep_default_na=False,
             skipinitialspace=True,
         )
@@ -168,6 +173,103 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
         raise DataError(f"malformed CSV: {exc}".strip(), file=str(path)) from None
     except pd.errors.EmptyDataError:
         raise DataError("empty file: no header and no rows", file=str(path)) from None
+
+
+def _check_csv_shape(text: str, delimiter: str, path: Path) -> None:
+    """Every record has as many fields as the header, and no header name repeats.
+
+    A short record would be padded with blanks and a long one would shift its values,
+    so both are errors naming the rows; so is a repeated header name (the second
+    ``created_at`` would otherwise be ignored).
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return
+    names = [h.strip() for h in header]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if name and name in seen:
+            raise DataError(
+                f"the header names column {name!r} twice (columns {seen[name]} and {i}); "
+                "rename or remove one",
+                file=str(path),
+                column=name,
+            )
+        seen.setdefault(name, i)
+    width = len(header)
+    bad: list[str] = []
+    n_bad = 0
+    try:
+        records = (r for r in reader if len(r) > 1 or (r and r[0].strip()))
+        for row_no, record in enumerate(records, start=1):
+            if len(record) != width:
+                n_bad += 1
+                if len(bad) < 5:
+                    bad.append(f"row {row_no}: {len(record)} field(s)")
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc}", file=str(path)) from None
+    if n_bad:
+        raise DataError(
+            f"malformed CSV: {n_bad:,} row(s) with a different number of fields than "
+            f"the header's {width} "
+            f"(a short row would be padded with blanks, a long one would shift its values); "
+            f"check the separator {delimiter!r} and quoting in those rows",
+            file=str(path),
+            rows=bad,
+        )
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """One sheet of a workbook: the configured one, or the only sheet that has data.
+
+    A workbook with data on several sheets and no ``columns.<table>.sheet`` is an error
+    (reading the first one would silently drop the others). The first row is the header;
+    a name repeated in it is an error.
+    """
+    with pd.ExcelFile(path) as book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet is None:
+            with_data = [
+                n
+                for n in book.sheet_names
+                if not pd.read_excel(book, sheet_name=n, header=None, nrows=2).empty
+            ]
+            if len(with_data) > 1:
+                raise DataError(
+                    f"the workbook has data on {len(with_data)} sheets "
+                    f"({', '.join(map(repr, map(str, with_data)))}); set columns.<table>.sheet "
+                    f"in {CONFIG_FILENAME} to the sheet to read",
+                    file=str(path),
+                )
+            sheet = with_data[0] if with_data else 0
+        elif sheet not in book.sheet_names and not isinstance(sheet, int):
+            raise DataError(
+                f"no sheet named {sheet!r}; the workbook has {', '.join(map(repr, names))}",
+                file=str(path),
+            )
+        grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    if grid.empty:
+        return pd.DataFrame()
+    header = [
+        f"Unnamed: {i}" if pd.isna(v) or not str(v).strip() else str(v).strip()
+        for i, v in enumerate(grid.iloc[0])
+    ]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        if name in seen:
+            raise DataError(
+                f"the header names column {name!r} twice (columns {seen[name]} and {i}); "
+                "rename or remove one",
+                file=str(path),
+                column=name,
+            )
+        seen[name] = i
+    body = grid.iloc[1:].reset_index(drop=True)
+    body.columns = header
+    filled = np.flatnonzero(body.notna().any(axis=1).to_numpy())
+    return body.iloc[: filled[-1] + 1 if len(filled) else 0]  # trailing blank rows
 
 
 def read_source_file(path: Path, mapping: TableMapping | None = None) -> pd.DataFrame:
@@ -193,8 +295,7 @@ def read_source_file(path: Path, mapping: TableMapping | None = None) -> pd.Data
         if kind == "parquet":
             return pd.read_parquet(path)
         if kind == "excel":
-            sheet = mapping.sheet if mapping.sheet is not None else 0
-            return pd.read_excel(path, sheet_name=sheet, dtype=object)
+            return _read_excel(path, mapping.sheet)
         if kind == "jsonl":
             text = _decode(path, path.read_bytes(), None)
             return pd.read_json(io.StringIO(text), lines=True, dtype=False)
@@ -298,176 +399,6 @@ def _list_cols(cols: Any, limit: int = 12) -> str:
     return ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
 
 
-def parse_timestamps(
-    values: pd.Series, tz: str, fmt: str | None = None, dayfirst: bool = False
-) -> pd.Series:
-    """Parse a column into timezone-aware ``datetime64[us, tz]``.
-
-    Values with an offset (``...+01:00``, ``...Z``) are converted to ``tz``; naive
-    values are localised to ``tz`` (a time skipped by a DST change moves forward; an
-    ambiguous one is read as standard time). ``fmt`` is a ``strftime`` format, or
-    ``"epoch_s"``/``"epoch_ms"`` for Unix times. Unparseable values become ``NaT``.
-
-    Examples
-    --------
-    >>> parse_timestamps(pd.Series(["2026-03-29 01:30", "2026-01-05T10:00Z"]),
-    ...                  "Europe/Lisbon").dt.strftime("%H:%M %Z").tolist()
-    ['02:00 WEST', '10:00 WET']
-    """
-    dtype = pd.DatetimeTZDtype("us", tz)
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(tz).astype(dtype)
-    if pd.api.types.is_datetime64_dtype(values.dtype):
-        return _localise(values, tz).astype(dtype)
-    if fmt in ("epoch_s", "epoch_ms"):
-        nums = pd.to_numeric(values, errors="coerce")
-        unit = "s" if fmt == "epoch_s" else "ms"
-        return pd.to_datetime(nums, unit=unit, utc=True).dt.tz_convert(tz).astype(dtype)
-    text = values.astype("string").str.strip()
-    out = pd.Series(pd.NaT, index=values.index, dtype=dtype)
-    present = text.notna() & (text != "")
-    if not present.any():
-        return out
-    if fmt:
-        parsed = pd.to_datetime(text[present], format=fmt, errors="coerce")
-        parsed = _to_tz(parsed, tz)
-        out.loc[present] = parsed.astype(dtype)
-        return out
-    aware = present & text.str.contains(_OFFSET_RE, regex=True, na=False)
-    naive = present & ~aware
-    if aware.any():
-        parsed = pd.to_datetime(text[aware], utc=True, errors="coerce", format="ISO8601")
-        retry = parsed.isna()
-        if retry.any():
-            parsed[retry] = pd.to_datetime(
-                text[aware][retry], utc=True, errors="coerce", format="mixed", dayfirst=dayfirst
-            )
-        out.loc[aware] = parsed.dt.tz_convert(tz).astype(dtype)
-    if naive.any():
-        sub = text[naive]
-        parsed = pd.to_datetime(sub, errors="coerce", format="ISO8601")
-        if dayfirst or parsed.isna().any():
-            retry = parsed.isna() | dayfirst
-            parsed = parsed.astype("datetime64[us]")
-            parsed[retry] = pd.to_datetime(
-                sub[retry], errors="coerce", format="mixed", dayfirst=dayfirst
-            ).astype("datetime64[us]")
-        out.loc[naive] = _localise(parsed, tz).astype(dtype)
-    return out
-
-
-def _to_tz(parsed: pd.Series, tz: str) -> pd.Series:
-    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        return parsed.dt.tz_convert(tz)
-    return _localise(parsed, tz)
-
-
-def _localise(naive: pd.Series, tz: str) -> pd.Series:
-    naive = naive.astype("datetime64[us]")
-    ambiguous = np.zeros(len(naive), dtype=bool)
-    return naive.dt.tz_localize(tz, ambiguous=ambiguous, nonexistent="shift_forward")
-
-
-def parse_numbers(
-    values: pd.Series, unit: str | None = None, is_duration: bool = False
-) -> pd.Series:
-    """Parse numbers (``1.5``, ``1,5``, ``1 234``), and ``[h]:mm:ss`` for durations.
-
-    ``unit`` converts plain numbers to seconds (``ms``, ``s``, ``min``, ``h``, ``d``);
-    clock values (``0:02:30``) are seconds already. Unparseable values become NaN.
-
-    Examples
-    --------
-    >>> parse_numbers(pd.Series(["1,5", "0:02:30", None]), unit="min", is_duration=True).tolist()
-    [90.0, 150.0, nan]
-    """
-    factor = UNITS_TO_SECONDS[unit] if unit else 1.0
-    if pd.api.types.is_timedelta64_dtype(values.dtype):
-        return values.dt.total_seconds()
-    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
-        return values.astype(float) * factor
-    text = values.astype("string").str.strip()
-    nums = pd.to_numeric(text, errors="coerce").astype(float)
-    bad = nums.isna() & text.notna() & (text != "")
-    if bad.any():
-        fixed = text[bad].str.replace(r"[\s\u00a0']", "", regex=True)
-        comma = fixed.str.fullmatch(r"-?\d+(?:\.\d{3})*,\d+").fillna(False).astype(bool)
-        fixed = fixed.where(
-            ~comma, fixed.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        )
-        nums[bad] = pd.to_numeric(fixed, errors="coerce").astype(float)
-    nums = nums * factor
-    if is_duration:
-        clock = nums.isna() & text.str.fullmatch(_DURATION_RE).fillna(False).astype(bool)
-        if clock.any():
-            nums[clock] = _clock_seconds(text[clock])
-    return nums
-
-
-def _clock_seconds(text: pd.Series) -> pd.Series:
-    """``"1:02:03"`` → 3723.0, ``"02:03"`` → 123.0 (minutes:seconds), sign kept."""
-    sign = np.where(text.str.startswith("-"), -1.0, 1.0)
-    parts = text.str.lstrip("-").str.split(":", expand=True).astype(float)
-    if parts.shape[1] == 2:
-        parts.insert(0, "h", 0.0)
-    parts = parts.fillna(0.0).to_numpy()
-    three = text.str.count(":").to_numpy() == 2
-    secs = np.where(
-        three, parts[:, 0] * 3600 + parts[:, 1] * 60 + parts[:, 2], parts[:, 0] * 60 + parts[:, 1]
-    )
-    return pd.Series(secs * sign, index=text.index)
-
-
-def parse_booleans(values: pd.Series) -> pd.Series:
-    """Parse ``true/false``, ``yes/no``, ``y/n``, ``1/0`` (any case) into nullable booleans.
-
-    Unknown words become ``<NA>`` (the caller reports them).
-    """
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return values.astype("boolean")
-    text = values.astype("string").str.strip().str.lower()
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    out[text.isin(TRUE_WORDS).fillna(False).astype(bool)] = True
-    out[text.isin(FALSE_WORDS).fillna(False).astype(bool)] = False
-    return out
-
-
-def parse_months(values: pd.Series, tz: str) -> pd.Series:
-    """Parse months (``2026-10``, ``2026-10-01``, dates, ``10/2026``) into ``"YYYY-MM"``."""
-    str_dtype = pd.StringDtype(na_value=np.nan)
-    if isinstance(values.dtype, pd.PeriodDtype):
-        return values.dt.strftime("%Y-%m").astype(str_dtype)
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values.dt.strftime("%Y-%m").astype(str_dtype)
-    text = values.astype("string").str.strip()
-    out = pd.Series(np.nan, index=values.index, dtype=str_dtype)
-    ym = text.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
-    out[ym] = text[ym]
-    my = text.str.fullmatch(r"(0?[1-9]|1[0-2])[/.-]\d{4}").fillna(False).astype(bool)
-    if my.any():
-        parts = text[my].str.split(r"[/.-]", regex=True)
-        out[my] = parts.map(lambda p: f"{int(p[1]):04d}-{int(p[0]):02d}")
-    rest = ~ym & ~my & text.notna() & (text != "")
-    if rest.any():
-        parsed = pd.to_datetime(text[rest], errors="coerce", format="ISO8601")
-        out[rest] = parsed.dt.strftime("%Y-%m")
-    return out
-
-
-def parse_ids(values: pd.Series) -> pd.Series:
-    """Ids as strings; whole numbers read as floats (``123.0``) lose the ``.0``."""
-    str_dtype = pd.StringDtype(na_value=np.nan)
-    if pd.api.types.is_float_dtype(values.dtype):
-        whole = values.notna() & (values == np.floor(values))
-        text = values.astype(object)
-        text[whole] = values[whole].astype("int64").astype(str)
-        return text.astype(str_dtype).where(values.notna())
-    if pd.api.types.is_integer_dtype(values.dtype):
-        return values.astype(str_dtype)
-    text = values.astype(str_dtype).str.strip()
-    return text.where(text != "")
-
-
 def _on_uniques(values: pd.Series, transform) -> pd.Series:
     """Apply a string transform to the distinct values only, then map back (labels and
     categories repeat a lot, so this is much faster than transforming every row)."""
@@ -520,17 +451,34 @@ def coerce_column(
             values[hit] = as_text[hit].map(vmap)
     present = _present(values)
     kind = spec.kind
+    try:
+        if kind == "timestamp":
+            out = parse_timestamps(
+                values, cfg.timezone, mapping.formats.get(spec.name), mapping.dayfirst
+            )
+        elif kind in ("float", "int"):
+            out = parse_numbers(
+                values,
+                mapping.units.get(spec.name),
+                is_duration=spec.name.endswith("_s"),
+                decimal=mapping.decimal,
+            )
+    except FormatError as exc:
+        raise _format_error(exc, table, spec.name, file) from None
     if kind == "timestamp":
-        out = parse_timestamps(
-            values, cfg.timezone, mapping.formats.get(spec.name), mapping.dayfirst
-        )
         what = "unparseable timestamps"
         hint = f"; set columns.{table}.formats.{spec.name} in {CONFIG_FILENAME}"
     elif kind in ("float", "int"):
-        out = parse_numbers(
-            values, mapping.units.get(spec.name), is_duration=spec.name.endswith("_s")
-        )
         what, hint = "values that are not numbers", ""
+        infinite = out.notna() & ~np.isfinite(out.to_numpy(float, na_value=np.nan))
+        if kind == "float" and infinite.any():  # counts say "whole numbers expected" below
+            raise DataError(
+                f"{int(infinite.sum()):,} non-finite number(s) (inf): a measurement must be "
+                "a finite number; leave the cell empty if the value is unknown",
+                file=file,
+                column=spec.name,
+                rows=example_rows(infinite, raw),
+            )
         if kind == "int":
             # infinite, or too large to count exactly (1E20): no whole number either
             frac = out.notna() & ((out != np.floor(out)) | ~np.isfinite(out) | (out.abs() > 2**53))
@@ -584,6 +532,61 @@ def coerce_column(
 # ---------------------------------------------------------------------------------------
 
 
+_FORMAT_HINTS = {
+    "dayfirst": "set columns.{table}.dayfirst: true (03/11/2026 is 3 November) or false "
+    "(11 March), or columns.{table}.formats.{column}, in " + CONFIG_FILENAME,
+    "decimal": 'set columns.{table}.decimal: "," (2,884 is two point eight) or "." '
+    "(two thousand eight hundred), in " + CONFIG_FILENAME,
+}
+
+
+def _format_error(exc: FormatError, table: str, column: str, file: str) -> DataError:
+    """A :class:`~csmetrics.parsers.FormatError` as a DataError naming where and the fix."""
+    hint = _FORMAT_HINTS[exc.setting].format(table=table, column=column)
+    return DataError(
+        f"{exc.message}; {hint}",
+        file=file,
+        column=column,
+        rows=[f"row {i + 1}: {v!r}" for i, v in exc.examples],
+    )
+
+
+def _null_markers(
+    values: pd.Series, spec: ColumnSpec, mapping: TableMapping, table: str, file: str
+) -> tuple[pd.Series, Problem | None]:
+    """Set the documented null markers (``NA``, ``NULL``, ``-``...) of a column to missing.
+
+    Returns the column and, when some were found, a counted problem: a warning in text
+    columns (where ``NA`` could have been a value), a note in typed ones.
+    """
+    if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+        return values, None
+    markers = list(NULL_MARKERS if mapping.na_values is None else mapping.na_values)
+    hit = values.astype("string").str.strip().isin(markers).fillna(False).astype(bool)
+    if not hit.any():
+        return values, None
+    found = sorted(values[hit].astype(str).str.strip().unique().tolist())
+    n = int(hit.sum())
+    severity = "warning" if spec.kind in ("id", "label", "text", "enum") else "info"
+    problem = Problem(
+        table,
+        "null_markers",
+        severity,  # type: ignore[arg-type]
+        f"{n:,} value(s) read as missing: {', '.join(map(repr, found))} (null markers; set "
+        f"columns.{table}.na_values in {CONFIG_FILENAME} to change the list)",
+        count=n,
+        column=spec.name,
+        file=file,
+        rows=example_rows(hit, values),
+        template=N_(
+            "{n} value(s) read as missing: {markers} (null markers; set "
+            "columns.{table}.na_values in csmetrics.yaml to change the list)"
+        ),
+        args={"n": n, "markers": ", ".join(map(repr, found)), "table": table},
+    )
+    return values.mask(hit), problem
+
+
 def canonical_table(
     raw: pd.DataFrame, table: str, cfg: Config, source: str, mapping: TableMapping | None = None
 ) -> tuple[pd.DataFrame, TableInfo]:
@@ -613,11 +616,15 @@ def canonical_table(
     problems: list[DataError] = []
     out = {}
     notes = []
+    found: list[Problem] = []
     for col in spec.columns:
         if col.name not in df.columns:
             continue
+        values, marked = _null_markers(df[col.name], col, mapping, table, source)
+        if marked is not None:
+            found.append(marked)
         try:
-            out[col.name] = coerce_column(df[col.name], col, cfg, mapping, table, source)
+            out[col.name] = coerce_column(values, col, cfg, mapping, table, source)
         except DataError as exc:
             problems.append(exc)
     canon = pd.DataFrame(out, index=df.index)
@@ -678,6 +685,7 @@ def canonical_table(
         missing_optional=[c for c in spec.names if c not in canon],
         extra_columns=[str(c) for c in extras],
         notes=notes,
+        problems=found,
     )
     return canon, info
 
@@ -804,6 +812,7 @@ def _finish_workbook(
     folder: Path | None,
 ) -> Workbook:
     """Quality checks and the final :class:`Workbook`, shared by every way of loading."""
+    _check_sla_priorities(tables, cfg)
     for name, df in tables.items():
         if df.empty:
             report.problems.append(
@@ -815,6 +824,8 @@ def _finish_workbook(
                     file=report.tables[name].source,
                 )
             )
+    for info in report.tables.values():
+        report.problems.extend(info.problems)
     files = {n: i.source for n, i in report.tables.items()}
     problems, flags = run_checks(tables, cfg, files, now=now)
     report.problems.extend(problems)
@@ -829,6 +840,28 @@ def _finish_workbook(
             )
         )
     return Workbook(tables=tables, config=cfg, quality=report, flags=flags, folder=folder)
+
+
+def _check_sla_priorities(tables: dict[str, pd.DataFrame], cfg: Config) -> None:
+    """Every priority named in ``sla_first_response_h`` occurs in the tickets (a typo
+    would leave that priority's tickets without a target, silently)."""
+    tickets = tables.get("tickets")
+    if not cfg.sla_first_response_h or tickets is None or "priority" not in tickets:
+        return
+    seen = sorted(tickets["priority"].dropna().astype(str).unique().tolist())
+    unknown = [p for p in cfg.sla_first_response_h if p not in seen]
+    if unknown:
+        from .errors import ConfigError
+
+        hints = []
+        for p in unknown:
+            close = difflib.get_close_matches(p, seen, n=1)
+            hints.append(f"{p!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise ConfigError(
+            f"{cfg.path or CONFIG_FILENAME}: sla_first_response_h: priority "
+            f"{', '.join(hints)} never occurs in the tickets; their priorities are "
+            f"{', '.join(map(repr, seen[:12]))}"
+        )
 
 
 def from_frames(

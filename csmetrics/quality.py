@@ -137,6 +137,8 @@ class TableInfo:
     missing_optional: list[str]
     extra_columns: list[str]
     notes: list[str] = field(default_factory=list)
+    #: Problems found while reading (null markers read as missing...), counted.
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass

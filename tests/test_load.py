@@ -44,10 +44,13 @@ def test_epoch_seconds():
 
 
 def test_numbers_decimal_comma_clock_and_units():
-    s = pd.Series(["1,5", "2.25", "1.234,5", "0:02:30", "02:30", "-0:00:10", None])
+    # one decimal mark per column: a decimal comma here (proven by "1,5")...
+    s = pd.Series(["1,5", "1.234,5", "0:02:30", "02:30", "-0:00:10", None])
     secs = parse_numbers(s, is_duration=True)
-    assert secs[:6].tolist() == [1.5, 2.25, 1234.5, 150.0, 150.0, -10.0]
-    assert np.isnan(secs[6])
+    assert secs[:5].tolist() == [1.5, 1234.5, 150.0, 150.0, -10.0]
+    assert np.isnan(secs[5])
+    # ... a decimal point there (proven by "2.25"), where "1,234" groups thousands
+    assert parse_numbers(pd.Series(["2.25", "1,234"])).tolist() == [2.25, 1234.0]
     assert parse_numbers(pd.Series(["2"]), unit="min").tolist() == [120.0]
     assert parse_numbers(pd.Series([1500]), unit="ms").tolist() == [1.5]
 

@@ -59,6 +59,8 @@ class ImportContext:
     preset: str
     steps: list[Step] = field(default_factory=list)
     rejected: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    #: Order of numeric dates (``--dayfirst``/``--monthfirst``); None: proven by the export.
+    dayfirst: bool | None = None
 
     def mapped(self, table: str, source: str, target: str) -> None:
         """A source column became a canonical column."""
@@ -168,7 +170,11 @@ class ImportResult:
 
 
 def run_import(
-    preset: str, sources: Sequence[str | Path], out: str | Path, force: bool = False
+    preset: str,
+    sources: Sequence[str | Path],
+    out: str | Path,
+    force: bool = False,
+    dayfirst: bool | None = None,
 ) -> ImportResult:
     """Convert foreign exports into a canonical data folder.
 
@@ -182,6 +188,9 @@ def run_import(
         The data folder to write.
     force : bool
         Replace an existing data folder.
+    dayfirst : bool, optional
+        Whether numeric dates (``03/11/2026``) are day first; by default the export's
+        values must prove the order (a day above 12), else the import stops.
 
     Raises
     ------
@@ -203,7 +212,7 @@ def run_import(
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not force:
         raise ImportError_(f"{out} already holds files; use --force to replace them")
-    ctx = ImportContext(preset)
+    ctx = ImportContext(preset, dayfirst=dayfirst)
     frames, config = PRESETS[preset].convert(paths, ctx)
     wb = from_frames(frames, config)
     if out.exists():

@@ -63,7 +63,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..load import READERS, _decode, _suffix, parse_timestamps, read_source_file
+from ..load import READERS, _decode, _suffix, read_source_file
+from ..parsers import FormatError, decide_dayfirst, parse_timestamps
 from . import MAX_EXAMPLES, ImportContext, Preset, Step, register
 
 # ---------------------------------------------------------------------------------------
@@ -190,27 +191,41 @@ def add_step(
     ctx.steps.append(Step(kind, table, text, n, ex))
 
 
-def date_order(values: pd.Series) -> bool | None:
-    """Whether ``NN/NN/YYYY`` dates are day-first (True), month-first (False) or unknown.
+def date_order(exp: Export, dayfirst: bool | None) -> bool:
+    """The order of numeric dates (``03/04/2026``) in the whole export.
 
-    >>> date_order(pd.Series(["03/04/2026 10:00", "25/04/2026 08:00"]))
-    True
-    >>> date_order(pd.Series(["2026-04-25 10:00"])) is None
+    One export writes every date the same way, so the order is proven by any of its
+    columns (a first field above 12: day first; a second one: month first), unless
+    ``dayfirst`` (``csmetrics import --dayfirst``/``--monthfirst``) says it.
+
+    Raises
+    ------
+    DataError
+        The values prove both orders, or no value proves either and no option says.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": ["03/04/2026 10:00"], "b": ["25/04/2026 08:00"]})
+    >>> date_order(Export(Path("x.csv"), frame, pd.Series([2])), None)
     True
     """
-    parts = values.dropna().astype(str).str.extract(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
-    parts = parts.dropna().astype(int)
-    if parts.empty:
-        return None
-    if (parts[0] > 12).any():
-        return True
-    if (parts[1] > 12).any():
-        return False
-    return None
+    text = pd.concat([exp.frame[c].astype("string") for c in exp.frame.columns])
+    labels = pd.concat([pd.Series(str(c), index=exp.frame.index) for c in exp.frame.columns])
+    text, labels = text.reset_index(drop=True), labels.reset_index(drop=True)
+    try:
+        return decide_dayfirst(text.fillna(""), dayfirst)
+    except FormatError as exc:
+        rows = [f"{labels.iloc[i]!r}: {v!r}" for i, v in exc.examples]
+        raise DataError(
+            f"{exc.message}; run the import with --dayfirst (03/11/2026 is 3 November) "
+            "or --monthfirst (11 March)",
+            file=exp.file,
+            rows=rows,
+        ) from None
 
 
 def parse_times(
-    values: pd.Series, tz: str, fmt: str | None = None, dayfirst: bool = False
+    values: pd.Series, tz: str, fmt: str | None = None, dayfirst: bool | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """Timestamps in ``tz`` (naive values are local time) and the mask of unparseable ones."""
     out = parse_timestamps(values.astype(object), tz, fmt, dayfirst)
@@ -344,14 +359,14 @@ def _times_column(
         empty = pd.Series(pd.NaT, index=exp.frame.index, dtype=f"datetime64[us, {tz}]")
         return empty, pd.Series(False, index=exp.frame.index)
     raw = exp.text(col)
-    order = date_order(raw)
-    times, bad = parse_times(raw, tz, dayfirst=bool(order))
-    ctx.mapped("tickets", col, target)
     numeric = raw.str.match(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}").fillna(False)
-    if order is None and numeric.any():
-        ctx.note("tickets", f"{col!r}: dates like 03/04 are ambiguous; read month first")
-    elif order:
-        ctx.note("tickets", f"{col!r}: dates read day first (a day above 12 was found)")
+    order = date_order(exp, ctx.dayfirst) if numeric.any() else False
+    times, bad = parse_times(raw, tz, dayfirst=order)
+    ctx.mapped("tickets", col, target)
+    if numeric.any():
+        how = "as told (--dayfirst/--monthfirst)" if ctx.dayfirst is not None else "as proven"
+        first = "day first" if order else "month first"
+        ctx.note("tickets", f"{col!r}: numeric dates read {first}, {how}")
     return times, bad & keep
 
 

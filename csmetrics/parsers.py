@@ -1,0 +1,500 @@
+"""Parse source columns into canonical values, deciding each column's format once.
+
+A column is read one way for all its rows. Where a format is not written in the values
+themselves (the order of day and month in ``03/11/2026``, the decimal mark of
+``2,884``), it comes from the configuration (``columns.<table>.dayfirst``,
+``columns.<table>.decimal``) or is proven by the column's own values (a ``25/11/2026``
+proves day first; a ``12,50`` proves a decimal comma). A column whose values allow
+both readings, with no setting to decide, is an :class:`AmbiguousFormat` error that
+names example values and the setting that resolves it; a column whose values prove
+both readings is a :class:`MixedFormat` error. Nothing is guessed row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .config import UNITS_TO_SECONDS
+
+#: Text read as a missing value (documented in the README); everything else is a value.
+NULL_MARKERS = ("NA", "N/A", "n/a", "NULL", "null", "None", "none", "NaN", "nan", "NaT", "-")
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0", "sim", "si", "sì", "tak", "x"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", "não", "nao", "nie"}
+_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
+_DURATION_RE = r"^-?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?$"
+#: A numeric date with the year last: ``03/11/2026``, ``3.11.26 09:15``, ``03-11-2026T09:15``.
+_NUMERIC_DATE_RE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?=$|[\sT])(.*)$"
+#: A date with the year first but not in ISO form: ``2026/11/03``, ``2026.11.3``.
+_YEAR_FIRST_RE = r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?=$|[\sT])(.*)$"
+_SPACES_RE = r"[\s\u00a0\u202f']"
+
+
+class FormatError(ValueError):
+    """A column's values cannot be read one way; carries example values.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in plain language.
+    examples : list of (int, str)
+        Positions (0-based) and values of example rows.
+    setting : str
+        The ``columns.<table>.<setting>`` key that resolves the problem.
+    """
+
+    def __init__(self, message: str, examples: list[tuple[int, str]], setting: str) -> None:
+        self.message = message
+        self.examples = examples
+        self.setting = setting
+        super().__init__(message)
+
+
+class AmbiguousFormat(FormatError):
+    """Every value allows two readings and no setting says which one is meant."""
+
+
+class MixedFormat(FormatError):
+    """Some values prove one reading and others the opposite one."""
+
+
+@dataclass
+class DateOrder:
+    """What a column's numeric dates (``dd/mm/yyyy`` or ``mm/dd/yyyy``) prove.
+
+    ``day_first`` and ``month_first`` are the positions of values that only one order
+    can read (a first field above 12 proves day first, a second field above 12 proves
+    month first); ``ambiguous`` those that both orders read, as different dates.
+    """
+
+    day_first: list[int] = field(default_factory=list)
+    month_first: list[int] = field(default_factory=list)
+    ambiguous: list[int] = field(default_factory=list)
+
+
+def _examples(text: pd.Series, positions: list[int], limit: int = 3) -> list[tuple[int, str]]:
+    return [(int(i), str(text.iloc[i])) for i in positions[:limit]]
+
+
+def numeric_date_order(text: pd.Series) -> DateOrder:
+    """Sort a column's numeric dates by what they prove about the order of day and month.
+
+    Examples
+    --------
+    >>> o = numeric_date_order(pd.Series(["03/11/2026", "25/11/2026", "2026-11-03", "01/01/26"]))
+    >>> o.day_first, o.month_first, o.ambiguous
+    ([1], [], [0])
+    """
+    parts = text.astype("string").fillna("").str.strip().str.extract(_NUMERIC_DATE_RE)
+    first = pd.to_numeric(parts[0], errors="coerce").to_numpy(float)
+    second = pd.to_numeric(parts[1], errors="coerce").to_numpy(float)
+    valid = ~np.isnan(first) & ~np.isnan(second)
+    with np.errstate(invalid="ignore"):
+        day_first = valid & (first > 12) & (second <= 12) & (second >= 1)
+        month_first = valid & (second > 12) & (first <= 12) & (first >= 1)
+        ambiguous = valid & (first <= 12) & (second <= 12) & (first != second)
+        ambiguous &= (first >= 1) & (second >= 1)
+    return DateOrder(
+        day_first=np.flatnonzero(day_first).tolist(),
+        month_first=np.flatnonzero(month_first).tolist(),
+        ambiguous=np.flatnonzero(ambiguous).tolist(),
+    )
+
+
+def decide_dayfirst(text: pd.Series, dayfirst: bool | None) -> bool:
+    """The order of day and month for the whole column.
+
+    ``dayfirst`` from the configuration wins; otherwise the values decide: a first
+    field above 12 proves day first, a second field above 12 proves month first.
+
+    Raises
+    ------
+    MixedFormat
+        The column holds values that prove both orders.
+    AmbiguousFormat
+        No setting, and every numeric date could be read either way as different dates.
+
+    Examples
+    --------
+    >>> decide_dayfirst(pd.Series(["03/11/2026 09:15", "25/11/2026 10:00"]), None)
+    True
+    >>> decide_dayfirst(pd.Series(["03/11/2026"]), False)
+    False
+    """
+    if dayfirst is not None:
+        return bool(dayfirst)
+    order = numeric_date_order(text)
+    if order.day_first and order.month_first:
+        raise MixedFormat(
+            "the column mixes day-first dates and month-first dates; fix the source or set "
+            "the order and correct the rows that do not follow it",
+            _examples(text, order.day_first, 2) + _examples(text, order.month_first, 2),
+            "dayfirst",
+        )
+    if order.day_first:
+        return True
+    if order.month_first:
+        return False
+    if order.ambiguous:
+        raise AmbiguousFormat(
+            "ambiguous dates: every value could be day/month or month/day, and they give "
+            "different dates",
+            _examples(text, order.ambiguous),
+            "dayfirst",
+        )
+    return False  # no numeric date that the order changes
+
+
+def _two_digit_year(years: pd.Series) -> pd.Series:
+    """``26`` → ``2026``, ``75`` → ``1975`` (POSIX ``%y``: 69-99 are 19xx)."""
+    n = pd.to_numeric(years, errors="coerce")
+    full = n.where(years.str.len() == 4, np.where(n < 69, 2000 + n, 1900 + n))
+    return full.astype("Int64").astype("string")
+
+
+def to_iso_dates(text: pd.Series, dayfirst: bool) -> pd.Series:
+    """Rewrite numeric dates (``03/11/2026 09:15``) as ISO (``2026-11-03 09:15``).
+
+    Values in another form are returned as they are.
+
+    Examples
+    --------
+    >>> to_iso_dates(pd.Series(["03/11/2026 09:15", "2026/11/3", "x"]), True).tolist()
+    ['2026-11-03 09:15', '2026-11-03', 'x']
+    """
+    out = text.copy()
+    parts = text.str.extract(_NUMERIC_DATE_RE)
+    hit = parts[0].notna()
+    if hit.any():
+        p = parts[hit]
+        day, month = (p[0], p[1]) if dayfirst else (p[1], p[0])
+        out[hit] = (
+            _two_digit_year(p[2])
+            + "-"
+            + month.str.zfill(2)
+            + "-"
+            + day.str.zfill(2)
+            + p[3].fillna("")
+        )
+    ymd = text.str.extract(_YEAR_FIRST_RE)
+    hit = ymd[0].notna()
+    if hit.any():
+        p = ymd[hit]
+        out[hit] = p[0] + "-" + p[1].str.zfill(2) + "-" + p[2].str.zfill(2) + p[3].fillna("")
+    return out
+
+
+def parse_timestamps(
+    values: pd.Series, tz: str, fmt: str | None = None, dayfirst: bool | None = None
+) -> pd.Series:
+    """Parse a column into timezone-aware ``datetime64[us, tz]``.
+
+    Values with an offset (``...+01:00``, ``...Z``) are converted to ``tz``; naive
+    values are localised to ``tz`` (a time skipped by a DST change moves forward; an
+    ambiguous one is read as standard time). ``fmt`` is a ``strftime`` format, or
+    ``"epoch_s"``/``"epoch_ms"`` for Unix times. Numeric dates (``03/11/2026``) are read
+    in one order for the whole column: ``dayfirst`` when given, else the order the
+    values prove (:func:`decide_dayfirst`). Unparseable values become ``NaT``.
+
+    Raises
+    ------
+    AmbiguousFormat, MixedFormat
+        The order of day and month cannot be decided for the column.
+
+    Examples
+    --------
+    >>> parse_timestamps(pd.Series(["2026-03-29 01:30", "2026-01-05T10:00Z"]),
+    ...                  "Europe/Lisbon").dt.strftime("%H:%M %Z").tolist()
+    ['02:00 WEST', '10:00 WET']
+    >>> parse_timestamps(pd.Series(["03/11/2026 09:15", "25/11/2026"]),
+    ...                  "UTC").dt.strftime("%Y-%m-%d").tolist()
+    ['2026-11-03', '2026-11-25']
+    """
+    dtype = pd.DatetimeTZDtype("us", tz)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert(tz).astype(dtype)
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return _localise(values, tz).astype(dtype)
+    if fmt in ("epoch_s", "epoch_ms"):
+        nums = pd.to_numeric(values, errors="coerce")
+        unit = "s" if fmt == "epoch_s" else "ms"
+        return pd.to_datetime(nums, unit=unit, utc=True).dt.tz_convert(tz).astype(dtype)
+    text = values.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=values.index, dtype=dtype)
+    present = text.notna() & (text != "")
+    if not present.any():
+        return out
+    if fmt:
+        parsed = pd.to_datetime(text[present], format=fmt, errors="coerce")
+        out.loc[present] = _to_tz(parsed, tz).astype(dtype)
+        return out
+    order = decide_dayfirst(text.fillna(""), dayfirst)
+    sub = to_iso_dates(text[present], order)
+    aware = sub.str.contains(_OFFSET_RE, regex=True, na=False)
+    for mask, utc in ((aware, True), (~aware, False)):
+        if not mask.any():
+            continue
+        part = sub[mask]
+        parsed = pd.to_datetime(part, utc=utc, errors="coerce", format="ISO8601")
+        retry = parsed.isna()
+        if retry.any():
+            # other forms with no numeric day and month to confuse ("Nov 3, 2026 9:15 AM")
+            parsed = parsed.astype(parsed.dtype if utc else "datetime64[us]")
+            parsed[retry] = pd.to_datetime(
+                part[retry], utc=utc, errors="coerce", format="mixed"
+            ).astype(parsed.dtype)
+        parsed = parsed.dt.tz_convert(tz) if utc else _localise(parsed, tz)
+        out.loc[mask[mask].index] = parsed.astype(dtype)
+    return out
+
+
+def _to_tz(parsed: pd.Series, tz: str) -> pd.Series:
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        return parsed.dt.tz_convert(tz)
+    return _localise(parsed, tz)
+
+
+def _localise(naive: pd.Series, tz: str) -> pd.Series:
+    naive = naive.astype("datetime64[us]")
+    ambiguous = np.zeros(len(naive), dtype=bool)
+    return naive.dt.tz_localize(tz, ambiguous=ambiguous, nonexistent="shift_forward")
+
+
+# ---------------------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------------------
+
+#: One separator with a valid thousands group on its right: ``2,884`` or ``1.234``.
+_AMBIGUOUS_NUMBER = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
+
+
+def _proves(text: pd.Series, decimal: str) -> pd.Series:
+    """Values that only ``decimal`` as the decimal mark can read."""
+    other = "," if decimal == "." else "."
+    d, o = "\\" + decimal, "\\" + other
+    both_last = rf"[+-]?\d[\d{o}]*{d}\d+"  # 1.234,56 when decimal is ","
+    single = rf"[+-]?\d*{d}\d+"  # one mark, digits after it
+    grouped_other = rf"[+-]?[1-9]\d{{0,2}}(?:{o}\d{{3}}){{2,}}"  # 1.234.567: other groups
+    is_both = text.str.contains(decimal, regex=False) & text.str.contains(other, regex=False)
+    proves = is_both & text.str.fullmatch(both_last).fillna(False).astype(bool)
+    only = text.str.contains(decimal, regex=False) & ~text.str.contains(other, regex=False)
+    single_hit = only & text.str.fullmatch(single).fillna(False).astype(bool)
+    ambiguous = text.str.fullmatch(_AMBIGUOUS_NUMBER).fillna(False).astype(bool)
+    proves |= single_hit & ~ambiguous
+    proves |= text.str.fullmatch(grouped_other).fillna(False).astype(bool)
+    return proves
+
+
+def decide_decimal(text: pd.Series, decimal: str | None) -> str | None:
+    """The decimal mark (``"."`` or ``","``) of a column of numbers written as text.
+
+    ``decimal`` from the configuration wins. Otherwise the values decide: ``12,50``,
+    ``1.234,5`` or ``1.234.567`` prove a decimal comma; ``12.5``, ``1,234.5`` or
+    ``1,234,567`` prove a decimal point. ``2,884`` or ``1.234`` alone prove nothing
+    (a decimal, or a thousands group). Returns ``None`` when no value has a mark.
+
+    Raises
+    ------
+    MixedFormat
+        Some values prove a decimal comma and others a decimal point.
+    AmbiguousFormat
+        Values with a mark, none of which proves which mark is the decimal one.
+
+    Examples
+    --------
+    >>> decide_decimal(pd.Series(["2,884", "12,50"]), None)
+    ','
+    >>> decide_decimal(pd.Series(["2,884", "7.5"]), None)
+    '.'
+    """
+    if decimal is not None:
+        return decimal
+    text = text.astype("string").fillna("")
+    marked = text.str.contains(r"[.,]", regex=True).fillna(False).astype(bool)
+    marked &= ~text.str.contains(r"[eE:]", regex=True).fillna(False).astype(bool)
+    if not marked.any():
+        return None
+    comma = np.flatnonzero((_proves(text, ",") & marked).to_numpy()).tolist()
+    point = np.flatnonzero((_proves(text, ".") & marked).to_numpy()).tolist()
+    if comma and point:
+        raise MixedFormat(
+            "the column mixes decimal commas and decimal points",
+            _examples(text, comma, 2) + _examples(text, point, 2),
+            "decimal",
+        )
+    if comma:
+        return ","
+    if point:
+        return "."
+    ambiguous = np.flatnonzero(
+        (text.str.fullmatch(_AMBIGUOUS_NUMBER).fillna(False).astype(bool) & marked).to_numpy()
+    ).tolist()
+    if ambiguous:
+        raise AmbiguousFormat(
+            "ambiguous numbers: each could have a decimal mark or a thousands separator "
+            "(2,884 is 2.884 or 2884)",
+            _examples(text, ambiguous),
+            "decimal",
+        )
+    return "."
+
+
+def _with_decimal(text: pd.Series, decimal: str) -> pd.Series:
+    """Numbers written with ``decimal`` as the mark (the other mark groups thousands)."""
+    other = "," if decimal == "." else "."
+    d, o = "\\" + decimal, "\\" + other
+    valid = rf"[+-]?(?:\d+|[1-9]\d{{0,2}}(?:{o}\d{{3}})+)?(?:{d}\d+)?"
+    ok = text.str.fullmatch(valid).fillna(False).astype(bool) & text.str.contains(r"\d")
+    plain = text.where(ok).str.replace(other, "", regex=False).str.replace(decimal, ".")
+    nums = pd.to_numeric(plain, errors="coerce").astype(float)
+    if decimal == ".":  # scientific notation and the like
+        rest = nums.isna() & ~ok
+        if rest.any():
+            nums[rest] = pd.to_numeric(text[rest], errors="coerce").astype(float)
+    return nums
+
+
+def parse_numbers(
+    values: pd.Series,
+    unit: str | None = None,
+    is_duration: bool = False,
+    decimal: str | None = None,
+) -> pd.Series:
+    """Parse numbers (``1.5``, ``1,5``, ``1 234``, ``2,884``), and ``[h]:mm:ss`` for durations.
+
+    The decimal mark is decided once for the column (:func:`decide_decimal`); spaces
+    and apostrophes group thousands. ``unit`` converts plain numbers to seconds (``ms``,
+    ``s``, ``min``, ``h``, ``d``); clock values (``0:02:30``) are seconds already.
+    Unparseable values become NaN; ``inf`` stays infinite (the loader rejects it).
+
+    Examples
+    --------
+    >>> parse_numbers(pd.Series(["1,5", "0:02:30", None]), unit="min", is_duration=True).tolist()
+    [90.0, 150.0, nan]
+    >>> parse_numbers(pd.Series(["2,884", "1,234.5"])).tolist()
+    [2884.0, 1234.5]
+    """
+    factor = UNITS_TO_SECONDS[unit] if unit else 1.0
+    if pd.api.types.is_timedelta64_dtype(values.dtype):
+        return values.dt.total_seconds()
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype(float) * factor
+    text = values.astype("string").str.strip().str.replace(_SPACES_RE, "", regex=True)
+    clock = text.str.fullmatch(_DURATION_RE).fillna(False).astype(bool)
+    if not is_duration:
+        clock[:] = False
+    numeric = text.where(~clock)
+    mark = decide_decimal(numeric, decimal)
+    if mark is None:
+        nums = pd.to_numeric(numeric, errors="coerce").astype(float)
+    else:
+        nums = _with_decimal(numeric, mark)
+    nums = nums * factor
+    if clock.any():
+        nums[clock] = _clock_seconds(text[clock])
+    return nums
+
+
+def _clock_seconds(text: pd.Series) -> pd.Series:
+    """``"1:02:03"`` → 3723.0, ``"02:03"`` → 123.0 (minutes:seconds), sign kept."""
+    sign = np.where(text.str.startswith("-"), -1.0, 1.0)
+    parts = text.str.lstrip("-").str.split(":", expand=True).astype(float)
+    if parts.shape[1] == 2:
+        parts.insert(0, "h", 0.0)
+    parts = parts.fillna(0.0).to_numpy()
+    three = text.str.count(":").to_numpy() == 2
+    secs = np.where(
+        three, parts[:, 0] * 3600 + parts[:, 1] * 60 + parts[:, 2], parts[:, 0] * 60 + parts[:, 1]
+    )
+    return pd.Series(secs * sign, index=text.index)
+
+
+# ---------------------------------------------------------------------------------------
+# Booleans, months, ids
+# ---------------------------------------------------------------------------------------
+
+
+def parse_booleans(values: pd.Series) -> pd.Series:
+    """Parse ``true/false``, ``yes/no``, ``y/n``, ``1/0`` (any case) into nullable booleans.
+
+    Unknown words become ``<NA>`` (the caller reports them).
+
+    Examples
+    --------
+    >>> parse_booleans(pd.Series(["Yes", "nie", "maybe"])).tolist()
+    [True, False, <NA>]
+    """
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("boolean")
+    text = values.astype("string").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    out[text.isin(TRUE_WORDS).fillna(False).astype(bool)] = True
+    out[text.isin(FALSE_WORDS).fillna(False).astype(bool)] = False
+    return out
+
+
+def parse_months(values: pd.Series, tz: str) -> pd.Series:
+    """Parse months (``2026-10``, ``2026-10-01``, dates, ``10/2026``) into ``"YYYY-MM"``.
+
+    Examples
+    --------
+    >>> parse_months(pd.Series(["2026-10", "3/2026", "2026-11-30"]), "UTC").tolist()
+    ['2026-10', '2026-03', '2026-11']
+    """
+    str_dtype = pd.StringDtype(na_value=np.nan)
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values.dt.strftime("%Y-%m").astype(str_dtype)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.dt.strftime("%Y-%m").astype(str_dtype)
+    text = values.astype("string").str.strip()
+    out = pd.Series(np.nan, index=values.index, dtype=str_dtype)
+    ym = text.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
+    out[ym] = text[ym]
+    my = text.str.fullmatch(r"(0?[1-9]|1[0-2])[/.-]\d{4}").fillna(False).astype(bool)
+    if my.any():
+        parts = text[my].str.split(r"[/.-]", regex=True)
+        out[my] = parts.map(lambda p: f"{int(p[1]):04d}-{int(p[0]):02d}")
+    rest = ~ym & ~my & text.notna() & (text != "")
+    if rest.any():
+        parsed = pd.to_datetime(text[rest], errors="coerce", format="ISO8601")
+        out[rest] = parsed.dt.strftime("%Y-%m")
+    return out
+
+
+def parse_ids(values: pd.Series) -> pd.Series:
+    """Ids as strings; whole numbers read as floats (``123.0``) lose the ``.0``.
+
+    Examples
+    --------
+    >>> parse_ids(pd.Series([12.0, None])).tolist()
+    ['12', nan]
+    """
+    str_dtype = pd.StringDtype(na_value=np.nan)
+    if pd.api.types.is_float_dtype(values.dtype):
+        whole = values.notna() & (values == np.floor(values))
+        text = values.astype(object)
+        text[whole] = values[whole].astype("int64").astype(str)
+        return text.astype(str_dtype).where(values.notna())
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype(str_dtype)
+    text = values.astype(str_dtype).str.strip()
+    return text.where(text != "")
+
+
+__all__ = [
+    "NULL_MARKERS",
+    "AmbiguousFormat",
+    "FormatError",
+    "MixedFormat",
+    "decide_dayfirst",
+    "decide_decimal",
+    "numeric_date_order",
+    "parse_booleans",
+    "parse_ids",
+    "parse_months",
+    "parse_numbers",
+    "parse_timestamps",
+    "to_iso_dates",
+]
