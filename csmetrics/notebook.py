@@ -15,7 +15,7 @@ import pandas as pd
 from IPython.display import display
 
 from . import i18n, plots
-from .display import markdown, table
+from .display import format_value, markdown, shown_n, table
 from .i18n import _, ngettext, set_language
 from .kpis import compute, get
 from .load import Workbook, load
@@ -24,8 +24,6 @@ from .prepare import Prepared, prepare
 from .report import default_period
 from .summary import (
     comparison_period,
-    format_change,
-    format_value,
     headline,
     monthly_trend,
     status_label,
@@ -123,13 +121,14 @@ class Section:
                 _("value"): (format_value(r["value"], r["unit"], self.currency)
                              if r["available"] else _("not available")),
                 _("95% interval"): ci,
-                "n": "" if not r["available"] else i18n.number(r["n"])
+                "n": "" if not r["available"] or not shown_n(r["kpi"], r["n"])
+                     else shown_n(r["kpi"], r["n"])
                      + (" " + _("(low)") if r["low_sample"] else ""),
                 _("target"): ("" if pd.isna(r["target"])
                               else format_value(r["target"], r["unit"], self.currency)),
                 _("status"): status_label(r["status"]),
-                _("change vs {period}").format(period=cmp): format_change(r["change"],
-                                                                         r["unit"]),
+                _("change vs {period}").format(period=cmp): format_value(
+                    r["change"], r["unit"], self.currency, change=True),
                 _("note"): "; ".join(x for x in (r["note"], left_out if r["excluded"] else "")
                                      if x),
             })  # fmt: skip
@@ -209,7 +208,7 @@ def comparison_period_or_none(period: Period, comparison: str | None) -> Period 
 
 
 def fmt(value: float, unit: str, currency: str = "EUR") -> str:
-    """Shortcut to :func:`csmetrics.summary.format_value` for notebook text."""
+    """Shortcut to :func:`csmetrics.display.format_value` for notebook text."""
     return (
         format_value(value, unit, currency)
         if not (isinstance(value, float) and math.isnan(value))
