@@ -6,6 +6,8 @@ themselves always come from :func:`csmetrics.kpis.compute`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -48,6 +50,83 @@ PERIOD_TYPES = {
 
 def _period(prepared: Prepared, period: str | Period) -> Period:
     return period if isinstance(period, Period) else Period.parse(period, prepared.config.timezone)
+
+
+def series_months(prepared: Prepared, period: str | Period, months: int | None = 12) -> list[str]:
+    """The months (``YYYY-MM``) of a monthly series: the ``months`` months ending with the
+    period's last month (the as-of month for ``all``), or every month of the period when
+    ``months`` is None.
+
+    Examples
+    --------
+    >>> series_months(p, "2026-10", 3)  # doctest: +SKIP
+    ['2026-08', '2026-09', '2026-10']
+    """
+    tz = prepared.config.timezone
+    p = _period(prepared, period)
+    end = p.end if p.end is not None else pd.Timestamp(prepared.as_of) + pd.Timedelta(seconds=1)
+    last = (end.tz_convert(tz).tz_localize(None) - pd.Timedelta(seconds=1)).to_period("M")
+    if months is None and p.start is not None:
+        first = p.start.tz_convert(tz).tz_localize(None).to_period("M")
+    else:
+        first = last - ((months or 12) - 1)
+    return [m.strftime("%Y-%m") for m in pd.period_range(first, last, freq="M")]
+
+
+def monthly_series(
+    prepared: Prepared,
+    kpis: Iterable[str],
+    period: str | Period,
+    months: int | None = 12,
+    by: Sequence[str] = (),
+    backend: str = "pandas",
+) -> pd.DataFrame:
+    """KPIs month by month, each month measured as a period of its own, as of its own end.
+
+    The one computation behind sparklines, trend charts and changes: a month's point is
+    exactly the value the report shows when that month is the period, so the last point
+    equals the shown value and the change against the previous month equals the
+    difference of the last two points. (Grouping a longer period by month would judge
+    every month at the longer period's end: a ticket still open at the end of September
+    but resolved in October would count as resolved in September's unresolved rate.)
+
+    Parameters
+    ----------
+    prepared : Prepared
+        The prepared workbook.
+    kpis : iterable of str
+        KPI ids.
+    period : str or Period
+        The series ends with this period's last month (:func:`series_months`).
+    months : int or None
+        How many months; None for every month of ``period``.
+    by : sequence of str
+        Further group columns (``channel``, ``team``...).
+    backend : str
+        The engine (:func:`csmetrics.kpis.compute`).
+
+    Returns
+    -------
+    DataFrame
+        KPI records with a ``month`` column (``YYYY-MM``), sorted by KPI, month and the
+        group columns.
+
+    Examples
+    --------
+    >>> s = monthly_series(p, ["unresolved_rate"], "2026-10", months=2)  # doctest: +SKIP
+    >>> s[["month", "value"]].to_dict(orient="list")  # doctest: +SKIP
+    {'month': ['2026-09', '2026-10'], 'value': [0.5, 0.6]}
+    """
+    from .kpis import compute
+
+    kpis, by = list(kpis), [g for g in by if g != "month"]
+    frames = [
+        compute(prepared, m, by=by, kpis=kpis, backend=backend).assign(month=m)
+        for m in series_months(prepared, period, months)
+    ]
+    df = pd.concat(frames, ignore_index=True)
+    keys = ["kpi", "month", *[g for g in by if g in df]]
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def rows_in(prepared: Prepared, table: str, column: str, period: str | Period) -> pd.DataFrame:
@@ -157,7 +236,8 @@ def cost_breakdown(prepared: Prepared, period: str | Period, by: str = "channel"
     ctx = make_ctx(prepared, _period(prepared, period))
     df = costs if ctx.months is None else costs[costs["period_month"].isin(ctx.months)]
     g = df.assign(**{by: df[by].fillna("(not attributed)")}).groupby(by)["amount"].sum()
-    return g.sort_values(ascending=False).reset_index()
+    out = g.reset_index()  # groups sorted by name: ties in amount keep that order
+    return out.sort_values("amount", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def request_types_by_channel(prepared: Prepared, period: str | Period) -> pd.DataFrame:
@@ -176,9 +256,11 @@ def channel_switch_paths(prepared: Prepared, period: str | Period, top: int = 10
     sw = t[t["switched"] == 1]
     if sw.empty:
         return pd.DataFrame(columns=["from", "to", "tickets", "share of switches"])
-    g = sw.groupby(["channel", "switch_to"]).size().sort_values(ascending=False).head(top)
-    out = g.reset_index()
+    out = sw.groupby(["channel", "switch_to"]).size().reset_index()
     out.columns = ["from", "to", "tickets"]
+    # most common first; ties by path (groupby sorted them by from, to)
+    out = out.sort_values("tickets", ascending=False, kind="stable").head(top)
+    out = out.reset_index(drop=True)
     out["share of switches"] = out["tickets"] / len(sw)
     return out
 
@@ -215,7 +297,8 @@ def comment_examples(
     )
     out = df.sample(frac=1.0, random_state=seed).groupby("band").head(per_band)
     order = {"unhappy": 0, "middle": 1, "happy": 2}
-    return out.sort_values("band", key=lambda b: b.map(order)).reset_index(drop=True)
+    # stable: within a band, the reproducible draw's order
+    return out.sort_values("band", key=lambda b: b.map(order), kind="stable").reset_index(drop=True)
 
 
 def peak_vs_regular(prepared: Prepared, period: str | Period = "all") -> pd.DataFrame:
