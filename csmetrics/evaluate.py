@@ -2475,6 +2475,12 @@ def overview_markdown(ev: Evaluation) -> str:
     return text_
 
 
+def program_markdown(ev: Evaluation) -> str:
+    """Article 000's four answers about the whole program, one bullet each (question in
+    bold, then the answer), escaped for HTML."""
+    return "\n".join(f"- **{html.escape(a.question)}** {html.escape(a.answer)}" for a in ev.program)
+
+
 def findings_markdown(ev: Evaluation, kind: str) -> str:
     """Bullets of the findings of one kind (pattern, recurring, improvement, cost_value,
     peak), escaped for HTML."""

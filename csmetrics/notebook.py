@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from IPython.display import display
 
-from . import i18n, plots
+from . import analysis, i18n, plots
 from .display import format_value, markdown, shown_n, table
 from .i18n import _, ngettext, set_language
 from .kpis import compute, get
@@ -28,6 +28,7 @@ from .summary import (
     monthly_trend,
     status_label,
     summary_markdown,
+    target_text,
 )
 
 
@@ -53,8 +54,12 @@ class Section:
         return self.wb.config.currency
 
     def target(self, kpi: str) -> float | None:
-        """The configured target of a KPI, if any."""
-        return self.wb.config.targets.get(kpi)
+        """The target of a KPI in force (configured, else the checklist's benchmark: the
+        one the evaluation judges against), if any."""
+        from .evaluate import targets_in_force
+
+        found = targets_in_force(self.wb.config).get(kpi)
+        return None if found is None else found.value
 
     def has(self, *tables: str) -> bool:
         """True when every named table is present in the data folder."""
@@ -68,17 +73,48 @@ class Section:
                 markdown(
                     "*"
                     + _("No {tables} data in this folder: this part is not available.").format(
-                        tables=functools.reduce(
-                            # Translators: joins two table names: "costs or finance"
-                            lambda a, b: _("{first} or {second}").format(first=a, second=b),
-                            missing,
-                        )
+                        tables=_join(missing)
                     )
                     + "*"
                 )
             )
             return False
+        empty = [t for t in tables if not self.rows(t)]
+        if empty:
+            display(
+                markdown(
+                    "*"
+                    # Translators: {tables} names tables ("tickets", "costs or finance");
+                    # {period} is the report period in words
+                    + _(
+                        "No data for this period: the {tables} table has no rows in {period}."
+                    ).format(tables=_join(empty), period=i18n.period(self.period.label))
+                    + "*"
+                )
+            )
+            return False
         return True
+
+    def say_if_empty(self, tables: Sequence[str] = ("tickets", "calls", "surveys")) -> bool:
+        """True, after saying so in a short paragraph, when none of ``tables`` has a row
+        in the section's period."""
+        if any(self.rows(t) for t in tables):
+            return False
+        display(
+            markdown(
+                "*"
+                # Translators: {tables} names tables ("tickets or calls or surveys")
+                + _("No data for this period: no {tables} rows in {period}.").format(
+                    tables=_join(tables), period=i18n.period(self.period.label)
+                )
+                + "*"
+            )
+        )
+        return True
+
+    def rows(self, table: str) -> int:
+        """Rows of ``table`` in the section's period (see :func:`rows_in_period`)."""
+        return rows_in_period(self.prepared, table, self.period)
 
     def kpis(
         self, kpis: Sequence[str], by: Sequence[str] = (), period: str | Period | None = None
@@ -124,8 +160,8 @@ class Section:
                 "n": "" if not r["available"] or not shown_n(r["kpi"], r["n"])
                      else shown_n(r["kpi"], r["n"])
                      + (" " + _("(low)") if r["low_sample"] else ""),
-                _("target"): ("" if pd.isna(r["target"])
-                              else format_value(r["target"], r["unit"], self.currency)),
+                _("target"): target_text(r["target"], r["unit"], r["target_source"],
+                                         self.currency),
                 _("status"): status_label(r["status"]),
                 _("change vs {period}").format(period=cmp): format_value(
                     r["change"], r["unit"], self.currency, change=True),
@@ -167,6 +203,56 @@ class Section:
             display(markdown(f"*{text}*"))
             return None
         return plots.kpi_by_group(df, kpi, group, ax=ax, target=self.target(kpi))
+
+
+def _join(tables: Sequence[str]) -> str:
+    """Table names joined with "or" in the current language (``costs or finance``)."""
+    return functools.reduce(
+        # Translators: joins two table names: "costs or finance"
+        lambda a, b: _("{first} or {second}").format(first=a, second=b),
+        tables,
+    )
+
+
+#: The timestamp that puts a row of a table in a period (surveys: sent or answered).
+PERIOD_BASIS = {
+    "tickets": ("created_ts",),
+    "calls": ("arrived_ts",),
+    "surveys": ("sent_ts", "answered_ts"),
+    "incidents": ("started_ts",),
+}
+
+
+def rows_in_period(prepared: Prepared, table: str, period: Period) -> int:
+    """Rows of a prepared table that belong to ``period``.
+
+    Event tables by their timestamps (:data:`PERIOD_BASIS`; a survey counts when sent or
+    answered in the period); monthly tables (costs, finance, staffing) by their month;
+    tables without time (customers) count whole. An absent table has no rows.
+
+    Examples
+    --------
+    >>> rows_in_period(prepared, "tickets", Period.parse("2026-10"))  # doctest: +SKIP
+    5117
+    """
+    df = prepared.tables.get(table)
+    if df is None:
+        return 0
+    if table in PERIOD_BASIS:
+        seen = pd.Series(False, index=df.index)
+        for column in PERIOD_BASIS[table]:
+            if column in df:
+                seen |= df.index.isin(analysis.rows_in(prepared, table, column, period).index)
+        return int(seen.sum())
+    if "period_month" in df:
+        months = df["period_month"].dropna().astype(str)
+        if period.start is None:
+            return len(months)
+        first = period.start.tz_localize(None).to_period("M")
+        last = (period.end.tz_localize(None) - pd.Timedelta(days=1)).to_period("M")
+        wanted = {m.strftime("%Y-%m") for m in pd.period_range(first, last, freq="M")}
+        return int(months.isin(wanted).sum())
+    return len(df)
 
 
 def open_section(

@@ -126,6 +126,29 @@ def format_change(change: float, unit: str) -> str:
     return i18n.number(change, 0, signed=True)
 
 
+def target_text(
+    target: float | None, unit: str, source: str | None = None, currency: str = "EUR"
+) -> str:
+    """A target for people, naming its source unless it is configured: ``24.00 h
+    (benchmark)``, ``70.0%``; empty without a target.
+
+    Examples
+    --------
+    >>> target_text(24.0, "h", "benchmark"), target_text(0.7, "share", "configured")
+    ('24.00 h (benchmark)', '70.0%')
+    >>> target_text(float("nan"), "h")
+    ''
+    """
+    if target is None or (isinstance(target, float) and math.isnan(target)):
+        return ""
+    text = format_value(target, unit, currency)
+    if source and source != "configured":
+        from .evaluate import TARGET_SOURCES  # the evaluation imports this module
+
+        text += f" ({_(TARGET_SOURCES[source])})"
+    return text
+
+
 def comparison_period(period: Period, comparison: str | None) -> Period | None:
     """The period to compare with: the one given, else the previous one (none for 'all')."""
     if comparison:
@@ -145,13 +168,21 @@ def headline(
     """One row per KPI: value, interval, n, target, status, and the change against the
     comparison period (default: the previous period).
 
+    Targets are those the evaluation judges against
+    (:func:`csmetrics.evaluate.targets_in_force`: configured, else the checklist's), with
+    their source in ``target_source``. A comparison period without observations of a KPI
+    (no rows: a count of nothing) gives no previous value, hence no change.
+
     Returns
     -------
     DataFrame
         ``kpi, label, category, unit, better, value, ci_low, ci_high, n, low_sample,
-        excluded, available, note, target, status, previous, change, change_better,
-        period, compared_with``.
+        excluded, available, note, target, target_source, status, previous, change,
+        change_better, period, compared_with``.
     """
+    from .evaluate import targets_in_force  # the evaluation imports this module
+
+    targets = targets_in_force(prepared.config)
     tz = prepared.config.timezone
     p = period if isinstance(period, Period) else Period.parse(period, tz)
     cur = compute(prepared, p, kpis=list(kpis), backend=backend)
@@ -162,19 +193,24 @@ def headline(
     for rec in cur.to_dict(orient="records"):
         k = get(rec["kpi"])
         better = direction(k, prepared.config)
-        target = prepared.config.targets.get(k.id)
+        found = targets.get(k.id)
+        target = None if found is None else found.value
         pv = math.nan
         if prev is not None:
-            match = prev.loc[prev["kpi"] == k.id, "value"]
-            pv = float(match.iloc[0]) if len(match) else math.nan
+            match = prev[(prev["kpi"] == k.id) & prev["available"].astype(bool)]
+            # nothing observed in the comparison period: no previous value, no change
+            if len(match) and match["n"].iloc[0] and not pd.isna(match["n"].iloc[0]):
+                pv = float(match["value"].iloc[0])
         value = float(rec["value"]) if rec["available"] else math.nan
-        change = value - pv if not (math.isnan(value) or math.isnan(pv)) else math.nan
+        observed = bool(rec["n"]) and not pd.isna(rec["n"])  # an empty period: no change
+        change = value - pv if observed and not (math.isnan(value) or math.isnan(pv)) else math.nan
         rows.append({
             "kpi": k.id, "label": k.label, "category": k.category, "unit": k.unit,
             "better": better, "value": value, "ci_low": rec["ci_low"],
             "ci_high": rec["ci_high"], "n": rec["n"], "low_sample": rec["low_sample"],
             "excluded": rec["excluded"], "available": rec["available"], "note": rec["note"],
             "target": math.nan if target is None else float(target),
+            "target_source": None if found is None else found.source,
             "status": status_for(value, target, better) if rec["available"] else "no_data",
             "previous": pv, "change": change,
             "change_better": change_is_better(change, better, k.unit),
@@ -208,7 +244,7 @@ def summary_markdown(df: pd.DataFrame, currency: str = "EUR") -> str:
         fmt = {
             "label": label,
             "value": format_value(r["value"], r["unit"], currency),
-            "target": format_value(r["target"], r["unit"], currency),
+            "target": target_text(r["target"], r["unit"], r.get("target_source"), currency),
             "status": status_label(r["status"]),
             "previous": format_value(r["previous"], r["unit"], currency),
             "change": format_change(abs(r["change"]), r["unit"]).lstrip("+"),
@@ -219,7 +255,7 @@ def summary_markdown(df: pd.DataFrame, currency: str = "EUR") -> str:
         text = _("- **{label}** was **{value}**").format(**fmt)
         if not math.isnan(r["target"]):
             text += _(" (target {target}: {status})").format(**fmt)
-        if r["compared_with"] and not math.isnan(r["previous"]):
+        if r["compared_with"] and not math.isnan(r["change"]):
             change = r["change"]
             if negligible(change, r["unit"]):
                 text += _(", unchanged from {period}").format(**fmt)
