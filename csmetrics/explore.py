@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 from . import i18n, plots
-from .display import labelled, safe_csv_frame, shown_value
+from .analysis import monthly_series
+from .display import counts_observations, labelled, safe_csv_frame, shown_value
 from .i18n import N_, _, ngettext
 from .kpis import REGISTRY, compute, get, public_kpis
 from .kpis.engine import make_ctx
@@ -107,6 +108,86 @@ def filter_prepared(prepared: Prepared, filters: dict[str, Sequence[str]]) -> Pr
     return Prepared(tables, prepared.config, prepared.as_of, prepared.excluded)
 
 
+def kpi_tables(prepared: Prepared, kpi_id: str) -> list[str]:
+    """The tables of ``prepared`` behind a KPI: its own table (or ``monthly_metrics``
+    when that stands in for it) and, for a ratio, the tables of its parts; sorted.
+
+    Examples
+    --------
+    >>> kpi_tables(p, "cost_per_contact")  # doctest: +SKIP
+    ['calls', 'costs', 'tickets']
+    """
+    seen: set[str] = set()
+    found: set[str] = set()
+
+    def visit(kid: str) -> None:
+        if kid in seen or kid not in REGISTRY:
+            return
+        seen.add(kid)
+        k = REGISTRY[kid]
+        if k.table in prepared.tables:
+            found.add(k.table)
+        elif "monthly_metrics" in prepared.tables:
+            found.add("monthly_metrics")
+        for part in (*k.ratio[0], *k.ratio[1]) if k.ratio else ():
+            visit(part)
+
+    visit(kpi_id)
+    return sorted(found)
+
+
+def unfiltered_tables(
+    prepared: Prepared, kpi_id: str, filters: dict[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """For each chosen filter, the tables behind the KPI (:func:`kpi_tables`) that do not
+    have its column, so that the filter leaves them whole (:func:`filter_prepared`).
+
+    Filters without a choice, and filters that apply to every table, are left out; the
+    result follows :data:`FILTER_COLUMNS`' order.
+
+    Examples
+    --------
+    >>> unfiltered_tables(p, "csat_score", {"team": ["A"]})  # doctest: +SKIP
+    {'team': ['surveys']}
+    """
+    tables = kpi_tables(prepared, kpi_id)
+    order = {c: i for i, c in enumerate(FILTER_COLUMNS)}
+    out = {}
+    for col in sorted(filters, key=lambda c: (order.get(c, len(order)), c)):
+        if not filters[col]:
+            continue
+        missing = [t for t in tables if col not in prepared.tables[t]]
+        if missing:
+            out[col] = missing
+    return out
+
+
+def filter_notes(prepared: Prepared, kpi_id: str, filters: dict[str, Sequence[str]]) -> list[str]:
+    """Sentences saying which chosen filters do not apply to the tables behind a KPI
+    (plain text, in the current language; escape it to show it as HTML).
+
+    Examples
+    --------
+    >>> filter_notes(p, "csat_score", {"team": ["A"]})[0]  # doctest: +SKIP
+    'The team filter does not apply to the surveys table behind this KPI: all its rows are ...'
+    """
+    notes = []
+    for col, tables in unfiltered_tables(prepared, kpi_id, filters).items():
+        notes.append(
+            ngettext(
+                # Translators: {filter} is a filter's name (channel, team...), {tables} one
+                # table name (tickets, calls, surveys...)
+                "The {filter} filter does not apply to the {tables} table behind this KPI: "
+                "all its rows are counted.",
+                # Translators: {tables} is a list of table names (calls, tickets)
+                "The {filter} filter does not apply to the {tables} tables behind this KPI: "
+                "all their rows are counted.",
+                len(tables),
+            ).format(filter=plots.group_name(col), tables=", ".join(tables))
+        )
+    return notes
+
+
 def drill_rows(
     prepared: Prepared,
     kpi_id: str,
@@ -172,6 +253,8 @@ class View:
     view: str
     period: Period
     result: pd.DataFrame
+    #: Sentences on filters that do not apply to the tables behind the KPI
+    notes: tuple[str, ...] = ()
 
 
 class Explorer:
@@ -301,10 +384,18 @@ class Explorer:
         p = self.period()
         key = (tuple(sorted(self.current_filters().items())), self.kpi.value, group, p.label)
         if key not in self._results:
-            self._results[key] = compute(
-                self.filtered(), p, by=[group] if group else [], kpis=[self.kpi.value]
-            )
+            if group == "month":  # each month as of its own end, as the report measures it
+                res = monthly_series(self.filtered(), [self.kpi.value], p, months=None)
+            else:
+                res = compute(
+                    self.filtered(), p, by=[group] if group else [], kpis=[self.kpi.value]
+                )
+            self._results[key] = res
         return self._results[key]
+
+    def notes(self) -> list[str]:
+        """Which chosen filters do not apply to the tables behind the shown KPI."""
+        return filter_notes(self.prepared, self.kpi.value, self.current_filters())
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -313,7 +404,9 @@ class Explorer:
         start = time.perf_counter()
         group = None if self.group.value == "(none)" else self.group.value
         res = self.result()
-        self.last = View(self.kpi.value, group, self.view.value, self.period(), res)
+        self.last = View(
+            self.kpi.value, group, self.view.value, self.period(), res, tuple(self.notes())
+        )
         self.out.clear_output(wait=True)
         if self.figure is not None:  # one live figure per explorer, however long the session
             plt.close(self.figure)
@@ -398,15 +491,22 @@ def _status_html(view: View, latency: float) -> str:
     res = view.result
     k = get(view.kpi)
     avail = res[res["available"]] if "available" in res else res
+    notes = "".join(f"<br><em>{html.escape(note)}</em>" for note in view.notes)
     if avail.empty:
         note = res["note"].iloc[0] if len(res) else _("no data")
-        return f"<b>{html.escape(k.label)}</b>: {html.escape(str(note))}"
-    n = int(avail["n"].sum()) if k.kind not in ("ratio",) else int(avail["n"].max())
+        return f"<b>{html.escape(k.label)}</b>: {html.escape(str(note))}{notes}"
     low = int(avail["low_sample"].sum())
-    # Translators: {count} values of a KPI shown; n is the number of observations behind them
-    values = ngettext("{count} value, n = {n}", "{count} values, n = {n}", len(avail)).format(
-        count=i18n.number(len(avail)), n=i18n.number(n)
-    )
+    if counts_observations(k.id):
+        n = int(avail["n"].sum()) if k.kind not in ("ratio",) else int(avail["n"].max())
+        # Translators: {count} values of a KPI shown; n is the number of observations behind them
+        values = ngettext("{count} value, n = {n}", "{count} values, n = {n}", len(avail)).format(
+            count=i18n.number(len(avail)), n=i18n.number(n)
+        )
+    else:  # n of a ratio of money or hours counts no observations
+        # Translators: {count} values of a KPI shown
+        values = ngettext("{count} value", "{count} values", len(avail)).format(
+            count=i18n.number(len(avail))
+        )
     text = (
         f"<b>{html.escape(k.label)}</b> · {html.escape(i18n.period(view.period.label))} · "
         f"{html.escape(values)}"
@@ -416,7 +516,8 @@ def _status_html(view: View, latency: float) -> str:
         warn = ngettext("{count} low-sample (n < 30)", "{count} low-sample (n < 30)", low)
         warn = warn.format(count=i18n.number(low))
         text += f" · <span style='color:#D55E00'>{html.escape(warn)}</span>"
-    return text + f" · {i18n.number(latency * 1000)} ms"
+    text += f" · {i18n.number(latency * 1000)} ms"
+    return text + notes
 
 
 def render_view(prepared: Prepared, view: View):
@@ -437,8 +538,8 @@ def render_view(prepared: Prepared, view: View):
         if group == "month":
             plots.kpi_trend(res, kpi, ax=ax, target=prepared.config.targets.get(kpi))
         else:
-            monthly = compute(
-                prepared, view.period, by=["month", *([group] if group else [])], kpis=[kpi]
+            monthly = monthly_series(
+                prepared, [kpi], view.period, months=None, by=[group] if group else []
             )
             plots.kpi_trend(
                 monthly, kpi, ax=ax, target=prepared.config.targets.get(kpi), group=group
@@ -487,7 +588,7 @@ def static_view(
         return pd.DataFrame()
     last = month_range(ms[-1], ms[-1], prepared.config.timezone)
     span = month_range(ms[max(0, len(ms) - months)], ms[-1], prepared.config.timezone)
-    trend = compute(prepared, span, by=["month"], kpis=[kpi])
+    trend = monthly_series(prepared, [kpi], span, months=None)
     _, axes = plt.subplots(1, 2, figsize=(12, 4))
     plots.kpi_trend(trend, kpi, ax=axes[0], target=prepared.config.targets.get(kpi))
     latest = compute(prepared, last, by=[group], kpis=[kpi])

@@ -165,3 +165,75 @@ def test_notebook_runs_headless_and_html_shows_the_static_view(folder, tmp_path)
     assert page.count("data:image/png;base64,") >= 1  # the static view's charts
     assert "interactive explorer runs in JupyterLab" in page
     assert "VBox(" not in page and "Traceback" not in page
+
+
+def test_view_says_when_a_filter_does_not_apply_to_the_kpi_table(explorer):
+    ex = explorer
+    ex.start.value = ex.start.options[-1]
+    ex.end.value = ex.end.options[-1]
+    ex.group.value = "channel"
+    ex.view.value = "bars"
+    ex.filters["channel"].value = ()
+    ex.kpi.value = "csat_score"
+    assert "filter does not apply" not in ex.status.value  # no filter chosen: no note
+    team = ex.filters["team"].options[0]
+    ex.filters["team"].value = (team,)
+    try:
+        # surveys have no team column: the team filter leaves them whole, and says so
+        assert ex.last.notes == (
+            "The team filter does not apply to the surveys table behind this KPI: "
+            "all its rows are counted.",
+        )
+        assert "The team filter does not apply to the surveys table" in ex.status.value
+        # tickets have a team: the filter applies, no note
+        ex.kpi.value = "fcr_rate"
+        assert ex.last.notes == ()
+        assert "filter does not apply" not in ex.status.value
+        # a ratio reads several tables: only those without the column are named
+        ex.kpi.value = "cost_per_contact"
+        assert ex.last.notes == (
+            "The team filter does not apply to the calls table behind this KPI: "
+            "all its rows are counted.",
+        )
+    finally:
+        ex.filters["team"].value = ()
+
+
+def test_status_shows_n_only_where_it_counts_observations(explorer):
+    ex = explorer
+    ex.start.value = ex.start.options[-1]
+    ex.end.value = ex.end.options[-1]
+    ex.group.value = "(none)"
+    ex.view.value = "table"
+    ex.kpi.value = "cost_per_contact"  # n = contacts
+    assert "n = " in ex.status.value
+    ex.kpi.value = "cost_to_revenue"  # n = revenue, a sum of money
+    assert ex.last.result["available"].all()
+    assert "n = " not in ex.status.value
+
+
+def test_trend_measures_each_month_as_of_its_own_end(tmp_path):
+    # Two months of tickets (Lisbon time; as-of 2026-10-31 23:59):
+    # September: s1, s2 resolved in September, s3 resolved in October, s4 never
+    #   -> unresolved at the end of September 2/4 = 0.5 (judged at the end of October: 1/4)
+    # October: o1, o2 resolved, o3, o4, o5 open -> 3/5 = 0.6
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["s1", "s2", "s3", "s4", "o1", "o2", "o3", "o4", "o5"],
+            "created_at": ["2026-09-02 10:00", "2026-09-03 10:00", "2026-09-20 10:00",
+                           "2026-09-25 10:00", "2026-10-02 10:00", "2026-10-05 10:00",
+                           "2026-10-10 10:00", "2026-10-20 10:00", "2026-10-29 10:00"],
+            "resolved_at": ["2026-09-02 12:00", "2026-09-04 10:00", "2026-10-03 10:00", None,
+                            "2026-10-03 10:00", "2026-10-06 10:00", None, None, None],
+            "channel": ["email"] * 9,
+        }
+    )  # fmt: skip
+    cfg = {"timezone": "Europe/Lisbon", "as_of": "2026-10-31T23:59"}
+    p = cm.prepare(cm.from_frames({"tickets": tickets}, cfg))
+    ex = Explorer(p, export_dir=tmp_path)
+    ex.start.value, ex.end.value = "2026-09", "2026-10"
+    ex.kpi.value = "unresolved_rate"
+    ex.group.value = "month"
+    ex.view.value = "trend"
+    got = ex.last.result.set_index("month")["value"]
+    assert got.to_dict() == {"2026-09": 0.5, "2026-10": 0.6}
