@@ -8,12 +8,12 @@ clear message and exit with code 2; a report with a failed notebook exits 1.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import CsmetricsError
+from .io import json_text
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -31,7 +31,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             },
             "problems": wb.quality.problems_frame().to_dict(orient="records"),
         }
-        print(json.dumps(payload, indent=2, default=str))
+        print(json_text(payload, indent=2))
     else:
         print(wb.quality.render_text())
     if args.strict and wb.quality.warnings:
@@ -146,7 +146,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     cols = [c for c in df.columns if c != "period"]
     if args.format == "json":
         records = df[cols].astype(object).where(df[cols].notna(), None).to_dict(orient="records")
-        print(json.dumps({"period": period, "kpis": records}, indent=2, default=str))
+        print(json_text({"period": period, "kpis": records}, indent=2))
     elif args.format == "csv":
         from .display import safe_csv_frame
 

@@ -6,6 +6,7 @@ writes reads back identically.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -69,3 +70,27 @@ def write_config(config: dict, out: str | Path) -> Path:
     path = Path(out) / "csmetrics.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def _finite(value: object) -> object:
+    """``value`` with every non-finite float (NaN, ±inf) replaced by ``None``."""
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_text(payload: object, **kwargs: object) -> str:
+    """Standard JSON: a number that is not finite is written ``null``, never the bare
+    ``NaN``/``Infinity`` that JSON readers reject.
+
+    Examples
+    --------
+    >>> json_text({"value": float("inf"), "n": [1.5, float("nan")]})
+    '{"value": null, "n": [1.5, null]}'
+    """
+    kwargs.setdefault("default", str)
+    return json.dumps(_finite(payload), allow_nan=False, **kwargs)  # type: ignore[arg-type]

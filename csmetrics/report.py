@@ -30,6 +30,7 @@ import pandas as pd
 from . import i18n
 from .errors import CsmetricsError
 from .i18n import N_, _, ngettext
+from .io import json_text
 from .load import Workbook, load
 from .periods import Period, latest_complete_month
 
@@ -256,6 +257,7 @@ def kpi_exports(prepared, period: str, work: Path) -> pd.DataFrame:
         "available",
         "note",
         "target",
+        "target_source",
         "status",
         "previous",
         "change",
@@ -270,20 +272,43 @@ def kpi_exports(prepared, period: str, work: Path) -> pd.DataFrame:
         "currency": prepared.config.currency,
         "kpis": records,
     }
-    (work / "kpis.json").write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+    (work / "kpis.json").write_text(json_text(payload, indent=2), encoding="utf-8")
     return df
 
 
-def scorecard_html(
-    df: pd.DataFrame, trends: pd.DataFrame, currency: str, sections: list[str] | None = None
-) -> str:
-    """The headline scorecard: value, target, status, change and a 12-month sparkline.
+def scorecard_kpis(df: pd.DataFrame, judged: set[str], cited: set[str] = frozenset()) -> list[str]:
+    """The KPIs of the scorecard, in registry order (the order of ``df``): every headline
+    KPI, every KPI the evaluation judges against a target (``judged``) and every KPI a
+    recommendation cites (``cited``), each once.
 
+    Examples
+    --------
+    >>> df = pd.DataFrame({"kpi": ["tickets_created", "repeat_contact_rate", "mttd_h"]})
+    >>> scorecard_kpis(df, {"mttd_h"})
+    ['tickets_created', 'mttd_h']
+    """
+    from .kpis import get
+
+    wanted = set(judged) | set(cited)
+    return [k for k in dict.fromkeys(df["kpi"]) if get(k).headline or k in wanted]
+
+
+def scorecard_html(
+    df: pd.DataFrame,
+    trends: pd.DataFrame,
+    currency: str,
+    sections: list[str] | None = None,
+    kpis: list[str] | None = None,
+) -> str:
+    """The headline scorecard: value, target (with its source when it is not configured),
+    status, change and a 12-month sparkline.
+
+    ``kpis``: the rows, in order (default: the headline KPIs; see :func:`scorecard_kpis`).
     Each KPI links to the section explaining it, when that section is in ``sections``
     (default: all), so that a report run with ``--section`` has no dead link.
     """
     from .kpis import get
-    from .summary import format_change, format_value, sparkline_svg, status_label
+    from .summary import format_change, format_value, sparkline_svg, status_label, target_text
 
     e = html.escape
 
