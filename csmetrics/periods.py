@@ -123,3 +123,29 @@ def latest_complete_month(timestamps: pd.Series, tz: str) -> str | None:
     if last.day == month.days_in_month:
         return month.strftime("%Y-%m")
     return (month - 1).strftime("%Y-%m")
+
+
+def latest_month_with_data(timestamps: pd.Series, tz: str) -> str | None:
+    """The default report month: the latest complete month that has data, as ``YYYY-MM``.
+
+    Among the months holding at least one timestamp, the latest one not after
+    :func:`latest_complete_month`; when no complete month has data (the data covers part
+    of one month only), the latest month with data. A month with no row is never chosen,
+    so a report never opens on an empty period because the data stops early in a month
+    or has a gap.
+
+    Examples
+    --------
+    >>> ts = pd.Series(pd.to_datetime(["2026-08-10", "2026-10-03"]).tz_localize("UTC"))
+    >>> latest_complete_month(ts, "UTC"), latest_month_with_data(ts, "UTC")
+    ('2026-09', '2026-08')
+    >>> latest_month_with_data(ts.iloc[1:], "UTC")
+    '2026-10'
+    """
+    ts = timestamps.dropna()
+    if ts.empty:
+        return None
+    months = sorted(set(ts.dt.tz_convert(tz).dt.tz_localize(None).dt.strftime("%Y-%m")))
+    complete = latest_complete_month(ts, tz)
+    done = [m for m in months if complete is not None and m <= complete]
+    return done[-1] if done else months[-1]

@@ -32,7 +32,7 @@ from .errors import CsmetricsError
 from .i18n import N_, _, ngettext
 from .io import json_text
 from .load import Workbook, load
-from .periods import Period, latest_complete_month
+from .periods import Period, latest_month_with_data
 
 #: Notebooks of the report, in reading order: (file stem, title, one-line description);
 #: title and description are English messages, shown translated.
@@ -103,7 +103,8 @@ def notebooks_dir() -> Path:
 
 
 def default_period(wb: Workbook) -> str:
-    """The latest complete month of the data (tickets, calls and surveys), as ``YYYY-MM``."""
+    """The latest complete month with data (tickets, calls and surveys), as ``YYYY-MM``
+    (:func:`csmetrics.periods.latest_month_with_data`)."""
     import pandas as pd
 
     stamps = []
@@ -119,7 +120,7 @@ def default_period(wb: Workbook) -> str:
         if months:
             return max(months)
         raise CsmetricsError("no tickets, calls or surveys: give --period explicitly")
-    month = latest_complete_month(pd.concat(stamps), wb.config.timezone)
+    month = latest_month_with_data(pd.concat(stamps), wb.config.timezone)
     if month is None:
         raise CsmetricsError("the data has no usable timestamps: give --period explicitly")
     return month
@@ -220,6 +221,11 @@ def _execute(
     return SectionResult(name, title, ok, time.perf_counter() - start, error)
 
 
+#: KPIs the recommendations may cite besides the judged ones (their trends are computed
+#: with the scorecard's, so that every cited KPI has its sparkline).
+ACTION_KPIS = ("cost_per_resolution", "fcr_rate", "tickets_created", "service_level",
+               "cost_per_contact", "csat_score")  # fmt: skip
+
 #: Which section page explains each KPI category.
 CATEGORY_SECTION = {
     "effectiveness": "effectiveness",
@@ -317,17 +323,19 @@ def scorecard_html(
             return e(label)
         return f"<a href='{section}.html'>{e(label)}</a>"
 
+    shown = kpis if kpis is not None else [k for k in df["kpi"] if get(k).headline]
+    records = {r["kpi"]: r for r in df.to_dict(orient="records")}
     rows = []
-    for r in df.to_dict(orient="records"):
-        k = get(r["kpi"])
-        if not k.headline:
+    for kpi in shown:
+        if kpi not in records:
             continue
+        r, k = records[kpi], get(kpi)
         section = CATEGORY_SECTION.get(k.category, "effectiveness")
         spark = sparkline_svg(trends.loc[trends["kpi"] == k.id, "value"].tolist())
         value = (
             format_value(r["value"], r["unit"], currency) if r["available"] else _("not available")
         )
-        target = "" if pd.isna(r["target"]) else format_value(r["target"], r["unit"], currency)
+        target = target_text(r["target"], r["unit"], r.get("target_source"), currency)
         change = format_change(r["change"], r["unit"])
         verdict = {True: "better", False: "worse", None: ""}[r["change_better"]]
         verdict_text = {True: _("better"), False: _("worse"), None: ""}[r["change_better"]]
@@ -356,9 +364,31 @@ def scorecard_html(
     )
 
 
+def program_html(evaluation: dict) -> str:
+    """Article 000's four answers about the whole program (``program`` of
+    ``evaluation.json``): each question, its status as a badge, and the answer's sentence
+    (key number, status, how sure), escaped."""
+    from .summary import status_label
+
+    e = html.escape
+    items = [
+        f"<dt>{e(p['question'])}</dt><dd><span class='badge' "
+        f"style='background:{STATUS_COLOURS.get(p['status'], '#777777')}'>"
+        f"{e(status_label(p['status']) if p['status'] in STATUS_COLOURS else p['status'])}"
+        f"</span> {e(p['answer'])}</dd>"
+        for p in evaluation.get("program", [])
+    ]
+    if not items:
+        return ""
+    # Translators: heading of the index page's four answers about the whole program
+    title = _("The program in four answers")
+    return f"<section id='program'><h2>{e(title)}</h2><dl>{''.join(items)}</dl></section>"
+
+
 def evaluation_html(evaluation: dict) -> str:
-    """The index's verdict line (questions by status, first recommendation), linking the
-    evaluation summary; ``evaluation`` is the ``evaluation.json`` content."""
+    """The index's opening: the four answers about the program, then the verdict line
+    (questions by status, first recommendation), linking the evaluation summary;
+    ``evaluation`` is the ``evaluation.json`` content."""
     from collections import Counter
 
     from .summary import status_label
@@ -392,7 +422,7 @@ def evaluation_html(evaluation: dict) -> str:
     line = line.replace(
         "{evaluation}", f"<a href='evaluation.html'><strong>{e(_('Evaluation'))}</strong></a>"
     )
-    return f"<p class='verdict-line'>{line}{rec}</p>"
+    return f"{program_html(evaluation)}<p class='verdict-line'>{line}{rec}</p>"
 
 
 def index_html(result: ReportResult, wb: Workbook, data_label: str, scorecard: str = "") -> str:
@@ -459,6 +489,7 @@ ul.sections p {{ margin: .3rem 0 0; }} .err {{ color: #D55E00; font-weight: 600;
 .verdict {{ font-size: .8rem; color: #555; }} .verdict.worse {{ color: #D55E00; }}
 .verdict.better {{ color: #009E73; }}
 .verdict-line {{ font-size: 1.05rem; }} .verdict-line a {{ color: #0072B2; }}
+#program dt {{ font-weight: 600; margin-top: .6rem; }} #program dd {{ margin: .2rem 0 0 0; }}
 </style></head><body>
 <h1>{e(title)}</h1>
 <p class="sub">{e(facts)} ·
@@ -480,12 +511,31 @@ def _params(name: str, params: dict, work: Path) -> dict:
     return params
 
 
-def _evaluation_line(work: Path) -> str:
-    """The index's verdict line, from the ``evaluation.json`` the notebook wrote."""
+def _evaluation(work: Path) -> dict | None:
+    """The ``evaluation.json`` the evaluation notebook wrote (None when it did not)."""
     path = work / "evaluation.json"
     if not path.exists():
-        return ""
-    return evaluation_html(json.loads(path.read_text(encoding="utf-8")))
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def cited_kpis(evaluation: dict | None) -> set[str]:
+    """The KPI ids the recommendations of ``evaluation.json`` cite in their evidence.
+
+    Examples
+    --------
+    >>> cited_kpis({"recommendations": [{"evidence": [{"kpi": "fcr_rate"}, {"theme": "x"}]}]})
+    {'fcr_rate'}
+    """
+    from .kpis import public_kpis
+
+    known = {k.id for k in public_kpis()}
+    return {
+        e["kpi"]
+        for r in (evaluation or {}).get("recommendations", [])
+        for e in r.get("evidence", [])
+        if isinstance(e, dict) and e.get("kpi") in known
+    }
 
 
 def _month_by_month(prepared, kpis: list[str], until: str, months: int = 12) -> pd.DataFrame:
@@ -509,9 +559,11 @@ def _scorecard(
     result: ReportResult,
     say: Callable[[str], None],
     sections: list[str] | None = None,
-) -> str:
-    """KPI exports and the scorecard HTML; a failure is recorded, never fatal."""
-    from .kpis import public_kpis
+) -> Callable[[dict | None], str]:
+    """KPI exports and the scorecard's numbers; returns the function that renders the
+    scorecard once the evaluation is known (its recommendations' KPIs join the headline
+    and the judged ones). A failure is recorded, never fatal (the scorecard is empty)."""
+    from .evaluate import targets_in_force
     from .prepare import prepare
     from .summary import monthly_trend
 
@@ -519,7 +571,9 @@ def _scorecard(
     try:
         prepared = prepare(wb)
         head = kpi_exports(prepared, label, work)
-        ids = [k.id for k in public_kpis() if k.headline]
+        judged = set(targets_in_force(wb.config))
+        # every KPI that may be shown: headline, judged, and those recommendations cite
+        ids = scorecard_kpis(head, judged, set(ACTION_KPIS))
         trends = (
             monthly_trend(prepared, ids, label)
             if label != "all"
@@ -533,9 +587,13 @@ def _scorecard(
                 trends = pd.concat(
                     [trends, _month_by_month(prepared, stocks, label)], ignore_index=True
                 )
-        html_ = scorecard_html(head, trends, wb.config.currency, sections)
         say(f"  scorecard, kpis.csv and kpis.json: ok ({time.perf_counter() - start:.1f} s)")
-        return html_
+
+        def render(evaluation: dict | None) -> str:
+            rows = scorecard_kpis(head, judged, cited_kpis(evaluation))
+            return scorecard_html(head, trends, wb.config.currency, sections, rows)
+
+        return render
     except Exception as exc:  # the sections are still worth delivering
         result.sections.append(
             SectionResult(
@@ -547,7 +605,7 @@ def _scorecard(
             )
         )
         say(f"  scorecard: FAILED: {type(exc).__name__}: {exc}")
-        return ""
+        return lambda evaluation: ""
 
 
 def run_report(
@@ -680,7 +738,8 @@ def _run_report(
             scorecard = _scorecard(wb, label, work, result, say, names)
         order = [n for n, _t, _d in chosen]
         result.sections.sort(key=lambda s: order.index(s.name) if s.name in order else -1)
-        scorecard = _evaluation_line(work) + scorecard
+        evaluation = _evaluation(work)
+        scorecard = (evaluation_html(evaluation) if evaluation else "") + scorecard(evaluation)
         (work / "index.html").write_text(
             index_html(result, wb, str(data) if data else _("bundled sample"), scorecard),
             encoding="utf-8",
