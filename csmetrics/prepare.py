@@ -115,6 +115,27 @@ def _excluded_flags(wb: Workbook, name: str, out: pd.DataFrame) -> dict[str, int
     return counts
 
 
+def first_contact_resolved(
+    resolved: pd.Series, replies: pd.Series, reopens: pd.Series | None = None
+) -> pd.Series:
+    """The ``fcr`` flag: 1.0 resolved with at most one agent reply and no reopen, else 0.0.
+
+    ``fcr_rate`` is over *all* tickets created, so a ticket is left out (NaN) only when it
+    cannot be judged: resolved and not reopened, with its number of replies unknown. A
+    ticket never resolved is never first-contact resolved, whatever its replies; a
+    missing ``reopens`` counts as no reopen.
+
+    Examples
+    --------
+    >>> first_contact_resolved(pd.Series([True, True, False, True]),
+    ...                        pd.Series([1.0, 2.0, np.nan, np.nan])).tolist()
+    [1.0, 0.0, 0.0, nan]
+    """
+    reopened = reopens.fillna(0) > 0 if reopens is not None else pd.Series(False, resolved.index)
+    fcr = (resolved & (replies <= 1) & ~reopened).astype(float)
+    return fcr.where(~resolved | replies.notna() | reopened)
+
+
 def prepare_tickets(wb: Workbook, as_of: pd.Timestamp) -> pd.DataFrame:
     """Tickets with epoch times, durations (calendar and business), flags and months."""
     cfg = wb.config
@@ -141,14 +162,11 @@ def prepare_tickets(wb: Workbook, as_of: pd.Timestamp) -> pd.DataFrame:
         out["resolution_s"] = (df["resolved_at"] - created).dt.total_seconds()
         out["resolved"] = raw["resolved_at"].notna().astype(float)
     if "agent_replies" in df and "resolved_at" in df:
-        replies = df["agent_replies"].astype("Float64").astype(float)
-        reopens = (
-            df["reopens"].astype("Float64").astype(float)
-            if "reopens" in df
-            else pd.Series(0.0, index=df.index)
+        out["fcr"] = first_contact_resolved(
+            raw["resolved_at"].notna(),
+            df["agent_replies"].astype("Float64").astype(float),
+            df["reopens"].astype("Float64").astype(float) if "reopens" in df else None,
         )
-        fcr = raw["resolved_at"].notna() & (replies <= 1) & (reopens.fillna(0) == 0)
-        out["fcr"] = fcr.astype(float).where(replies.notna())
     if "reopens" in df:
         reopens = df["reopens"].astype("Float64").astype(float)
         out["reopened"] = (reopens > 0).astype(float).where(reopens.notna())

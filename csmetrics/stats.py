@@ -92,6 +92,55 @@ def quantile_interval(values: np.ndarray, q: float, conf: float = 0.95) -> tuple
     return (float(x[max(lo - 1, 0)]), float(x[min(hi - 1, n - 1)]))
 
 
+def km_quantile(
+    time: np.ndarray, event: np.ndarray, p: float = 0.5, tol: float = math.sqrt(2.2e-16)
+) -> float:
+    """The ``p`` quantile of a Kaplan–Meier curve, by R ``survival``'s convention.
+
+    With ``S`` the Kaplan–Meier estimate, ``F = 1 − S`` jumps at each event time. The
+    quantile is the first time ``F`` reaches ``p``; where ``F = p`` exactly (within
+    ``tol``) over an interval, it is the midpoint of that interval, and when that flat
+    runs to the end of the curve, the midpoint between its start and the last
+    observed time (event or censoring). This is what ``quantile.survfit`` (and so
+    ``print(survfit(...))``'s median) does in R, and without censoring it is the usual
+    sample quantile: the median of 10, 20, 30, 40 is 25. NaN when ``F`` never reaches
+    ``p`` (e.g. more than half of the observations censored before the median).
+
+    Parameters
+    ----------
+    time : array of float
+        Follow-up times (NaN left out).
+    event : array of bool or 0/1
+        1 where the time is an event, 0 where it is censored.
+    p : float
+        The probability (0.5: the median).
+
+    Examples
+    --------
+    >>> km_quantile(np.array([10.0, 20, 30, 40]), np.array([1, 1, 1, 1]))
+    25.0
+    >>> km_quantile(np.array([10.0, 20, 30, 40]), np.array([1, 1, 0, 0]))  # flat to 40
+    30.0
+    """
+    time = np.asarray(time, dtype=float)
+    event = np.asarray(event, dtype=bool)
+    keep = ~np.isnan(time)
+    time, event = time[keep], event[keep]
+    times, deaths = np.unique(time[event], return_counts=True)
+    if times.size == 0:
+        return math.nan
+    at_risk = time.size - np.searchsorted(np.sort(time), times, side="left")
+    x = np.concatenate([[0.0], times])
+    f = np.concatenate([[0.0], 1.0 - np.cumprod(1.0 - deaths / at_risk)])
+    first = np.flatnonzero(f + tol >= p)  # F reaches p (within tol)
+    if first.size == 0:
+        return math.nan
+    if abs(p - f[-1]) < tol:  # the curve ends on a flat at p
+        return float((x[first[0]] + time.max()) / 2)
+    beyond = np.flatnonzero(f - tol >= p)  # F passes p
+    return float((x[first[0]] + x[beyond[0]]) / 2)
+
+
 def erlang_c(agents: np.ndarray | int, traffic: float) -> np.ndarray:
     """Probability that a call waits (Erlang C) with ``agents`` servers and ``traffic`` Erlangs.
 

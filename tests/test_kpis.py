@@ -490,9 +490,9 @@ def test_default_as_of_is_the_latest_timestamp():
     res = run({"tickets": tickets}, config={"as_of": None})
     check(pick(res, "backlog_open"), 0, n=2)
     check_rate(pick(res, "unresolved_rate"), 0, 2)
-    # KM: S(2 h) = 1/2 is not below 0.5, S(336 h) = 0 → 336 h (the median is the first
-    # time the survival falls below one half, SAS's and statsmodels' convention)
-    check(pick(res, "resolution_km_median_h"), 336.0, n=2)
+    # KM: S = 1/2 exactly from 2 h to 336 h → the midpoint, 169 h (R survival's
+    # convention; without open tickets it is the sample median of 2 and 336)
+    check(pick(res, "resolution_km_median_h"), 169.0, n=2)
 
 
 @covers("repeat_contact_rate")
@@ -610,9 +610,9 @@ def test_erlang_c_published_example():
 
 @covers("erlang_agents_required")
 def test_erlang_agents_required_kpi():
-    # Default business hours Mon-Fri 09-17: 5 × 8 = 40 open hour-of-week slots.
-    # October's span: Thu 1 Oct 00:00 WEST → as-of 31 Oct 23:59 WET = 745 h 59 min
-    # = 4.4404 weeks.
+    # Default business hours Mon-Fri 09-17: 5 × 8 = 40 open hour-of-week slots. A slot's
+    # calls are averaged over the times it occurs within October and the days the calls
+    # cover (Thu 1 Oct → Thu 29 Oct): Wednesday 10h occurs 4 times (7, 14, 21, 28 Oct).
     wednesdays = [7, 14, 21, 28, 7, 14, 21, 28, 7, 14]  # 10 calls in the Wed 10h slot
     rows = [
         (f"W{i}", f"2026-10-{day:02d} 10:{i:02d}", "answered", 5, 180.0)
@@ -623,23 +623,24 @@ def test_erlang_agents_required_kpi():
         rows.append((f"X{i}", f"2026-10-{day:02d} 11:00", "other", 0, None))
     calls = table("call_id arrived_at outcome wait_s talk_s", *rows)
     res = run({"calls": calls}, kpis=["erlang_agents_required"])
-    # Wed 10h: 10 calls / 4.4404 weeks = 2.252 calls/h; AHT 180 s → A = 0.1126 Erlang;
-    # one agent: P(wait) = A = 0.1126, SL = 1 - 0.1126·e^(-(1-0.1126)·20/180) = 0.898 ≥ 0.8
-    # → 1 agent; the 39 other open slots have no calls → 0; mean = 1/40 = 0.025.
+    # Wed 10h: 10 calls / 4 = 2.5 calls/h; AHT 180 s → A = 0.125 Erlang; one agent:
+    # P(wait) = A = 0.125, SL = 1 - 0.125·e^(-(1-0.125)·20/180) = 0.887 ≥ 0.8 → 1 agent;
+    # the 39 other open slots have no calls → 0; mean = 1/40 = 0.025.
     # n: the 11 offered calls (outcome "other" is no arrival)
     check(pick(res, "erlang_agents_required"), 1 / 40, n=11)
 
-    # the published example's traffic in one slot: 888 calls / 4.4404 weeks = 199.98
-    # calls/h × 180 s = 10.0 Erlangs → 14 agents; 14/40 = 0.35
+    # the published example's traffic in one slot: 800 calls / 4 Wednesdays = 200
+    # calls/h × 180 s = 10.0 Erlangs → 14 agents; 14/40 = 0.35 (the calls cover 7 → 28
+    # Oct, in which every open slot occurs 3 or 4 times)
     heavy = table(
         "call_id arrived_at outcome wait_s talk_s",
         *[
             (f"H{i}", f"2026-10-{[7, 14, 21, 28][i % 4]:02d} 10:{i % 60:02d}", "answered", 5, 180)
-            for i in range(888)
+            for i in range(800)
         ],
     )
     heavy_res = run({"calls": heavy}, kpis=["erlang_agents_required"])
-    check(pick(heavy_res, "erlang_agents_required"), 14 / 40, n=888)
+    check(pick(heavy_res, "erlang_agents_required"), 14 / 40, n=800)
 
 
 # ---------------------------------------------------------------------------------------

@@ -20,7 +20,13 @@ import pandas as pd
 
 from ..errors import CsmetricsError
 from ..i18n import _
-from ..stats import erlang_agents_required, mean_interval, nps_interval, wilson_interval
+from ..stats import (
+    erlang_agents_required,
+    km_quantile,
+    mean_interval,
+    nps_interval,
+    wilson_interval,
+)
 from .engine import KPI, Ctx, Result, empty_result
 
 SOURCES = {
@@ -54,7 +60,13 @@ def _backlog_scope(ctx: Ctx):
 
 
 def _km_median(part: pd.DataFrame, ctx: Ctx) -> Result:
-    """Kaplan–Meier median of created → resolved, open tickets censored at the cutoff."""
+    """Kaplan–Meier median of created → resolved, open tickets censored at the cutoff.
+
+    The median follows R ``survival``'s convention (:func:`csmetrics.stats.km_quantile`):
+    the first time the curve reaches one half, or the midpoint where it stays at exactly
+    one half, so that without open tickets it equals the sample median. The interval is
+    Brookmeyer–Crowley's (statsmodels' ``SurvfuncRight.quantile_ci``).
+    """
     from statsmodels.duration.survfunc import SurvfuncRight
 
     created = part["created_ts"].to_numpy(float)
@@ -75,7 +87,7 @@ def _km_median(part: pd.DataFrame, ctx: Ctx) -> Result:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         sf = SurvfuncRight(time, event.astype(int))
-        median = float(sf.quantile(0.5))
+        median = km_quantile(time, event, 0.5)
         try:
             lo, hi = sf.quantile_ci(0.5)
         except Exception:  # too few events for an interval
@@ -124,12 +136,55 @@ def open_slots(calendar, weeks: float = 1.0) -> list[tuple[int, int]]:
     return slots
 
 
+def slot_occurrences(start_s: float, end_s: float, tz: str) -> pd.Series:
+    """How many times each local hour-of-week slot occurs between two instants.
+
+    Returns a Series indexed by ``(weekday, hour)`` (Monday = 0) in time zone ``tz``:
+    the number of hours of ``[start_s, end_s)`` spent in that slot, so a partial hour
+    counts as its share and a clock change is followed (the hour repeated when clocks
+    go back occurs twice that day, the hour skipped in spring not at all). Computed on
+    a quarter-hour grid, which every time zone's offset fits.
+
+    Examples
+    --------
+    >>> s = pd.Timestamp("2026-10-05 09:00", tz="UTC").value / 1e9   # a Monday
+    >>> slot_occurrences(s, s + 5400, "UTC").to_dict()
+    {(0, 9): 1.0, (0, 10): 0.5}
+    """
+    index = pd.MultiIndex.from_arrays([[], []], names=["weekday", "hour"])
+    if not end_s > start_s:
+        return pd.Series([], index=index, dtype=float)
+    q = 900.0
+    grid = np.arange(math.floor(start_s / q) * q, end_s, q)
+    hours = (np.minimum(grid + q, end_s) - np.maximum(grid, start_s)) / 3600
+    local = pd.to_datetime(grid, unit="s", utc=True).tz_convert(tz)
+    keys = pd.MultiIndex.from_arrays(
+        [np.asarray(local.day_of_week, dtype=int), np.asarray(local.hour, dtype=int)],
+        names=["weekday", "hour"],
+    )
+    return pd.Series(hours, index=keys).groupby(level=[0, 1]).sum()
+
+
+def _data_days(ctx: Ctx) -> tuple[float, float]:
+    """Start of the first and end of the last local day with a call (epoch seconds)."""
+    tz = ctx.config.timezone
+    arrived = ctx.prepared["calls"]["arrived_ts"].dropna()
+    first = pd.Timestamp(arrived.min(), unit="s", tz="UTC").tz_convert(tz).normalize()
+    last = pd.Timestamp(arrived.max(), unit="s", tz="UTC").tz_convert(tz).normalize()
+    end = (last.tz_localize(None) + pd.Timedelta(days=1)).tz_localize(tz)
+    return first.value / 1e9, end.value / 1e9
+
+
 def erlang_by_hour(part: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
     """Calls per hour-of-week slot, and the agents Erlang C needs to meet the target.
 
-    Arrivals per slot are averaged over the weeks of the period; the handle time is the
-    period's AHT; the target is ``targets.service_level`` (default 0.8) within
-    ``thresholds.service_level_s``.
+    A slot's arrival rate is its calls over the number of times the slot occurs in the
+    period (:func:`slot_occurrences`), within the days the calls table covers: a month
+    with five Mondays divides the Monday calls by five, not by the month's 4.3 weeks.
+    The handle time is the period's AHT; the target is ``targets.service_level``
+    (default 0.8) within ``thresholds.service_level_s``. Columns: ``weekday``, ``hour``,
+    ``occurrences``, ``calls_per_hour``, ``agents_required``, ``open`` (inside business
+    hours).
     """
     cfg = ctx.config
     target_sl = cfg.targets.get("service_level", 0.8)
@@ -138,19 +193,31 @@ def erlang_by_hour(part: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
         part = part[part["offered"] == 1]
     arrived = part["arrived_ts"].dropna()
     if arrived.empty:
-        return pd.DataFrame(columns=["weekday", "hour", "calls_per_hour", "agents_required"])
+        return pd.DataFrame(
+            columns=["weekday", "hour", "occurrences", "calls_per_hour", "agents_required"]
+        )
     span_start, span_end = _span(ctx)
-    start = span_start if span_start is not None else float(arrived.min())
-    end = span_end if span_end is not None else min(float(arrived.max()), ctx.as_of_s)
-    weeks = max((end - start) / (7 * 86400), 1 / 7)
+    data_start, data_end = _data_days(ctx)
+    start = data_start if span_start is None else max(span_start, data_start)
+    end = min(data_end, ctx.as_of_s) if span_end is None else min(span_end, data_end)
+    occurrences = slot_occurrences(start, end, cfg.timezone)
     aht = float(part["handle_s"].mean())
-    counts = part.assign(one=1.0).groupby(["weekday", "hour"])["one"].sum() / weeks
+    keys = part.loc[arrived.index, ["weekday", "hour"]].astype(int)
+    counts = keys.assign(one=1.0).groupby(["weekday", "hour"])["one"].sum()
     slots = pd.MultiIndex.from_tuples(
         open_slots(cfg.calendar) or [(d, h) for d in range(7) for h in range(24)],
         names=["weekday", "hour"],
     )
-    table = counts.reindex(slots.union(counts.index), fill_value=0.0).rename("calls_per_hour")
-    table = table.reset_index()
+    index = slots.union(counts.index)
+    table = pd.DataFrame(
+        {
+            "occurrences": occurrences.reindex(index, fill_value=0.0),
+            "calls": counts.reindex(index, fill_value=0.0),
+        }
+    )
+    seen = table["occurrences"] > 0
+    table["calls_per_hour"] = (table["calls"] / table["occurrences"].where(seen)).fillna(0.0)
+    table = table.drop(columns="calls").reset_index()
     table["open"] = pd.MultiIndex.from_frame(table[["weekday", "hour"]]).isin(slots)
     table["agents_required"] = [
         erlang_agents_required(c, 3600, aht, target_sl, t) if not math.isnan(aht) else math.nan
@@ -164,7 +231,8 @@ def _erlang(part: pd.DataFrame, ctx: Ctx) -> Result:
     if part["arrived_ts"].notna().sum() == 0 or part["handle_s"].notna().sum() == 0:
         return empty_result()
     table = erlang_by_hour(part, ctx)
-    open_ = table[table["open"]]
+    # open slots that occur in the period (a short period lacks some weekdays)
+    open_ = table[table["open"] & (table["occurrences"] > 0)]
     return Result(float(open_["agents_required"].mean()), float(part["arrived_ts"].count()))
 
 
@@ -231,6 +299,14 @@ def _customer_aggs(ctx: Ctx) -> dict:
 
 
 def _retention(parts: dict, ctx: Ctx) -> Result:
+    """(at end − acquired) / at start.
+
+    A customer acquired and lost inside the period is in ``acquired`` but not ``at_end``,
+    so it lowers retention, while churn counts only customers present at the start:
+    ``retention = 1 − churn − acquired_and_lost / at_start``. Example: 3 customers at the
+    start, one of them lost (churn 1/3), two acquired of whom one is lost again →
+    retention (3 − 1 + 2 − 1 − 2)/3 = 1/3 = 1 − 1/3 − 1/3.
+    """
     if ctx.start_s is None:
         return empty_result(_("needs a bounded period"))
     n = parts["at_start"]
@@ -242,6 +318,8 @@ def _retention(parts: dict, ctx: Ctx) -> Result:
 
 
 def _churn(parts: dict, ctx: Ctx) -> Result:
+    """Customers at the start lost during the period / customers at start (customers
+    acquired and lost inside the period are in neither; see :func:`_retention`)."""
     if ctx.start_s is None:
         return empty_result(_("needs a bounded period"))
     n = parts["at_start"]
@@ -508,7 +586,8 @@ CATALOGUE: list[KPI] = [
         "lower",
         "001; 003",
         "Kaplan–Meier median of created → resolved over tickets "
-        "created in the period, open tickets censored at min(period end, as-of)",
+        "created in the period, open tickets censored at min(period end, as-of); where the "
+        "curve stays at exactly 0.5, the midpoint (R survival's convention)",
         "tickets",
         kind="values",
         basis=CT,
@@ -866,7 +945,8 @@ CATALOGUE: list[KPI] = [
         "neutral",
         "000; 001",
         "mean over business hours of the fewest agents meeting the service-level "
-        "target for the hour's average calls and the period's AHT (Erlang C)",
+        "target for the hour's calls averaged over the times that weekday-hour occurs in "
+        "the period, and the period's AHT (Erlang C)",
         "calls",
         kind="values",
         basis=AT,
@@ -1053,7 +1133,9 @@ CATALOGUE: list[KPI] = [
         "share",
         "higher",
         "001; 004",
-        "(customers at end − customers acquired) / customers at start",
+        "(customers at end − customers acquired) / customers at start; a customer acquired "
+        "and lost in the period lowers it, so retention = 1 − churn − acquired and lost / "
+        "customers at start",
         "customers",
         kind="custom",
         needs=("since_ts", "until_ts"),
@@ -1070,7 +1152,8 @@ CATALOGUE: list[KPI] = [
         "share",
         "lower",
         "001; 004",
-        "customers at the start who left during the period / customers at start",
+        "customers at the start who left during the period / customers at start (customers "
+        "acquired and lost in the period are not counted)",
         "customers",
         kind="custom",
         needs=("since_ts", "until_ts"),
