@@ -151,3 +151,33 @@ def test_readme_generated_sections_are_current():
 def test_readme_starts_with_the_two_commands():
     head = (ROOT / "README.md").read_text(encoding="utf-8")[:1500]
     assert "make report" in head and "make test" in head
+
+
+@pytest.mark.parametrize(
+    ("stamps", "month"),
+    [
+        # the last ticket on 31 October: October is complete and has data
+        (["2026-09-03 10:00", "2026-10-31 18:00"], "2026-10"),
+        # data stops on 3 November: October is the latest complete month, with data
+        (["2026-10-12 10:00", "2026-11-03 09:00"], "2026-10"),
+        # a gap: nothing in September, a few days of October: August, not an empty month
+        (["2026-08-10 10:00", "2026-10-03 09:00"], "2026-08"),
+        # only part of one month: that month (a partial month beats an empty one)
+        (["2026-10-02 10:00", "2026-10-09 09:00"], "2026-10"),
+    ],
+)
+def test_default_period_is_the_latest_complete_month_with_data(stamps, month):
+    import csmetrics as cm
+    from csmetrics.kpis import compute
+    from csmetrics.report import default_period
+
+    created = pd.to_datetime(pd.Series(stamps)).dt.tz_localize("UTC")
+    tickets = pd.DataFrame(
+        {"ticket_id": [f"T{i}" for i in range(len(stamps))], "created_at": created,
+         "channel": "email"}
+    )  # fmt: skip
+    wb = cm.from_frames({"tickets": tickets}, {"timezone": "UTC"})
+    assert default_period(wb) == month
+    # the month chosen has tickets
+    n = compute(cm.prepare(wb), month, kpis=["tickets_created"])["value"].iloc[0]
+    assert n >= 1
