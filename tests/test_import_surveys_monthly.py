@@ -404,6 +404,22 @@ def test_sf_kpis_from_monthly_metrics(sf):
     assert apr["value"].isna().all()  # the rejected placeholder never shows as 0 %
 
 
+@needs_shared()
+def test_sf_rate_over_months_is_abandoned_over_offered(sf):
+    prepared = cm.prepare(cm.load(sf))
+    # by hand from the raw lines 123-125 (Jan-Mar 2014): abandoned 66 + 25 + 39 = 130;
+    # offered (4150 + 66) + (3187 + 25) + (3332 + 39) = 10,799 → 1.2038 %. The n-weighted
+    # mean of the published 1.6, 0.8, 1.2 % gave 133.604/10,799 = 1.2372 % (+2.8 %).
+    q = compute(prepared, "2014-Q1", kpis=["abandonment_rate"]).set_index("kpi")
+    assert q.loc["abandonment_rate", "value"] == pytest.approx(130 / 10799, rel=1e-12)
+    assert q.loc["abandonment_rate", "n"] == 10799
+    # Apr-Jun 2020 (lines 48-50): April's rate is a rejected placeholder and its abandoned
+    # count blank, so May and June: (27 + 20) / (3328 + 4701) = 47/8029 = 0.5854 %
+    # (published 0.8 and 0.4 %, n-weighted 0.5658 %, -3.3 %)
+    q2 = compute(prepared, "2020-Q2", kpis=["abandonment_rate"]).set_index("kpi")
+    assert q2.loc["abandonment_rate", "value"] == pytest.approx(47 / 8029, rel=1e-12)
+
+
 def test_similar_monthly_file(tmp_path):
     src = tmp_path / "metrics.csv"
     src.write_text(

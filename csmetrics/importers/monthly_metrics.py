@@ -39,7 +39,10 @@ second rate, and the recomputed one follows from the table itself
 (``calls_abandoned / calls_offered`` of the same month). Each month that disagrees is listed
 in the import report (published, recomputed, and whether the published figure matches
 abandoned / inbound instead), and its ``abandonment_rate`` row's ``source`` names the
-recomputed value.
+recomputed value. Over several months the KPI engine does not average the published,
+rounded figures: ``abandonment_rate`` is then Σ ``calls_abandoned`` / Σ ``calls_offered``
+of those months, when every one of them has both counts (see
+:func:`csmetrics.kpis.engine.from_monthly`).
 
 Columns without a registry KPI (e.g. ``In-person visits``) are not imported; the report
 says so. Blank cells give no row (never a 0); the report lists the months per measure.

@@ -754,6 +754,7 @@ CATALOGUE: list[KPI] = [
         kind="rate",
         basis=AT,
         value="abandon_flag",
+        counts=("calls_abandoned", "calls_offered"),
         headline=True,
         interval="Wilson",
     ),
