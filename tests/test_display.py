@@ -195,14 +195,13 @@ def test_text_from_the_data_is_never_formatted_or_markup():
 CFG = {"timezone": "Europe/Lisbon", "as_of": "2026-10-31T23:59"}
 
 
-@pytest.fixture(scope="module")
-def two_months():
+def two_month_tickets() -> pd.DataFrame:
     """Tickets of September and October 2026 (Lisbon time; as-of 2026-10-31 23:59).
 
     September: s1, s2 resolved in September, s3 resolved on 3 October, s4 never.
     October: o1, o2 resolved in October; o3, o4, o5 still open.
     """
-    tickets = pd.DataFrame(
+    return pd.DataFrame(
         {
             "ticket_id": ["s1", "s2", "s3", "s4", "o1", "o2", "o3", "o4", "o5"],
             "created_at": ["2026-09-02 10:00", "2026-09-03 10:00", "2026-09-20 10:00",
@@ -214,7 +213,12 @@ def two_months():
                         "email"],
         }
     )  # fmt: skip
-    return cm.prepare(cm.from_frames({"tickets": tickets}, CFG))
+
+
+@pytest.fixture(scope="module")
+def two_months():
+    """:func:`two_month_tickets`, prepared."""
+    return cm.prepare(cm.from_frames({"tickets": two_month_tickets()}, CFG))
 
 
 def test_series_months_end_with_the_period():

@@ -17,6 +17,7 @@ from csmetrics.kpis import compute
 from csmetrics.sample import write_sample
 
 from .conftest import ROOT
+from .test_display import CFG, two_month_tickets
 
 
 @pytest.fixture(scope="module")
@@ -213,23 +214,11 @@ def test_status_shows_n_only_where_it_counts_observations(explorer):
 
 
 def test_trend_measures_each_month_as_of_its_own_end(tmp_path):
-    # Two months of tickets (Lisbon time; as-of 2026-10-31 23:59):
+    # tests/test_display.two_month_tickets (as-of 2026-10-31 23:59):
     # September: s1, s2 resolved in September, s3 resolved in October, s4 never
     #   -> unresolved at the end of September 2/4 = 0.5 (judged at the end of October: 1/4)
     # October: o1, o2 resolved, o3, o4, o5 open -> 3/5 = 0.6
-    tickets = pd.DataFrame(
-        {
-            "ticket_id": ["s1", "s2", "s3", "s4", "o1", "o2", "o3", "o4", "o5"],
-            "created_at": ["2026-09-02 10:00", "2026-09-03 10:00", "2026-09-20 10:00",
-                           "2026-09-25 10:00", "2026-10-02 10:00", "2026-10-05 10:00",
-                           "2026-10-10 10:00", "2026-10-20 10:00", "2026-10-29 10:00"],
-            "resolved_at": ["2026-09-02 12:00", "2026-09-04 10:00", "2026-10-03 10:00", None,
-                            "2026-10-03 10:00", "2026-10-06 10:00", None, None, None],
-            "channel": ["email"] * 9,
-        }
-    )  # fmt: skip
-    cfg = {"timezone": "Europe/Lisbon", "as_of": "2026-10-31T23:59"}
-    p = cm.prepare(cm.from_frames({"tickets": tickets}, cfg))
+    p = cm.prepare(cm.from_frames({"tickets": two_month_tickets()}, CFG))
     ex = Explorer(p, export_dir=tmp_path)
     ex.start.value, ex.end.value = "2026-09", "2026-10"
     ex.kpi.value = "unresolved_rate"
