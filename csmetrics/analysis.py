@@ -109,7 +109,8 @@ def monthly_series(
     -------
     DataFrame
         KPI records with a ``month`` column (``YYYY-MM``), sorted by KPI, month and the
-        group columns.
+        group columns; months without observations of a KPI (``n`` 0, such as the months
+        before the data begins) are left out, not shown as a count of zero.
 
     Examples
     --------
@@ -125,6 +126,7 @@ def monthly_series(
         for m in series_months(prepared, period, months)
     ]
     df = pd.concat(frames, ignore_index=True)
+    df = df[df["n"].fillna(0) > 0]
     keys = ["kpi", "month", *[g for g in by if g in df]]
     return df.sort_values(keys, kind="stable").reset_index(drop=True)
 

@@ -25,7 +25,6 @@ from .report import default_period
 from .summary import (
     comparison_period,
     headline,
-    monthly_trend,
     status_label,
     summary_markdown,
     target_text,
@@ -171,21 +170,17 @@ class Section:
         display(table(pd.DataFrame(rows)))
 
     def trend(self, kpis: Sequence[str], months: int = 12) -> pd.DataFrame:
-        """KPIs by month over the months ending with the period (cached)."""
+        """KPIs by month over the months ending with the period, each month measured as
+        a period of its own, like the section's values and changes
+        (:func:`csmetrics.analysis.monthly_series`; cached)."""
         key = (tuple(kpis), months)
         if key not in self._trends:
-            self._trends[key] = monthly_trend(self.prepared, kpis, self.period, months)
+            self._trends[key] = analysis.monthly_series(self.prepared, kpis, self.period, months)
         return self._trends[key]
 
     def month_by_month(self, kpi: str, months: int = 12) -> pd.DataFrame:
-        """A KPI computed month by month as its own period (for backlog, retention...)."""
-        end = self.period.end or pd.Timestamp(self.prepared.as_of)
-        last = (end.tz_localize(None) - pd.Timedelta(days=1)).to_period("M")
-        frames = []
-        for m in pd.period_range(last - (months - 1), last, freq="M"):
-            df = compute(self.prepared, m.strftime("%Y-%m"), kpis=[kpi])
-            frames.append(df.assign(month=m.strftime("%Y-%m")))
-        return pd.concat(frames, ignore_index=True)
+        """A KPI month by month, each month as its own period (:meth:`trend`)."""
+        return self.trend([kpi], months)
 
     def plot_trend(self, kpi: str, ax=None, months: int = 12):
         """Line chart of a KPI by month with its interval and target."""

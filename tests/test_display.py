@@ -249,11 +249,22 @@ def test_last_point_is_the_shown_value_and_the_change_their_difference(two_month
     head = headline(two_months, "2026-10", kpis).set_index("kpi")
     for kpi in kpis:
         points = series[series["kpi"] == kpi].sort_values("month")["value"].tolist()
-        assert len(points) == 12
+        assert len(points) == 2  # the ten months before the data have no observations
         assert points[-1] == head.loc[kpi, "value"], kpi
         assert points[-1] - points[-2] == head.loc[kpi, "change"], kpi
     assert head.loc["unresolved_rate", "change"] == pytest.approx(0.1)  # 0.6 - 0.5
     assert head.loc["backlog_open", "change"] == 2.0  # 4 - 2
+
+
+def test_months_without_observations_are_left_out_not_zero(two_months):
+    s = monthly_series(two_months, ["tickets_created", "backlog_open"], "2026-10", months=4)
+    # July and August come before the first ticket: no point, rather than a count of 0
+    assert s[["kpi", "month", "value"]].values.tolist() == [
+        ["backlog_open", "2026-09", 2.0],
+        ["backlog_open", "2026-10", 4.0],
+        ["tickets_created", "2026-09", 4.0],
+        ["tickets_created", "2026-10", 5.0],
+    ]
 
 
 def test_series_by_group_and_order(two_months):
