@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import UNITS_TO_SECONDS
 
@@ -25,11 +27,15 @@ TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0", "sim", "si", "sì", "tak", "x
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", "não", "nao", "nie"}
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _DURATION_RE = r"^-?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?$"
-#: A numeric date with the year last: ``03/11/2026``, ``3.11.26 09:15``, ``03-11-2026T09:15``.
-_NUMERIC_DATE_RE = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?=$|[\sT])(.*)$"
+#: A numeric date with the year last: ``03/11/2026``, ``3.11.26 09:15``, ``03-11-2026T09:15``
+#: (RE2 syntax: Arrow's regular expressions).
+_NUMERIC_DATE_RE = (
+    r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})(?P<rest>(?:[\sT].*)?)$"
+)
+_NUMERIC_DATE_PREFIX = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d"
 #: A date with the year first but not in ISO form: ``2026/11/03``, ``2026.11.3``.
-_YEAR_FIRST_RE = r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?=$|[\sT])(.*)$"
-_SPACES_RE = r"[\s\u00a0\u202f']"
+_YEAR_FIRST_RE = r"^(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?P<rest>(?:[\sT].*)?)$"
+_SPACES_RE = r"[\s\x{00a0}\x{202f}']"
 
 
 class FormatError(ValueError):
@@ -74,8 +80,57 @@ class DateOrder:
     ambiguous: list[int] = field(default_factory=list)
 
 
-def _examples(text: pd.Series, positions: list[int], limit: int = 3) -> list[tuple[int, str]]:
-    return [(int(i), str(text.iloc[i])) for i in positions[:limit]]
+def _examples(
+    text: pd.Series | pa.Array, positions: list[int], limit: int = 3
+) -> list[tuple[int, str]]:
+    if isinstance(text, pd.Series):
+        return [(int(i), str(text.iloc[i])) for i in positions[:limit]]
+    return [(int(i), str(text[int(i)].as_py())) for i in positions[:limit]]
+
+
+def _arrow_text(values: pd.Series) -> pa.StringArray:
+    """A column as Arrow text, trimmed, with blanks as nulls (Arrow's kernels are vectorised
+    and run in C++, where pandas' string methods loop in Python)."""
+    text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
+    arr = pa.array(text.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    arr = pc.utf8_trim_whitespace(arr)
+    return pc.if_else(pc.equal(arr, ""), pa.nulls(len(arr), pa.string()), arr)
+
+
+def _mask(arr: pa.Array) -> np.ndarray:
+    """An Arrow boolean array as a NumPy mask (null is False)."""
+    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _matches(arr: pa.Array, pattern: str) -> np.ndarray:
+    return _mask(pc.match_substring_regex(arr, pattern))
+
+
+def _date_parts(arr: pa.Array) -> pa.StructArray | None:
+    """Fields of numeric dates with the year last, or None when the column has none."""
+    if not _matches(arr, _NUMERIC_DATE_PREFIX).any():
+        return None
+    return pc.extract_regex(arr, _NUMERIC_DATE_RE)
+
+
+def _order_of(parts: pa.StructArray) -> DateOrder:
+    first = pc.cast(pc.struct_field(parts, "a"), pa.int32()).to_numpy(zero_copy_only=False)
+    second = pc.cast(pc.struct_field(parts, "b"), pa.int32()).to_numpy(zero_copy_only=False)
+    first = np.where(np.isnan(first.astype(float)), 0, first).astype(int)
+    second = np.where(np.isnan(second.astype(float)), 0, second).astype(int)
+    valid = (first >= 1) & (second >= 1)
+    day_first = valid & (first > 12) & (second <= 12)
+    month_first = valid & (second > 12) & (first <= 12)
+    ambiguous = valid & (first <= 12) & (second <= 12) & (first != second)
+    return DateOrder(
+        day_first=np.flatnonzero(day_first).tolist(),
+        month_first=np.flatnonzero(month_first).tolist(),
+        ambiguous=np.flatnonzero(ambiguous).tolist(),
+    )
 
 
 def numeric_date_order(text: pd.Series) -> DateOrder:
@@ -87,20 +142,32 @@ def numeric_date_order(text: pd.Series) -> DateOrder:
     >>> o.day_first, o.month_first, o.ambiguous
     ([1], [], [0])
     """
-    parts = text.astype("string").fillna("").str.strip().str.extract(_NUMERIC_DATE_RE)
-    first = pd.to_numeric(parts[0], errors="coerce").to_numpy(float)
-    second = pd.to_numeric(parts[1], errors="coerce").to_numpy(float)
-    valid = ~np.isnan(first) & ~np.isnan(second)
-    with np.errstate(invalid="ignore"):
-        day_first = valid & (first > 12) & (second <= 12) & (second >= 1)
-        month_first = valid & (second > 12) & (first <= 12) & (first >= 1)
-        ambiguous = valid & (first <= 12) & (second <= 12) & (first != second)
-        ambiguous &= (first >= 1) & (second >= 1)
-    return DateOrder(
-        day_first=np.flatnonzero(day_first).tolist(),
-        month_first=np.flatnonzero(month_first).tolist(),
-        ambiguous=np.flatnonzero(ambiguous).tolist(),
-    )
+    parts = _date_parts(_arrow_text(text))
+    return DateOrder() if parts is None else _order_of(parts)
+
+
+def _decide(order: DateOrder, text: pd.Series | pa.Array, dayfirst: bool | None) -> bool:
+    if dayfirst is not None:
+        return bool(dayfirst)
+    if order.day_first and order.month_first:
+        raise MixedFormat(
+            "the column mixes day-first dates and month-first dates; fix the source or set "
+            "the order and correct the rows that do not follow it",
+            _examples(text, order.day_first, 2) + _examples(text, order.month_first, 2),
+            "dayfirst",
+        )
+    if order.day_first:
+        return True
+    if order.month_first:
+        return False
+    if order.ambiguous:
+        raise AmbiguousFormat(
+            "ambiguous dates: every value could be day/month or month/day, and they give "
+            "different dates",
+            _examples(text, order.ambiguous),
+            "dayfirst",
+        )
+    return False  # no numeric date that the order changes
 
 
 def decide_dayfirst(text: pd.Series, dayfirst: bool | None) -> bool:
@@ -125,65 +192,54 @@ def decide_dayfirst(text: pd.Series, dayfirst: bool | None) -> bool:
     """
     if dayfirst is not None:
         return bool(dayfirst)
-    order = numeric_date_order(text)
-    if order.day_first and order.month_first:
-        raise MixedFormat(
-            "the column mixes day-first dates and month-first dates; fix the source or set "
-            "the order and correct the rows that do not follow it",
-            _examples(text, order.day_first, 2) + _examples(text, order.month_first, 2),
-            "dayfirst",
-        )
-    if order.day_first:
-        return True
-    if order.month_first:
-        return False
-    if order.ambiguous:
-        raise AmbiguousFormat(
-            "ambiguous dates: every value could be day/month or month/day, and they give "
-            "different dates",
-            _examples(text, order.ambiguous),
-            "dayfirst",
-        )
-    return False  # no numeric date that the order changes
+    return _decide(numeric_date_order(text), text, None)
 
 
-def _two_digit_year(years: pd.Series) -> pd.Series:
-    """``26`` → ``2026``, ``75`` → ``1975`` (POSIX ``%y``: 69-99 are 19xx)."""
-    n = pd.to_numeric(years, errors="coerce")
-    full = n.where(years.str.len() == 4, np.where(n < 69, 2000 + n, 1900 + n))
-    return full.astype("Int64").astype("string")
+def _iso_from_parts(arr: pa.Array, parts: pa.StructArray, dayfirst: bool) -> pa.Array:
+    day, month = (pc.struct_field(parts, "a"), pc.struct_field(parts, "b"))
+    if not dayfirst:
+        day, month = month, day
+    year = pc.struct_field(parts, "y")
+    short = pc.equal(pc.utf8_length(year), 2)
+    century = pc.if_else(pc.less(pc.cast(year, pa.int32()), 69), "20", "19")
+    year = pc.if_else(short, pc.binary_join_element_wise(century, year, ""), year)
+    iso = pc.binary_join_element_wise(
+        year, pc.utf8_lpad(month, 2, "0"), pc.utf8_lpad(day, 2, "0"), "-"
+    )
+    iso = pc.binary_join_element_wise(iso, pc.struct_field(parts, "rest"), "")
+    return pc.if_else(pc.is_valid(iso), iso, arr)
+
+
+def _iso_year_first(arr: pa.Array) -> pa.Array:
+    if not _matches(arr, r"^\d{4}[/.]").any():
+        return arr
+    parts = pc.extract_regex(arr, _YEAR_FIRST_RE)
+    iso = pc.binary_join_element_wise(
+        pc.struct_field(parts, "y"),
+        pc.utf8_lpad(pc.struct_field(parts, "m"), 2, "0"),
+        pc.utf8_lpad(pc.struct_field(parts, "d"), 2, "0"),
+        "-",
+    )
+    iso = pc.binary_join_element_wise(iso, pc.struct_field(parts, "rest"), "")
+    return pc.if_else(pc.is_valid(iso), iso, arr)
 
 
 def to_iso_dates(text: pd.Series, dayfirst: bool) -> pd.Series:
     """Rewrite numeric dates (``03/11/2026 09:15``) as ISO (``2026-11-03 09:15``).
 
-    Values in another form are returned as they are.
+    Values in another form are returned as they are (trimmed).
 
     Examples
     --------
     >>> to_iso_dates(pd.Series(["03/11/2026 09:15", "2026/11/3", "x"]), True).tolist()
     ['2026-11-03 09:15', '2026-11-03', 'x']
     """
-    out = text.copy()
-    parts = text.str.extract(_NUMERIC_DATE_RE)
-    hit = parts[0].notna()
-    if hit.any():
-        p = parts[hit]
-        day, month = (p[0], p[1]) if dayfirst else (p[1], p[0])
-        out[hit] = (
-            _two_digit_year(p[2])
-            + "-"
-            + month.str.zfill(2)
-            + "-"
-            + day.str.zfill(2)
-            + p[3].fillna("")
-        )
-    ymd = text.str.extract(_YEAR_FIRST_RE)
-    hit = ymd[0].notna()
-    if hit.any():
-        p = ymd[hit]
-        out[hit] = p[0] + "-" + p[1].str.zfill(2) + "-" + p[2].str.zfill(2) + p[3].fillna("")
-    return out
+    arr = _arrow_text(text)
+    parts = _date_parts(arr)
+    if parts is not None:
+        arr = _iso_from_parts(arr, parts, dayfirst)
+    arr = _iso_year_first(arr)
+    return pd.Series(arr.to_pandas(), index=text.index, dtype=object)
 
 
 def parse_timestamps(
@@ -221,33 +277,39 @@ def parse_timestamps(
         nums = pd.to_numeric(values, errors="coerce")
         unit = "s" if fmt == "epoch_s" else "ms"
         return pd.to_datetime(nums, unit=unit, utc=True).dt.tz_convert(tz).astype(dtype)
-    text = values.astype("string").str.strip()
+    arr = _arrow_text(values)
     out = pd.Series(pd.NaT, index=values.index, dtype=dtype)
-    present = text.notna() & (text != "")
+    present = _mask(pc.is_valid(arr))
     if not present.any():
         return out
     if fmt:
+        text = pd.Series(arr.to_pandas(), index=values.index, dtype=object)
         parsed = pd.to_datetime(text[present], format=fmt, errors="coerce")
         out.loc[present] = _to_tz(parsed, tz).astype(dtype)
         return out
-    order = decide_dayfirst(text.fillna(""), dayfirst)
-    sub = to_iso_dates(text[present], order)
-    aware = sub.str.contains(_OFFSET_RE, regex=True, na=False)
-    for mask, utc in ((aware, True), (~aware, False)):
+    parts = _date_parts(arr)
+    if parts is not None:
+        arr = _iso_from_parts(arr, parts, _decide(_order_of(parts), arr, dayfirst))
+    arr = _iso_year_first(arr)
+    aware = _matches(arr, _OFFSET_RE)
+    text = pd.Series(arr.to_pandas(), index=values.index, dtype=object)
+    utc_us = np.full(len(text), np.datetime64("NaT"), dtype="M8[us]")  # positional
+    for mask, utc in ((present & aware, True), (present & ~aware, False)):
         if not mask.any():
             continue
-        part = sub[mask]
+        part = text[mask]
         parsed = pd.to_datetime(part, utc=utc, errors="coerce", format="ISO8601")
+        if not utc:
+            parsed = parsed.astype("datetime64[us]")
         retry = parsed.isna()
         if retry.any():
             # other forms with no numeric day and month to confuse ("Nov 3, 2026 9:15 AM")
-            parsed = parsed.astype(parsed.dtype if utc else "datetime64[us]")
             parsed[retry] = pd.to_datetime(
                 part[retry], utc=utc, errors="coerce", format="mixed"
             ).astype(parsed.dtype)
-        parsed = parsed.dt.tz_convert(tz) if utc else _localise(parsed, tz)
-        out.loc[mask[mask].index] = parsed.astype(dtype)
-    return out
+        parsed = parsed.dt.tz_convert("UTC") if utc else _localise(parsed, tz)
+        utc_us[mask] = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[us]")
+    return pd.Series(utc_us, index=values.index).dt.tz_localize("UTC").dt.tz_convert(tz)
 
 
 def _to_tz(parsed: pd.Series, tz: str) -> pd.Series:
@@ -267,24 +329,77 @@ def _localise(naive: pd.Series, tz: str) -> pd.Series:
 # ---------------------------------------------------------------------------------------
 
 #: One separator with a valid thousands group on its right: ``2,884`` or ``1.234``.
-_AMBIGUOUS_NUMBER = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
+_AMBIGUOUS_NUMBER = r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$"
 
 
-def _proves(text: pd.Series, decimal: str) -> pd.Series:
+def _esc(mark: str) -> str:
+    return r"\." if mark == "." else mark
+
+
+class _Shapes:
+    """Regular-expression tests of a column of numbers, run on its distinct shapes.
+
+    Every digit 1-9 becomes ``9`` (zeros stay: ``0,5`` and ``9,5`` differ in what they
+    prove), so a million amounts have a few hundred shapes; a test runs on those and is
+    mapped back to the rows.
+    """
+
+    def __init__(self, arr: pa.Array) -> None:
+        shapes = pc.replace_substring_regex(arr, r"[1-9]", "9").dictionary_encode()
+        self._codes = pc.fill_null(shapes.indices, -1).to_numpy(zero_copy_only=False)
+        self._dictionary = shapes.dictionary
+
+    def matches(self, pattern: str) -> np.ndarray:
+        hit = np.append(_matches(self._dictionary, pattern), False)  # code -1: null
+        return hit[self._codes]
+
+
+def _proves(shapes: _Shapes, decimal: str) -> np.ndarray:
     """Values that only ``decimal`` as the decimal mark can read."""
     other = "," if decimal == "." else "."
-    d, o = "\\" + decimal, "\\" + other
-    both_last = rf"[+-]?\d[\d{o}]*{d}\d+"  # 1.234,56 when decimal is ","
-    single = rf"[+-]?\d*{d}\d+"  # one mark, digits after it
-    grouped_other = rf"[+-]?[1-9]\d{{0,2}}(?:{o}\d{{3}}){{2,}}"  # 1.234.567: other groups
-    is_both = text.str.contains(decimal, regex=False) & text.str.contains(other, regex=False)
-    proves = is_both & text.str.fullmatch(both_last).fillna(False).astype(bool)
-    only = text.str.contains(decimal, regex=False) & ~text.str.contains(other, regex=False)
-    single_hit = only & text.str.fullmatch(single).fillna(False).astype(bool)
-    ambiguous = text.str.fullmatch(_AMBIGUOUS_NUMBER).fillna(False).astype(bool)
-    proves |= single_hit & ~ambiguous
-    proves |= text.str.fullmatch(grouped_other).fillna(False).astype(bool)
-    return proves
+    d, o = _esc(decimal), _esc(other)
+    has_d = shapes.matches(d)
+    has_o = shapes.matches(o)
+    both_last = shapes.matches(rf"^[+-]?\d[\d{o}]*{d}\d+$")  # 1.234,56 when decimal is ","
+    single = shapes.matches(rf"^[+-]?\d*{d}\d+$")  # one mark, digits after it
+    grouped_other = shapes.matches(rf"^[+-]?[1-9]\d{{0,2}}(?:{o}\d{{3}}){{2,}}$")  # 1.234.567
+    ambiguous = shapes.matches(_AMBIGUOUS_NUMBER)
+    return (has_d & has_o & both_last) | (has_d & ~has_o & single & ~ambiguous) | grouped_other
+
+
+def _decide_decimal(
+    arr: pa.Array,
+    text: pd.Series | pa.Array,
+    decimal: str | None,
+    shapes: _Shapes | None = None,
+) -> str | None:
+    if decimal is not None:
+        return decimal
+    shapes = shapes or _Shapes(arr)
+    marked = shapes.matches(r"[.,]") & ~shapes.matches(r"[eE:]")
+    if not marked.any():
+        return None
+    comma = np.flatnonzero(_proves(shapes, ",") & marked).tolist()
+    point = np.flatnonzero(_proves(shapes, ".") & marked).tolist()
+    if comma and point:
+        raise MixedFormat(
+            "the column mixes decimal commas and decimal points",
+            _examples(text, comma, 2) + _examples(text, point, 2),
+            "decimal",
+        )
+    if comma:
+        return ","
+    if point:
+        return "."
+    ambiguous = np.flatnonzero(shapes.matches(_AMBIGUOUS_NUMBER) & marked).tolist()
+    if ambiguous:
+        raise AmbiguousFormat(
+            "ambiguous numbers: each could have a decimal mark or a thousands separator "
+            "(2,884 is 2.884 or 2884)",
+            _examples(text, ambiguous),
+            "decimal",
+        )
+    return "."
 
 
 def decide_decimal(text: pd.Series, decimal: str | None) -> str | None:
@@ -309,50 +424,25 @@ def decide_decimal(text: pd.Series, decimal: str | None) -> str | None:
     >>> decide_decimal(pd.Series(["2,884", "7.5"]), None)
     '.'
     """
-    if decimal is not None:
-        return decimal
-    text = text.astype("string").fillna("")
-    marked = text.str.contains(r"[.,]", regex=True).fillna(False).astype(bool)
-    marked &= ~text.str.contains(r"[eE:]", regex=True).fillna(False).astype(bool)
-    if not marked.any():
-        return None
-    comma = np.flatnonzero((_proves(text, ",") & marked).to_numpy()).tolist()
-    point = np.flatnonzero((_proves(text, ".") & marked).to_numpy()).tolist()
-    if comma and point:
-        raise MixedFormat(
-            "the column mixes decimal commas and decimal points",
-            _examples(text, comma, 2) + _examples(text, point, 2),
-            "decimal",
-        )
-    if comma:
-        return ","
-    if point:
-        return "."
-    ambiguous = np.flatnonzero(
-        (text.str.fullmatch(_AMBIGUOUS_NUMBER).fillna(False).astype(bool) & marked).to_numpy()
-    ).tolist()
-    if ambiguous:
-        raise AmbiguousFormat(
-            "ambiguous numbers: each could have a decimal mark or a thousands separator "
-            "(2,884 is 2.884 or 2884)",
-            _examples(text, ambiguous),
-            "decimal",
-        )
-    return "."
+    return _decide_decimal(_arrow_text(text), text, decimal)
 
 
-def _with_decimal(text: pd.Series, decimal: str) -> pd.Series:
+def _with_decimal(arr: pa.Array, decimal: str, shapes: _Shapes) -> np.ndarray:
     """Numbers written with ``decimal`` as the mark (the other mark groups thousands)."""
     other = "," if decimal == "." else "."
-    d, o = "\\" + decimal, "\\" + other
-    valid = rf"[+-]?(?:\d+|[1-9]\d{{0,2}}(?:{o}\d{{3}})+)?(?:{d}\d+)?"
-    ok = text.str.fullmatch(valid).fillna(False).astype(bool) & text.str.contains(r"\d")
-    plain = text.where(ok).str.replace(other, "", regex=False).str.replace(decimal, ".")
-    nums = pd.to_numeric(plain, errors="coerce").astype(float)
+    d, o = _esc(decimal), _esc(other)
+    valid = shapes.matches(rf"^[+-]?(?:\d+|[1-9]\d{{0,2}}(?:{o}\d{{3}})+)?(?:{d}\d+)?$")
+    valid &= shapes.matches(r"\d")
+    plain = pc.replace_substring(arr, other, "")
+    if decimal == ",":
+        plain = pc.replace_substring(plain, ",", ".")
+    plain = pc.if_else(pa.array(valid), plain, pa.nulls(len(arr), pa.string()))
+    nums = pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
     if decimal == ".":  # scientific notation and the like
-        rest = nums.isna() & ~ok
+        rest = ~valid & _mask(pc.is_valid(arr))
         if rest.any():
-            nums[rest] = pd.to_numeric(text[rest], errors="coerce").astype(float)
+            text = pd.Series(arr.filter(pa.array(rest)).to_pandas(), dtype=object)
+            nums[rest] = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
     return nums
 
 
@@ -381,20 +471,24 @@ def parse_numbers(
         return values.dt.total_seconds()
     if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype(float) * factor
-    text = values.astype("string").str.strip().str.replace(_SPACES_RE, "", regex=True)
-    clock = text.str.fullmatch(_DURATION_RE).fillna(False).astype(bool)
-    if not is_duration:
-        clock[:] = False
-    numeric = text.where(~clock)
-    mark = decide_decimal(numeric, decimal)
+    arr = pc.replace_substring_regex(_arrow_text(values), _SPACES_RE, "")
+    clock = _matches(arr, _DURATION_RE) if is_duration else np.zeros(len(arr), dtype=bool)
+    numeric = pc.if_else(pa.array(clock), pa.nulls(len(arr), pa.string()), arr)
+    shapes = _Shapes(numeric)
+    mark = _decide_decimal(numeric, numeric, decimal, shapes)
     if mark is None:
-        nums = pd.to_numeric(numeric, errors="coerce").astype(float)
+        try:  # Arrow's cast is fast; it refuses the whole column if one value is not a number
+            nums = pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            text = pd.Series(numeric.to_pandas(), dtype=object)
+            nums = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
     else:
-        nums = _with_decimal(numeric, mark)
-    nums = nums * factor
+        nums = _with_decimal(numeric, mark, shapes)
+    out = pd.Series(nums * factor, index=values.index, dtype=float)
     if clock.any():
-        nums[clock] = _clock_seconds(text[clock])
-    return nums
+        clocks = pd.Series(arr.filter(pa.array(clock)).to_pandas(), dtype=object)
+        out[clock] = _clock_seconds(clocks.astype(str)).to_numpy()
+    return out
 
 
 def _clock_seconds(text: pd.Series) -> pd.Series:
