@@ -212,7 +212,7 @@ def completeness(frame: pd.DataFrame, ax: Axes | None = None) -> Axes:
     frame : DataFrame
         Output of :func:`csmetrics.quality.completeness`.
     """
-    gaps = frame[frame["filled"] < 1].sort_values("filled")
+    gaps = frame[frame["filled"] < 1].sort_values("filled", kind="stable")  # ties: as given
     full = int((frame["filled"] >= 1).sum())
     ax = _axes(ax, figsize=(FIGSIZE[0], max(2.0, 0.32 * len(gaps) + 1.2)))
     if gaps.empty:
@@ -329,7 +329,10 @@ def kpi_by_group(
     label, unit = _kpi_meta(kpi)
     f, _sym = _scale(unit)
     df = records[(records["kpi"] == kpi) & records["available"].astype(bool)]
-    df = df[df["value"].notna()].sort_values("value", ascending=False).head(top)
+    df = df[df["value"].notna()]
+    # highest first; ties by the group's name, so that equal bars keep one order
+    order = np.lexsort((df[group].astype(str).to_numpy(), -df["value"].to_numpy(dtype=float)))
+    df = df.iloc[order].head(top)
     ax = _axes(ax, figsize=(FIGSIZE[0], max(2.2, 0.35 * len(df) + 1.2)))
     if df.empty:
         return _no_data(ax, _("{kpi}: no data").format(kpi=label))
@@ -387,7 +390,8 @@ def duration_distribution(
         return _no_data(ax, _("no data"))
     bins = np.logspace(np.log10(max(hours.min(), 1 / 60)), np.log10(hours.max() * 1.01), 40)
     if group and group in data and data[group].nunique() > 1:
-        order = data.groupby(group)["hours"].median().sort_values().index
+        # by median, ties by name (groupby sorts the names)
+        order = data.groupby(group)["hours"].median().sort_values(kind="stable").index
         for i, g in enumerate(order[:7]):
             part = data.loc[(data[group] == g) & (data["hours"] > 0), "hours"]
             ax.hist(
@@ -518,7 +522,7 @@ def share_area(trend: pd.DataFrame, group: str, title: str, ax: Axes | None = No
     wide = trend.pivot_table(index="month", columns=group, values="value").fillna(0) * 100
     if wide.empty:
         return _no_data(ax, _("no data"))
-    wide = wide[wide.mean().sort_values(ascending=False).index]
+    wide = wide[wide.mean().sort_values(ascending=False, kind="stable").index]  # ties: by name
     ax.stackplot(
         month_labels(wide.index),
         wide.T.to_numpy(),

@@ -381,3 +381,28 @@ def test_report_tables_print_no_raw_ratio_or_fractional_count(small_report):
                     if col == "n" and cells.get("KPI") in NO_COUNT_N:
                         assert cell == "", where  # e.g. cost to revenue: n = revenue
     assert checked > 500  # the report's tables were read
+
+
+def test_bars_of_equal_value_are_ordered_by_name():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from csmetrics import plots
+
+    records = pd.DataFrame(
+        {
+            "kpi": ["fcr_rate"] * 4,
+            "channel": ["sms", "email", "chat", "phone"],
+            "value": [0.5, 0.7, 0.5, 0.5],
+            "ci_low": [float("nan")] * 4,
+            "ci_high": [float("nan")] * 4,
+            "low_sample": [False] * 4,
+            "available": [True] * 4,
+        }
+    )
+    for rows in (records, records.iloc[::-1]):  # whatever order the records come in
+        ax = plots.kpi_by_group(rows, "fcr_rate", "channel")
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["email", "chat", "phone", "sms"]
+        plt.close(ax.figure)
