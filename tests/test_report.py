@@ -247,10 +247,20 @@ def test_scorecard_lists_every_headline_kpi(report):
     assert match, "no scorecard on the index"
     body = match.group(0).split("<tbody>", 1)[1]
     rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.DOTALL)
-    headline = [k for k in public_kpis() if k.headline]
-    assert len(rows) == len(headline) >= 10
     payload = json.loads((report.out / "kpis.json").read_text(encoding="utf-8"))
     exported = {r["kpi"]: r for r in payload["kpis"]}
+    # every headline KPI, every KPI judged against a target, every KPI a recommendation
+    # cites (issue 12: no target the evaluation uses is hidden from the scorecard)
+    evaluation = json.loads((report.out / "evaluation.json").read_text(encoding="utf-8"))
+    judged = {
+        q["evidence"][0]["kpi"]
+        for q in evaluation["questions"]
+        if q["evidence"] and q["evidence"][0]["target"] is not None
+    }
+    cited = {e["kpi"] for r in evaluation["recommendations"] for e in r["evidence"] if "kpi" in e}
+    headline = [k for k in public_kpis() if k.headline or k.id in judged | cited]
+    assert len(rows) == len(headline) >= 10
+    assert {"repeat_contact_rate", "resolution_median_h"} <= {k.id for k in headline}
     by_label = {}
     for row in rows:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.DOTALL)
@@ -269,6 +279,13 @@ def test_scorecard_lists_every_headline_kpi(report):
             else "not available"
         )
         assert value == shown, (k.id, value, shown)
+    # the evaluation's targets, with their source when it is not configured
+    for q in evaluation["questions"]:
+        e = q["evidence"][0] if q["evidence"] else None
+        if e and e["target"] is not None and not e["group"] and e["kpi"] in exported:
+            assert exported[e["kpi"]]["target"] == pytest.approx(e["target"]), e["kpi"]
+    text = html.unescape(match.group(0))
+    assert "24.00 h (benchmark)" in text
 
 
 # ---------------------------------------------------------------------------------------
@@ -605,3 +622,25 @@ def test_a_cell_past_the_time_limit_fails_its_section_instead_of_hanging(
     assert code == 1 and time.perf_counter() - start < 100
     assert "Slow: FAILED" in capsys.readouterr().err
     assert (out / "slow.html").exists()
+
+
+def test_a_period_without_data_gives_short_paragraphs_and_exit_0(small_sample, tmp_path):
+    # the small sample covers August to October 2026: July has no row in any table
+    out = tmp_path / "july"
+    proc = run_cli("report", "--data", small_sample, "--period", "2026-07", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    index = _page(out, "index")
+    assert "This section failed" not in index and "could not be computed" not in index
+    for name in ("evaluation", "effectiveness", "operational_cost", "customer_experience",
+                 "channels"):  # fmt: skip
+        page = _page(out, name)
+        for mark in ERROR_MARKS:
+            assert mark not in page, (name, mark)
+        text = " ".join(_visible_text(page).split())
+        assert "No data for this period" in text, name
+        assert "July 2026" in text, name
+    # nothing is compared with an empty June (customers, a table without months, still
+    # have their retention in July)
+    records = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["kpis"]
+    dated = [r for r in records if get(r["kpi"]).table != "customers"]
+    assert len(dated) > 30 and all(r["change"] is None for r in dated)
