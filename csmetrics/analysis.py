@@ -126,6 +126,13 @@ def monthly_series(
         for m in series_months(prepared, period, months)
     ]
     df = pd.concat(frames, ignore_index=True)
+    # a month without rows comes back as text-typed columns: numbers and flags again
+    for col in ("value", "n", "ci_low", "ci_high", "excluded"):
+        if col in df:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    for col in ("low_sample", "available"):
+        if col in df:
+            df[col] = df[col].fillna(False).astype(bool)
     df = df[df["n"].fillna(0) > 0]
     keys = ["kpi", "month", *[g for g in by if g in df]]
     return df.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -265,6 +265,17 @@ def test_months_without_observations_are_left_out_not_zero(two_months):
         ["tickets_created", "2026-09", 4.0],
         ["tickets_created", "2026-10", 5.0],
     ]
+    # numbers stay numbers, though the engine types a month without rows of a share by
+    # group (no group, no record) as text
+    s = monthly_series(two_months, ["channel_share"], "2026-10", months=4)
+    assert s[["month", "channel", "value"]].values.tolist() == [
+        ["2026-09", "chat", 0.5],  # s2, s4 of 4
+        ["2026-09", "email", 0.5],  # s1, s3
+        ["2026-10", "chat", 0.4],  # o3, o4 of 5
+        ["2026-10", "email", 0.6],  # o1, o2, o5
+    ]
+    assert s["value"].dtype == float and s["n"].dtype == float and s["ci_low"].dtype == float
+    assert s["available"].dtype == bool and s["low_sample"].dtype == bool
 
 
 def test_series_by_group_and_order(two_months):
