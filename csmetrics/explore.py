@@ -7,9 +7,11 @@
 Pick a period range, filter (channel, team, agent, priority, category, queue), choose a
 KPI (grouped by category), a grouping and a view (trend, comparison bars, distribution,
 table); drill down from a bar or a month to the rows behind the number; export the view
-as CSV and PNG. Results carry ``n`` and their 95% interval; low-sample values are
-marked. Interactions are cached (filtered tables and results), so changing a view back
-is instant and a new one costs one KPI computation.
+as CSV and PNG. Results carry ``n`` (where it counts observations) and their 95%
+interval; low-sample values are marked; a chosen filter that does not apply to a table
+behind the KPI (a team filter and the surveys behind CSAT) is said under the view. Trends
+measure each month as a period of its own, as the report does. Interactions are cached
+(filtered tables and results), so changing a view back is instant.
 
 Executed headless (papermill, nbconvert) the explorer cannot show live widgets;
 :func:`static_view` draws the default view with the same functions instead.
