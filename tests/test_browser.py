@@ -8,6 +8,7 @@ console error and no request for a file of the report that is not there.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -130,9 +131,19 @@ def test_index_renders_the_scorecard(chromium, sample_report, tmp_path):
     assert "<h1>Customer-service report · October 2026</h1>" in dom
     table = re.search(r'<table id="scorecard">(.*?)</table>', dom, flags=re.DOTALL)
     assert table, "no scorecard table in the rendered page"
-    rows = re.findall(r"<tr>", table.group(1).split("<tbody>", 1)[1])
-    assert len(rows) == sum(k.headline for k in public_kpis()) >= 10
-    assert table.group(1).count("<svg") == len(rows)  # one sparkline per KPI
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>", 1)[1], re.DOTALL)
+    # every headline KPI, and every KPI the evaluation judges or a recommendation cites
+    evaluation = json.loads((sample_report.out / "evaluation.json").read_text("utf-8"))
+    judged = {
+        q["evidence"][0]["kpi"]
+        for q in evaluation["questions"]
+        if q["evidence"] and q["evidence"][0]["target"] is not None
+    }
+    cited = {e["kpi"] for r in evaluation["recommendations"] for e in r["evidence"] if "kpi" in e}
+    shown = [k for k in public_kpis() if k.headline or k.id in judged | cited]
+    assert len(rows) == len(shown) >= 10
+    # a sparkline for every KPI measured month by month (twelve months of history)
+    assert sum("<svg" in row for row in rows) >= sum(k.headline for k in public_kpis())
     for name, title, _ in SECTIONS:
         assert f'<a href="{name}.html">{title}</a>' in dom, name
     _screenshot(chromium, tmp_path / "profile", sample_report.out, page)
