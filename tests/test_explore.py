@@ -114,13 +114,18 @@ def test_every_view_renders(explorer):
             assert ex.last.view == view and ex.last.kpi == kpi
 
 
-def test_low_sample_is_marked(explorer):
-    ex = explorer
+def _latest_month(ex: Explorer, kpi: str, group: str, view: str) -> None:
+    """Show ``kpi`` for the latest month, grouped by ``group``, as ``view``."""
     ex.start.value = ex.start.options[-1]
     ex.end.value = ex.end.options[-1]
-    ex.kpi.value = "nps"
-    ex.group.value = "channel"
-    ex.view.value = "bars"
+    ex.kpi.value = kpi
+    ex.group.value = group
+    ex.view.value = view
+
+
+def test_low_sample_is_marked(explorer):
+    ex = explorer
+    _latest_month(ex, "nps", "channel", "bars")
     assert ex.last.result["available"].all()
     assert ex.last.result["low_sample"].any()
     assert "low-sample" in ex.status.value
@@ -170,12 +175,8 @@ def test_notebook_runs_headless_and_html_shows_the_static_view(folder, tmp_path)
 
 def test_view_says_when_a_filter_does_not_apply_to_the_kpi_table(explorer):
     ex = explorer
-    ex.start.value = ex.start.options[-1]
-    ex.end.value = ex.end.options[-1]
-    ex.group.value = "channel"
-    ex.view.value = "bars"
     ex.filters["channel"].value = ()
-    ex.kpi.value = "csat_score"
+    _latest_month(ex, "csat_score", "channel", "bars")
     assert "filter does not apply" not in ex.status.value  # no filter chosen: no note
     team = ex.filters["team"].options[0]
     ex.filters["team"].value = (team,)
@@ -202,11 +203,7 @@ def test_view_says_when_a_filter_does_not_apply_to_the_kpi_table(explorer):
 
 def test_status_shows_n_only_where_it_counts_observations(explorer):
     ex = explorer
-    ex.start.value = ex.start.options[-1]
-    ex.end.value = ex.end.options[-1]
-    ex.group.value = "(none)"
-    ex.view.value = "table"
-    ex.kpi.value = "cost_per_contact"  # n = contacts
+    _latest_month(ex, "cost_per_contact", "(none)", "table")  # n = contacts
     assert "n = " in ex.status.value
     ex.kpi.value = "cost_to_revenue"  # n = revenue, a sum of money
     assert ex.last.result["available"].all()
