@@ -340,11 +340,16 @@ def scorecard_html(
         verdict = {True: "better", False: "worse", None: ""}[r["change_better"]]
         verdict_text = {True: _("better"), False: _("worse"), None: ""}[r["change_better"]]
         colour = STATUS_COLOURS[r["status"]]
+        caveat = ""
+        if r.get("low_sample") and r["status"] in ("on_target", "watch", "off_target"):
+            # Translators: after a status on the scorecard: it rests on very few observations
+            note = _("too few to judge (n = {n})").format(n=i18n.number(int(r["n"])))
+            caveat = f" <span class='low-sample'>{e(note)}</span>"
         rows.append(
             f"<tr><td>{link(section, k.label)}</td>"
             f"<td class='num'>{e(value)}</td><td class='num'>{e(target)}</td>"
             f"<td><span class='badge' style='background:{colour}'>"
-            f"{e(status_label(r['status']))}</span></td>"
+            f"{e(status_label(r['status']))}</span>{caveat}</td>"
             f"<td class='num'>{e(change)} <span class='verdict {verdict}'>"
             f"{e(verdict_text)}</span></td><td>{spark}</td></tr>"
         )
