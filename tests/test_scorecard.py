@@ -18,7 +18,7 @@ def _row(kpi: str, value: float, n: int, low: bool) -> dict:
 
 def test_a_status_on_one_observation_carries_a_caveat_naming_n():
     df = pd.DataFrame([_row("mttd_h", 2.0, 1, True), _row("frt_median_h", 0.4, 5117, False)])
-    page = scorecard_html(df, pd.DataFrame(columns=["kpi", "value"]), "EUR")
+    page = scorecard_html(df, pd.DataFrame(columns=["kpi", "value"]), "EUR", kpis=list(df["kpi"]))
     rows = {get(k).label: r for r in page.split("<tr>")[2:] for k in df["kpi"] if get(k).label in r}
     assert "too few to judge (n = 1)" in rows[get("mttd_h").label]
     assert "too few to judge" not in rows[get("frt_median_h").label]
