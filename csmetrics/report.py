@@ -336,7 +336,7 @@ def scorecard_html(
             format_value(r["value"], r["unit"], currency) if r["available"] else _("not available")
         )
         target = target_text(r["target"], r["unit"], r.get("target_source"), currency)
-        change = format_change(r["change"], r["unit"])
+        change = format_change(r["change"], r["unit"], currency)
         verdict = {True: "better", False: "worse", None: ""}[r["change_better"]]
         verdict_text = {True: _("better"), False: _("worse"), None: ""}[r["change_better"]]
         colour = STATUS_COLOURS[r["status"]]
@@ -543,20 +543,6 @@ def cited_kpis(evaluation: dict | None) -> set[str]:
     }
 
 
-def _month_by_month(prepared, kpis: list[str], until: str, months: int = 12) -> pd.DataFrame:
-    """KPIs computed for each of the ``months`` months ending with ``until``, each month
-    as a period of its own (as :meth:`csmetrics.notebook.Section.month_by_month`)."""
-    from .kpis import compute
-
-    end = Period.parse(until, prepared.config.timezone).end
-    last = (end.tz_localize(None) - pd.Timedelta(days=1)).to_period("M")
-    frames = [
-        compute(prepared, m.strftime("%Y-%m"), kpis=kpis).assign(month=m.strftime("%Y-%m"))
-        for m in pd.period_range(last - (months - 1), last, freq="M")
-    ]
-    return pd.concat(frames, ignore_index=True)
-
-
 def _scorecard(
     wb: Workbook,
     label: str,
@@ -568,9 +554,9 @@ def _scorecard(
     """KPI exports and the scorecard's numbers; returns the function that renders the
     scorecard once the evaluation is known (its recommendations' KPIs join the headline
     and the judged ones). A failure is recorded, never fatal (the scorecard is empty)."""
+    from .analysis import monthly_series
     from .evaluate import targets_in_force
     from .prepare import prepare
-    from .summary import monthly_trend
 
     start = time.perf_counter()
     try:
@@ -579,19 +565,12 @@ def _scorecard(
         judged = set(targets_in_force(wb.config))
         # every KPI that may be shown: headline, judged, and those recommendations cite
         ids = scorecard_kpis(head, judged, set(ACTION_KPIS))
+        # each month measured as a period of its own, as the value and its change are
         trends = (
-            monthly_trend(prepared, ids, label)
+            monthly_series(prepared, ids, label)
             if label != "all"
             else pd.DataFrame(columns=["kpi", "value"])
         )
-        if label != "all":
-            # stocks at a cutoff (backlog) and retention do not group by month: compute
-            # them month by month, or their sparkline would be empty
-            stocks = [k for k in ids if k not in set(trends["kpi"])]
-            if stocks:
-                trends = pd.concat(
-                    [trends, _month_by_month(prepared, stocks, label)], ignore_index=True
-                )
         say(f"  scorecard, kpis.csv and kpis.json: ok ({time.perf_counter() - start:.1f} s)")
 
         def render(evaluation: dict | None) -> str:

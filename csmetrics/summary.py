@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
+from .display import format_value  # the one formatter, re-exported here
 from .i18n import N_, _, ngettext
 from .kpis import compute, direction, get
 from .periods import Period
@@ -70,60 +71,18 @@ def change_is_better(change: float, better: str, unit: str = "") -> bool | None:
     return (change > 0) == (better == "higher")
 
 
-def _decimals(value: float, unit: str) -> int:
-    if unit in ("h", "s"):
-        return 2 if abs(value) < 100 else 0
-    if unit == "agents":
-        return 1
-    if unit in ("score", "points", "tickets/h"):
-        return 2
-    return 0
-
-
-def format_value(value: float, unit: str, currency: str = "EUR") -> str:
-    """A value with its unit, for people, in the report's locale (:mod:`csmetrics.i18n`).
-
-    Shares as percentages with one decimal, amounts in ``currency``, hours and seconds
-    with two decimals below 100, scores with two; counts whole.
-
-    Examples
-    --------
-    >>> format_value(0.618, "share"), format_value(4.25, "h"), format_value(9.1, "currency")
-    ('61.8%', '4.25 h', '€9.10')
-    >>> from csmetrics.i18n import language
-    >>> with language("it"):
-    ...     format_value(0.618, "share"), format_value(1234.6, "h"), format_value(0.5, "score")
-    ('61,8%', '1.235 h', '0,50')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit == "share":
-        return i18n.percent(value, 1)
-    if unit == "currency":
-        return i18n.currency(value, currency)
-    if unit in ("h", "s"):
-        return f"{i18n.number(value, _decimals(value, unit))} {unit}"
-    return i18n.number(value, _decimals(value, unit))
-
-
-def format_change(change: float, unit: str) -> str:
-    """A signed change: points for shares (``+2.1 pp``), units otherwise.
+def format_change(change: float, unit: str, currency: str | None = None) -> str:
+    """A signed change: points for shares (``+2.1 pp``), units otherwise
+    (:func:`csmetrics.display.format_value` with ``change=True``).
 
     Examples
     --------
     >>> format_change(0.021, "share"), format_change(-1.5, "h"), format_change(3, "tickets")
     ('+2.1 pp', '-1.50 h', '+3')
+    >>> format_change(1398.88, "currency", "EUR")
+    '+€1,398.88'
     """
-    if change is None or math.isnan(change):
-        return "–"
-    if unit == "share":
-        # Translators: "pp" = percentage points; {value} is a signed number such as +2.1
-        return _("{value} pp").format(value=i18n.number(change * 100, 1, signed=True))
-    if unit in ("h", "s"):
-        return f"{i18n.number(change, 2, signed=True)} {unit}"
-    if unit in ("currency", "score", "points", "agents", "tickets/h"):
-        return i18n.number(change, 2, signed=True)
-    return i18n.number(change, 0, signed=True)
+    return format_value(change, unit, currency, change=True)
 
 
 def target_text(
@@ -285,25 +244,16 @@ def monthly_trend(
     months: int = 12,
     backend: str = "pandas",
 ) -> pd.DataFrame:
-    """Each KPI by month over the ``months`` months ending with ``until``'s last month.
+    """Each KPI by month over the ``months`` months ending with ``until``'s last month,
+    every month measured as a period of its own, as of its own end
+    (:func:`csmetrics.analysis.monthly_series`): the last point is the value shown and
+    the change is the difference of the last two points.
 
     Returns tidy records with a ``month`` column (``YYYY-MM``), sorted by KPI and month.
     """
-    tz = prepared.config.timezone
-    end = until if isinstance(until, Period) else Period.parse(until, tz)
-    if end.end is None:
-        last = pd.Timestamp(prepared.as_of).tz_convert(tz).tz_localize(None).to_period("M")
-    else:
-        last = (end.end.tz_localize(None) - pd.Timedelta(days=1)).to_period("M")
-    first = last - (months - 1)
-    start = first.start_time.tz_localize(tz)
-    stop = (last + 1).start_time.tz_localize(tz)
-    window = Period(f"{first}..{last}", "range", start, stop)
-    df = compute(prepared, window, by=["month"], kpis=list(kpis), backend=backend)
-    df = df[df["month"].notna()]
-    wanted = {m.strftime("%Y-%m") for m in pd.period_range(first, last, freq="M")}
-    df = df[df["month"].isin(wanted)]
-    return df.sort_values(["kpi", "month"]).reset_index(drop=True)
+    from .analysis import monthly_series
+
+    return monthly_series(prepared, kpis, until, months, backend=backend)
 
 
 def sparkline_svg(

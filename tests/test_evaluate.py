@@ -199,7 +199,7 @@ def test_rising_cost_per_contact_is_on_watch_with_its_rise(cost_up_csat_down):
     assert ev.previous.value == pytest.approx(10.0)
     assert ev.previous.change == pytest.approx(5.0)
     assert ev.previous.significant is None  # an accounting figure is not tested
-    assert "getting worse" in a.answer and "up 5.00 from September 2026" in a.answer
+    assert "getting worse" in a.answer and "up €5.00 from September 2026" in a.answer
 
 
 def test_falling_satisfaction_is_worse_and_significant(cost_up_csat_down):
