@@ -19,7 +19,9 @@ import pandas as pd
 
 from .calendar import business_seconds
 from .config import Config
+from .i18n import N_
 from .load import Workbook
+from .quality import Problem
 from .schema import TABLES
 
 #: Columns any KPI can be grouped by, when the table has them.
@@ -35,6 +37,9 @@ class Prepared:
     config: Config
     as_of: pd.Timestamp
     excluded: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The contact model's counts (see :func:`add_contact_history`): tickets,
+    #: calls_answered, linked_by_id, linked_by_time, contacts.
+    contacts: dict[str, int] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -209,6 +214,9 @@ def prepare_calls(wb: Workbook) -> pd.DataFrame:
     wait = df["wait_s"].astype(float) if "wait_s" in df else pd.Series(np.nan, index=df.index)
     short = (abandoned == 1) & (wait < th.short_abandon_s).fillna(False)
     out["answered"] = answered
+    # a contact of its own unless linked to a ticket (see add_contact_history)
+    out["contact"] = answered
+    out["linked_ticket"] = pd.Series(None, index=df.index, dtype=object)
     out["abandoned"] = abandoned
     out["offered"] = answered + abandoned
     out["short_abandon"] = short.astype(float)
@@ -358,77 +366,194 @@ def prepare(wb: Workbook) -> Prepared:
             out = _monthly(wb, name)
         excluded[name] = _excluded_flags(wb, name, out)
         tables[name] = out.reset_index(drop=True)
-    if "tickets" in tables:
-        add_contact_history(tables, wb.config)
-    return Prepared(tables=tables, config=wb.config, as_of=as_of, excluded=excluded)
+    contacts = add_contact_history(tables, wb.config)
+    _report_links(wb, contacts)
+    return Prepared(tables, wb.config, as_of, excluded, contacts)
 
 
-def add_contact_history(tables: dict[str, pd.DataFrame], cfg: Config) -> None:
-    """Repeat contacts and channel switches, from tickets and calls of the same customer.
+CONTACTS_DOC = """\
+One contact per customer interaction. Every ticket is a contact. An answered call is a
+contact of its own unless it is linked to a ticket: a phone ticket and the call it came
+from are one contact, which began at the earlier of the call's arrival and the ticket's
+creation. A call is linked to the ticket that names it (a ``call_id`` column in tickets)
+or that it names (a ``ticket_id`` column in calls); without such ids, to a phone ticket of
+the same customer created during the call (arrival to answer + talk + hold + wrap) or
+within ``thresholds.contact_link_s`` (default 300 s) of it, the nearest such ticket first
+(ties broken by ticket and call id), each call and ticket at most once. Abandoned calls
+and calls with outcome ``other`` are attempts, not contacts."""
 
-    - ``repeat_contact``: the customer had another ticket or call in the preceding
-      ``thresholds.repeat_contact_days`` (NaN when the customer is unknown). Calls are
-      used only when the tickets hold no phone contacts of their own.
-    - ``switched``: within ``thresholds.channel_switch_h`` after this ticket, and before
-      it got its first response, the same customer contacted on another channel;
-      ``switch_to`` names that channel.
+
+def link_calls(t: pd.DataFrame, c: pd.DataFrame, window_s: float) -> pd.DataFrame:
+    """Pairs of a ticket and the answered call it came from: ``ticket``, ``call``, ``how``.
+
+    ``how`` is ``"id"`` (a ``call_id`` column in tickets, or ``ticket_id`` in calls) or
+    ``"time"`` (the rule of :data:`CONTACTS_DOC`). Row order does not matter: candidates
+    are taken nearest first, ties by ticket id and call id.
     """
-    t = tables["tickets"]
-    if "customer_id" not in t:
-        return
-    contacts = [
-        t[["customer_id", "created_ts", "channel", "ticket_id"]]
-        .rename(columns={"created_ts": "ts", "ticket_id": "id"})
-        .assign(src="t", row=np.arange(len(t)))
-    ]
-    phone_tickets = bool((t["channel"] == "phone").any()) if "channel" in t else False
-    # When tickets already record phone contacts, calls are the same contacts seen from the
-    # switchboard: adding them would count every phone ticket as a repeat of its own call.
-    if "calls" in tables and "customer_id" in tables["calls"] and not phone_tickets:
-        c = tables["calls"]
-        contacts.append(
-            pd.DataFrame(
-                {
-                    "customer_id": c["customer_id"],
-                    "ts": c["arrived_ts"],
-                    "channel": "phone",
-                    "src": "c",
-                    "id": c["call_id"],
-                    "row": np.arange(len(c)),
-                }
-            )
+    answered = c[c["answered"] == 1]
+    pairs = []
+    if "call_id" in t:
+        pairs.append(t[["ticket_id", "call_id"]].dropna())
+    if "ticket_id" in c:
+        pairs.append(c[["ticket_id", "call_id"]].dropna())
+    by_id = pd.concat(pairs) if pairs else pd.DataFrame(columns=["ticket_id", "call_id"])
+    by_id = by_id[by_id["call_id"].isin(answered["call_id"])]
+    by_id = by_id[by_id["ticket_id"].isin(t["ticket_id"])].assign(gap=0.0, near=0.0)
+    out = [_one_to_one(by_id.astype({"ticket_id": str, "call_id": str})).assign(how="id")]
+    if "customer_id" in c and "customer_id" in t:
+        phone = t[(t["channel"] == "phone") & ~t["ticket_id"].isin(out[0]["ticket"])]
+        free = answered[~answered["call_id"].isin(out[0]["call"])]
+        start = free["arrived_ts"]
+        picked = _answer_ts(free)
+        end = picked + (free["handle_s"].fillna(0.0) if "handle_s" in free else 0.0)
+        calls = pd.DataFrame(
+            {"customer_id": free["customer_id"], "call_id": free["call_id"], "start": start,
+             "picked": picked, "end": end.fillna(picked)}
+        ).dropna(subset=["customer_id", "start"])  # fmt: skip
+        both = phone[["ticket_id", "customer_id", "created_ts"]].dropna().merge(calls)
+        created = both["created_ts"]
+        gap = np.maximum(np.maximum(both["start"] - created, created - both["end"]), 0.0)
+        both = both.assign(gap=gap, near=(created - both["picked"]).abs())
+        out.append(_one_to_one(both[both["gap"] <= window_s]).assign(how="time"))
+    return pd.concat(out, ignore_index=True)
+
+
+def _answer_ts(calls: pd.DataFrame) -> pd.Series:
+    """When each call was picked up: ``answered_at``, else arrival + wait, else arrival."""
+    picked = calls["arrived_ts"] + calls["wait_s"].fillna(0.0)
+    if "answered_ts" in calls:
+        picked = calls["answered_ts"].fillna(picked)
+    return picked
+
+
+def _one_to_one(cand: pd.DataFrame) -> pd.DataFrame:
+    """Greedy matching, nearest candidate first (stable keys), each side used once."""
+    cand = cand.sort_values(["gap", "near", "ticket_id", "call_id"], kind="stable")
+    used_t: set = set()
+    used_c: set = set()
+    rows = []
+    for tid, cid in zip(cand["ticket_id"], cand["call_id"], strict=True):
+        if tid not in used_t and cid not in used_c:
+            used_t.add(tid)
+            used_c.add(cid)
+            rows.append((tid, cid))
+    return pd.DataFrame(rows, columns=["ticket", "call"], dtype=object)
+
+
+def _report_links(wb: Workbook, contacts: dict[str, int]) -> None:
+    """Say in the data-quality report how many phone tickets were linked to their call
+    (an ``info`` note, replaced when the workbook is prepared again)."""
+    problems = [p for p in wb.quality.problems if p.kind != "contacts_linked"]
+    n = contacts["linked_by_id"] + contacts["linked_by_time"]
+    if n:
+        # Translators: {n} is a number of tickets; {by_id} and {by_time} parts of it
+        template = N_(
+            "{n} phone ticket(s) linked to the answered call they came from ({by_id} by id, "
+            "{by_time} by customer and time): each pair counts as one contact"
         )
+        args = {"n": n, "by_id": contacts["linked_by_id"], "by_time": contacts["linked_by_time"]}
+        problems.append(
+            Problem("tickets", "contacts_linked", "info", template.format(**args), count=n,
+                    template=template, args=args)
+        )  # fmt: skip
+    wb.quality.problems[:] = problems
+
+
+def add_contact_history(tables: dict[str, pd.DataFrame], cfg: Config) -> dict[str, int]:
+    """Link phone tickets to their calls; repeat contacts and channel switches per ticket.
+
+    The contact model is :data:`CONTACTS_DOC`. Columns added:
+
+    - calls: ``linked_ticket`` (the ticket a call is one contact with) and ``contact``
+      (1.0 for an answered call that is a contact of its own, else 0.0).
+    - tickets: ``repeat_contact``: the customer had another contact in the preceding
+      ``thresholds.repeat_contact_days``; ``switched``: within
+      ``thresholds.channel_switch_h`` after this contact, and before its first response,
+      the same customer made *any* contact on another channel; ``switch_to`` names the
+      first such channel. NaN when the customer is unknown.
+
+    Returns the counts reported by :func:`prepare`: tickets, calls answered, pairs linked
+    by id and by time, and contacts (tickets + answered calls of their own).
+
+    Examples
+    --------
+    One customer e-mails at 10:00 and 11:00, then chats at 12:00 before any answer:
+    both e-mails switched (2 of 3 tickets), not only the one right before the chat.
+    """
+    t, c = tables.get("tickets"), tables.get("calls")
+    th = cfg.thresholds
+    links = pd.DataFrame(columns=["ticket", "call", "how"])
+    if t is not None and c is not None:
+        links = link_calls(t, c, th.contact_link_s)
+        linked = c["call_id"].map(links.set_index("call")["ticket"])
+        c["linked_ticket"] = linked.astype(object).where(linked.notna(), None)
+        c["contact"] = c["answered"] * linked.isna()
+    summary = {
+        "tickets": 0 if t is None else len(t),
+        "calls_answered": 0 if c is None else int(c["answered"].sum()),
+        "linked_by_id": int((links["how"] == "id").sum()),
+        "linked_by_time": int((links["how"] == "time").sum()),
+    }
+    summary["contacts"] = summary["tickets"] + summary["calls_answered"] - len(links)
+    if t is not None and "customer_id" in t:
+        _history(t, c, links, th)
+    return summary
+
+
+def _history(t: pd.DataFrame, c: pd.DataFrame | None, links: pd.DataFrame, th) -> None:
+    """Repeat and switch flags of each ticket over the customers' contacts (see above)."""
+    ts = t["created_ts"].copy()
+    first = t.get("first_response_ts", pd.Series(np.nan, index=t.index)).copy()
+    if c is not None and len(links):
+        # a linked pair is one contact: from the call's arrival, answered when picked up
+        call = c.set_index("call_id")
+        pos = pd.Series(np.arange(len(t)), index=t["ticket_id"]).reindex(links["ticket"])
+        pos = pos.to_numpy()
+        arrived = links["call"].map(call["arrived_ts"]).to_numpy(dtype=float)
+        picked = links["call"].map(_answer_ts(call)).to_numpy(dtype=float)
+        ts.iloc[pos] = np.fmin(ts.to_numpy()[pos], arrived)
+        first.iloc[pos] = np.fmin(first.to_numpy()[pos], picked)
+    contacts = [_contacts(t["customer_id"], ts, t["channel"], "t", t["ticket_id"], first)]
+    if c is not None and "customer_id" in c:
+        own = c["contact"] == 1
+        contacts.append(
+            _contacts(c["customer_id"], c["arrived_ts"], "phone", "c", c["call_id"],
+                      _answer_ts(c))[own.to_numpy()]
+        )  # fmt: skip
     allc = pd.concat(contacts, ignore_index=True)
     allc = allc[allc["customer_id"].notna() & allc["ts"].notna()]
     # simultaneous contacts are ordered by source and id, not by their rows' order
     allc = allc.sort_values(["customer_id", "ts", "src", "id"], kind="stable")
     allc = allc.reset_index(drop=True)
-    same_prev = allc["customer_id"].eq(allc["customer_id"].shift())
-    gap = allc["ts"] - allc["ts"].shift()
-    window = cfg.thresholds.repeat_contact_days * 86400
-    repeat = (same_prev & (gap <= window)).astype(float)
-    is_t = allc["src"].eq("t").to_numpy()
-    rep = np.full(len(t), np.nan)
-    rep[allc.loc[is_t, "row"].to_numpy()] = repeat[is_t].to_numpy()
-    t["repeat_contact"] = rep
-    # channel switching: the next contact of the same customer
-    same_next = allc["customer_id"].eq(allc["customer_id"].shift(-1))
-    next_ts = allc["ts"].shift(-1)
-    next_channel = allc["channel"].shift(-1)
-    answered_ts = np.full(len(allc), np.nan)
-    if "first_response_ts" in t:
-        answered_ts[is_t] = t["first_response_ts"].to_numpy()[allc.loc[is_t, "row"].to_numpy()]
-    before_answer = np.isnan(answered_ts) | (next_ts.to_numpy() < answered_ts)
+    cust, when = allc["customer_id"], allc["ts"]
+    channel = allc["channel"].astype(object)
+    repeat = cust.eq(cust.shift()) & (when - when.shift() <= th.repeat_contact_days * 86400)
+    # the first later contact on another channel opens the next run of consecutive
+    # contacts of the same customer on one channel
+    run = (cust.ne(cust.shift()) | channel.ne(channel.shift())).cumsum()
+    nxt = allc.index.to_series().groupby(run).transform("max").to_numpy() + 1
+    nxt = np.minimum(nxt, len(allc) - 1)
+    cu, ch, ts = cust.to_numpy(), channel.to_numpy(), when.to_numpy()
+    later = ts[nxt]
     switch = (
-        same_next
-        & (next_ts - allc["ts"] <= cfg.thresholds.channel_switch_h * 3600)
-        & next_channel.ne(allc["channel"])
-        & before_answer
+        (cu[nxt] == cu)
+        & (ch[nxt] != ch)
+        & (later - ts <= th.channel_switch_h * 3600)
+        & ~(later >= allc["first"].to_numpy())  # before the first response, if any
     )
-    sw = np.full(len(t), np.nan)
+    mine = (allc["src"] == "t").to_numpy()
+    rows = allc["row"].to_numpy()[mine]
+    rep, sw = np.full(len(t), np.nan), np.full(len(t), np.nan)
+    rep[rows] = repeat.to_numpy()[mine]
+    sw[rows] = switch[mine]
     to = np.full(len(t), None, dtype=object)
-    rows = allc.loc[is_t, "row"].to_numpy()
-    sw[rows] = switch[is_t].astype(float).to_numpy()
-    to[rows] = np.where(switch[is_t], next_channel[is_t].astype(object), None)
-    t["switched"] = sw
+    to[rows] = np.where(switch, ch[nxt], None)[mine]
+    t["repeat_contact"], t["switched"] = rep, sw
     t["switch_to"] = pd.Series(to, index=t.index, dtype="str").where(pd.notna(to))
+
+
+def _contacts(customer, ts, channel, src: str, ids, first) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"customer_id": customer, "ts": ts, "channel": channel, "src": src, "id": ids,
+         "first": first, "row": np.arange(len(ids))}
+    )  # fmt: skip

@@ -665,8 +665,8 @@ CATALOGUE: list[KPI] = [
         "share",
         "lower",
         "004",
-        "tickets whose customer had another ticket or call in the preceding window / tickets "
-        "with a known customer",
+        "tickets whose customer had another contact (ticket or answered call; a phone ticket "
+        "and its call are one) in the preceding window / tickets with a known customer",
         "tickets",
         kind="rate",
         basis=CT,
@@ -728,6 +728,19 @@ CATALOGUE: list[KPI] = [
         "calls",
         basis=AT,
         value="answered",
+    ),
+    _k(
+        "calls_answered_own_contact",
+        "Answered calls without a ticket",
+        "effectiveness",
+        "calls",
+        "neutral",
+        "002",
+        "answered calls arriving in the period not linked to a ticket (contacts of their own)",
+        "calls",
+        basis=AT,
+        value="contact",
+        internal=True,
     ),
     _k(
         "calls_abandoned",
@@ -977,10 +990,11 @@ CATALOGUE: list[KPI] = [
         "currency",
         "lower",
         "003",
-        "total_cost / (tickets created + calls answered)",
+        "total_cost / contacts (tickets created + answered calls without a ticket: a phone "
+        "ticket and the call it came from are one contact)",
         "costs",
         kind="ratio",
-        ratio=(("total_cost",), ("tickets_created", "calls_answered"), 1.0),
+        ratio=(("total_cost",), ("tickets_created", "calls_answered_own_contact"), 1.0),
         headline=True,
     ),
     _k(
@@ -1186,7 +1200,7 @@ CATALOGUE: list[KPI] = [
         "share",
         "lower",
         "002",
-        "tickets followed, within the switch window and before their first response, by a "
+        "tickets followed, within the switch window and before their first response, by any "
         "contact of the same customer on another channel / tickets with a known customer",
         "tickets",
         kind="rate",
