@@ -6,7 +6,9 @@ notebooks, the command line, the checklist, the charts and the README's KPI tabl
 all read from here. Period membership follows DESIGN.md: volume, first-response and
 first-contact measures use tickets *created* in the period, resolution times tickets
 *resolved* in it, calls their arrival, surveys their answer (response rate: their
-sending), monthly tables their month.
+sending), monthly tables their month. Repeat contacts, channel switching and the cost
+per contact count contacts by one rule, :data:`csmetrics.prepare.CONTACTS_DOC`: a phone
+ticket and the answered call it came from are one contact.
 """
 
 from __future__ import annotations
