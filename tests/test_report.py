@@ -320,9 +320,12 @@ def test_data_quality_section_lists_the_planted_problems(sample_report):
         "negative_value",
         "absurd_duration",
         "months_without_data",
+        "contacts_linked",
     ):
         assert kind in text, kind
     assert "Data quality · October 2026" in text
+    # the contact model says how many phone tickets it linked to their calls (issue 12)
+    assert "14,669 phone ticket(s) linked to the answered call they came from" in text
 
 
 def test_existing_report_is_not_overwritten(sample_report, capsys):
