@@ -62,13 +62,43 @@ def nps_interval(
     return (max(-100.0, nps - half), min(100.0, nps + half))
 
 
-def mean_interval(mean: float, sd: float, n: float, z: float = Z95) -> tuple[float, float]:
-    """Normal-approximation interval ``mean ± t·sd/sqrt(n)`` (Student t for small n)."""
+def mean_interval(
+    mean: float, sd: float, n: float, z: float = Z95, floor: float | None = None
+) -> tuple[float, float]:
+    """Interval ``mean ± t·sd/sqrt(n)`` (Student t below 200 observations, else normal).
+
+    ``floor`` is the smallest value the quantity can take (0 for a duration): a lower end
+    below it, which a few skewed observations give, is raised to it.
+
+    Examples
+    --------
+    >>> [round(float(x), 3) for x in mean_interval(1.0, 0.7071068, 2, floor=0.0)]
+    [0.0, 7.353]
+    """
     if not n or n < 2 or math.isnan(sd):
         return (math.nan, math.nan)
     crit = stats.t.ppf(0.975, n - 1) if n < 200 else z
     half = crit * sd / math.sqrt(n)
-    return (mean - half, mean + half)
+    low = mean - half if floor is None else max(mean - half, floor)
+    return (float(low), float(mean + half))
+
+
+def exponential_mean_interval(mean: float, n: float, conf: float = 0.95) -> tuple[float, float]:
+    """Exact interval for the mean of ``n`` exponential gaps (the MTBF of a constant
+    failure rate): ``2·n·mean / χ²((1 ± conf)/2, 2n)``, always positive.
+
+    Examples
+    --------
+    >>> [round(x, 2) for x in exponential_mean_interval(865 / 3, 3)]
+    [119.73, 1398.16]
+    """
+    if not n or n < 1 or math.isnan(mean):
+        return (math.nan, math.nan)
+    total = 2 * n * mean
+    return (
+        float(total / stats.chi2.ppf((1 + conf) / 2, 2 * n)),
+        float(total / stats.chi2.ppf((1 - conf) / 2, 2 * n)),
+    )
 
 
 def quantile_interval(values: np.ndarray, q: float, conf: float = 0.95) -> tuple[float, float]:

@@ -108,11 +108,12 @@ def check_rate(r: pd.Series, k: int, n: int, excluded: int | None = None) -> Non
     check(r, k / n, n, wilson(k, n), excluded)
 
 
-def t_interval(values: list[float]) -> tuple[float, float]:
-    """mean ± t(0.975, n-1) · s/√n, by the textbook formula."""
+def t_interval(values: list[float], floor: float | None = None) -> tuple[float, float]:
+    """mean ± t(0.975, n-1) · s/√n, by the textbook formula; a lower end below ``floor``
+    (0 for durations, which are never negative) is raised to it."""
     m, s, n = statistics.mean(values), statistics.stdev(values), len(values)
     half = sps.t.ppf(0.975, n - 1) * s / math.sqrt(n)
-    return (m - half, m + half)
+    return (m - half if floor is None else max(m - half, floor), m + half)
 
 
 def empty_or_nan(r: pd.Series) -> None:
@@ -316,7 +317,7 @@ def test_first_response_times_with_tie_at_the_median():
     # order-statistic ranks from Binomial(5, 0.9) 2.5% and 97.5% quantiles: 3 and 5 → [2, 10]
     check(pick(res, "frt_p90_h"), 7.6, n=5, ci=(2.0, 10.0), excluded=1)
     # mean (1+2+2+4+10)/5 = 3.8, t interval with s² = 52.8/4 = 13.2
-    check(pick(res, "frt_mean_h"), 3.8, n=5, ci=t_interval([1, 2, 2, 4, 10]), excluded=1)
+    check(pick(res, "frt_mean_h"), 3.8, n=5, ci=t_interval([1, 2, 2, 4, 10], 0), excluded=1)
     assert t_interval([1, 2, 2, 4, 10])[1] == pytest.approx(3.8 + 2.7764451 * math.sqrt(2.64))
     # F6 is unanswered; F7 was answered (its time is only inconsistent)
     check(pick(run({"tickets": tickets}, kpis=["unanswered_tickets"]), "unanswered_tickets"), 1)
@@ -389,7 +390,7 @@ def test_resolution_times_membership_dst_and_quality_flag():
     # rank 4·0.9 = 3.6 → 25 + 0.6·(72-25) = 53.2
     check(pick(res, "resolution_p90_h"), 53.2, n=5, ci=(5.0, 72.0), excluded=1)
     # (72+3+5+5+25)/5 = 110/5 = 22
-    check(pick(res, "resolution_mean_h"), 22.0, n=5, ci=t_interval(values), excluded=1)
+    check(pick(res, "resolution_mean_h"), 22.0, n=5, ci=t_interval(values, 0), excluded=1)
     # R7 still counts as a ticket created in October (R2..R7 = 6), R1 does not
     check(pick(res, "tickets_created"), 6)
     # R1..R5 and R7 were resolved in October (R7's time is inconsistent, not missing)
@@ -578,10 +579,10 @@ def test_calls_thresholds_and_handle_time():
     # base: 4 answered + C6 abandoned after 20 s (C4, C5 gave up before T) → 3/5
     check_rate(pick(res, "service_level"), 3, 5)
     # mean wait of answered calls (10+20+21+15)/4 = 16.5
-    check(pick(res, "asa_s"), 16.5, n=4, ci=t_interval([10, 20, 21, 15]))
+    check(pick(res, "asa_s"), 16.5, n=4, ci=t_interval([10, 20, 21, 15], 0))
     # C1 100+10+20 = 130, C2 200+0+30 = 230, C3 300+0+0 = 300; C8 has no talk time
     # → 660/3 = 220
-    check(pick(res, "aht_s"), 220.0, n=3, ci=t_interval([130, 230, 300]))
+    check(pick(res, "aht_s"), 220.0, n=3, ci=t_interval([130, 230, 300], 0))
     sep = run({"calls": call_table()}, "2026-09", config=config)
     check(pick(sep, "calls_answered"), 1)  # C0
     check(pick(sep, "asa_s"), 100.0, n=1)
@@ -653,12 +654,15 @@ def test_incident_times():
     res = run({"incidents": incident_table()})
     # gaps ending at a start in October: I1→I2 = 12 days = 288 h; I2→I3 = 240 h;
     # I3→I4 = 14 days + 1 h (clocks went back on 25 Oct) = 337 h → 865/3 = 288.33 h
-    gaps = [288, 240, 337]
-    check(pick(res, "mtbf_h"), 865 / 3, n=3, ci=t_interval(gaps))
-    # detection: I2 0.5 h, I3 1.5 h; I4 "detected" before it started: flagged → 1.0
-    check(pick(res, "mttd_h"), 1.0, n=2, ci=t_interval([0.5, 1.5]), excluded=1)
+    # interval for the mean of exponential gaps: 2·n·mean / χ²(0.975 | 0.025, 2n), with
+    # χ²(0.975, 6) = 14.449375335 and χ²(0.025, 6) = 1.237344246: 1730 / each
+    check(pick(res, "mtbf_h"), 865 / 3, n=3, ci=(1730 / 14.449375335, 1730 / 1.237344246))
+    # detection: I2 0.5 h, I3 1.5 h; I4 "detected" before it started: flagged → 1.0;
+    # t interval 1 ± 12.706 · 0.7071 / √2 = (-5.35, 7.35): a duration is never negative,
+    # so its lower end is 0
+    check(pick(res, "mttd_h"), 1.0, n=2, ci=t_interval([0.5, 1.5], 0), excluded=1)
     # restore: I2 4 h, I3 8 h, I4 00:00 → 03:00 = 3 h → 15/3 = 5
-    check(pick(res, "incident_mttr_h"), 5.0, n=3, ci=t_interval([4, 8, 3]))
+    check(pick(res, "incident_mttr_h"), 5.0, n=3, ci=t_interval([4, 8, 3], 0))
     # November: I4→I5 = 8 days = 192 h, the only gap
     nov = run({"incidents": incident_table()}, "2026-11", kpis=["mtbf_h"])
     check(pick(nov, "mtbf_h"), 192.0, n=1)

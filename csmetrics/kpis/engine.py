@@ -337,7 +337,9 @@ def _finish(kpi: KPI, row: dict, ctx: Ctx) -> Result:
         lo, hi = wilson_interval(get("s"), n)
         return Result(v, n, lo, hi)
     if kpi.kind == "mean":
-        lo, hi = mean_interval(get("v"), get("sd"), n)
+        # a duration is never negative: nor is the lower end of its interval
+        floor = 0.0 if kpi.unit in ("h", "s") else None
+        lo, hi = mean_interval(get("v"), get("sd"), n, floor=floor)
         return Result(v, n, lo * kpi.scale, hi * kpi.scale)
     return Result(v, n)
 

@@ -24,8 +24,8 @@ from ..errors import CsmetricsError
 from ..i18n import _
 from ..stats import (
     erlang_agents_required,
+    exponential_mean_interval,
     km_quantile,
-    mean_interval,
     nps_interval,
     wilson_interval,
 )
@@ -115,7 +115,7 @@ def _mtbf(part: pd.DataFrame, ctx: Ctx) -> Result:
     if gaps.size == 0:
         return empty_result()
     mean = float(gaps.mean())
-    lo, hi = mean_interval(mean, float(gaps.std(ddof=1)) if gaps.size > 1 else math.nan, gaps.size)
+    lo, hi = exponential_mean_interval(mean, gaps.size)
     return Result(mean * H, float(gaps.size), lo * H, hi * H)
 
 
@@ -878,7 +878,7 @@ CATALOGUE: list[KPI] = [
         needs=("started_ts",),
         scope=_before_end,
         reduce=_mtbf,
-        interval="t",
+        interval="χ² (exponential gaps)",
     ),
     _k(
         "mttd_h",
