@@ -58,8 +58,10 @@ NOT_PROPORTIONS = {"occupancy", "cost_to_revenue"}
 
 #: KPIs that legitimately read rows dated before the period: the open backlog (every
 #: ticket created before the cutoff), retention and churn (customers since any date) and
-#: MTBF (the gap from the last earlier incident). Only the first is computable here.
-LOOKS_OUTSIDE = {"backlog_open", "retention_rate", "churn_rate", "mtbf_h"}
+#: MTBF (the gap from the last earlier incident), and the Erlang staffing need, whose
+#: arrival rates divide by the weekday-hours the calls table covers (a call before the
+#: period shows the whole period is covered, not only the days from its first call on).
+LOOKS_OUTSIDE = {"backlog_open", "retention_rate", "churn_rate", "mtbf_h", "erlang_agents_required"}
 
 
 def delay(draw) -> int | None:
