@@ -214,7 +214,9 @@ def format_value(
         return i18n.percent(x, 1)
     if unit == "currency":
         amount = i18n.currency(abs(x) if change else x, currency or _current_currency())
-        return ("-" if x < 0 else "+") + amount if change else amount
+        if not change or round(x, 2) == 0:  # no sign on a change that rounds to nothing
+            return amount
+        return ("-" if x < 0 else "+") + amount
     decimals = 2 if unit in ("h", "s") and abs(x) < 100 else UNIT_DECIMALS.get(str(unit), 0)
     text = i18n.number(x, decimals, signed=change)
     return f"{text} {unit}" if unit in ("h", "s") else text

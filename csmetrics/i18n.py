@@ -221,11 +221,18 @@ def number(value: float, decimals: int = 0, signed: bool = False) -> str:
     >>> with language("it"):
     ...     number(1234567.891, 2), number(2.5, 1, signed=True)
     ('1.234.567,89', '+2,5')
+
+    A value that rounds to zero has no sign (never ``-0.0``):
+
+    >>> number(-0.0004, 1, signed=True), number(-0.0004, 2)
+    ('0.0', '0.00')
     """
     if _missing(value):
         return "–"
     fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    if signed:
+    if round(float(value), decimals) == 0:
+        value = 0.0
+    elif signed:
         fmt = f"+{fmt};-{fmt}"
     return _numbers.format_decimal(value, format=fmt, locale=_current["locale"])
 
