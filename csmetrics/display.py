@@ -214,8 +214,10 @@ def format_value(
         return i18n.percent(x, 1)
     if unit == "currency":
         amount = i18n.currency(abs(x) if change else x, currency or _current_currency())
-        if not change or round(x, 2) == 0:  # no sign on a change that rounds to nothing
+        if not change:
             return amount
+        if round(x, 2) == 0:  # a change that rounds to nothing
+            return "±" + amount
         return ("-" if x < 0 else "+") + amount
     decimals = 2 if unit in ("h", "s") and abs(x) < 100 else UNIT_DECIMALS.get(str(unit), 0)
     text = i18n.number(x, decimals, signed=change)

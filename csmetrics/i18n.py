@@ -222,16 +222,18 @@ def number(value: float, decimals: int = 0, signed: bool = False) -> str:
     ...     number(1234567.891, 2), number(2.5, 1, signed=True)
     ('1.234.567,89', '+2,5')
 
-    A value that rounds to zero has no sign (never ``-0.0``):
+    A value that rounds to zero is never ``-0.0``; a signed one reads ``±0.0`` (no change):
 
     >>> number(-0.0004, 1, signed=True), number(-0.0004, 2)
-    ('0.0', '0.00')
+    ('±0.0', '0.00')
     """
     if _missing(value):
         return "–"
     fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     if round(float(value), decimals) == 0:
         value = 0.0
+        if signed:
+            fmt = f"±{fmt}"
     elif signed:
         fmt = f"+{fmt};-{fmt}"
     return _numbers.format_decimal(value, format=fmt, locale=_current["locale"])
