@@ -164,6 +164,26 @@ def render_html(nb: nbformat.NotebookNode, title: str, lang: str = "en") -> str:
     return body
 
 
+#: How often a notebook is started again when its kernel dies before running any cell.
+KERNEL_START_RETRIES = 1
+
+
+def _kernel_failed_to_start(exc: BaseException) -> bool:
+    """Whether a kernel died before running any cell: kernels started at the same moment by
+    parallel workers may pick the same free TCP port ("Address already in use"); starting
+    again is safe, since no cell has run.
+
+    Examples
+    --------
+    >>> _kernel_failed_to_start(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> _kernel_failed_to_start(RuntimeError("division by zero"))
+    False
+    """
+    text = str(exc)
+    return text.startswith(("Kernel died before replying", "Kernel didn't respond"))
+
+
 def _execute(
     name: str, title: str, src: Path, work: Path, params: dict, page_title: str = ""
 ) -> SectionResult:
@@ -184,20 +204,27 @@ def _execute(
             i18n.translate_markdown_cells(nb_in)
         src = work / "notebooks" / f".{name}.in.ipynb"
         nbformat.write(nb_in, src)
-        pm.execute_notebook(
-            str(src),
-            str(out_nb),
-            parameters=params,
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            execution_timeout=CELL_TIMEOUT_S,
-            # the kernel's own log (ipykernel's notice about TCP transport, or the
-            # "KeyboardInterrupt caught in kernel" line when it is interrupted as it shuts
-            # down) is noise for report readers; cell errors come back through the messages
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            log_output=False,
-            cwd=str(work),
-        )
+        for attempt in range(1 + KERNEL_START_RETRIES):
+            try:
+                pm.execute_notebook(
+                    str(src),
+                    str(out_nb),
+                    parameters=params,
+                    kernel_name=KERNEL_NAME,
+                    progress_bar=False,
+                    execution_timeout=CELL_TIMEOUT_S,
+                    # the kernel's own log (ipykernel's notice about TCP transport, or the
+                    # "KeyboardInterrupt caught in kernel" line when it is interrupted as it
+                    # shuts down) is noise for report readers; cell errors come back
+                    # through the messages
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    log_output=False,
+                    cwd=str(work),
+                )
+                break
+            except RuntimeError as exc:
+                if attempt == KERNEL_START_RETRIES or not _kernel_failed_to_start(exc):
+                    raise
     except pm.PapermillExecutionError as exc:
         ok, error = False, f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # kernel died, notebook missing...: report it, don't crash
