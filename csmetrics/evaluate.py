@@ -1847,6 +1847,36 @@ def _program_verdict(status: str, words: tuple[str, str, str]) -> str:
     return _(dict(zip(_JUDGED, words, strict=True))[status])
 
 
+def _rollup_answer(
+    qid: str,
+    roll: Rollup,
+    no_data: str,
+    sentence: str,
+    verdicts: tuple[str, str, str],
+    key: tuple[str, Evidence | None],
+    cur: str,
+) -> ProgramAnswer:
+    """One of the four answers that a category's :func:`rollup` decides: ``sentence`` (in
+    the report's language) filled with the verdict, the count on target, the status, the
+    key number (``key``: its name in the evidence and the evidence) and how sure it is;
+    ``no_data`` when no question of the category could be judged."""
+    name, ev = key
+    if roll.status == "no_data":
+        text_ = no_data
+    else:
+        text_ = sentence.format(
+            verdict=_program_verdict(roll.status, verdicts),
+            count=_on_target(roll),
+            status=status_label(roll.status),
+            key=_key(ev, cur) if ev else _("none"),
+            sure=_sure(roll),
+        )
+    evidence = [{**asdict(roll), name: asdict(ev) if ev else None}]
+    return ProgramAnswer(
+        qid, _(PROGRAM_QUESTIONS[qid]), roll.status, text_, roll.confidence, evidence
+    )
+
+
 def program_answers(
     f: _Facts, answers: list[Answer], findings: list[Finding], cur: str
 ) -> list[ProgramAnswer]:
@@ -1868,27 +1898,18 @@ def program_answers(
 
     # is the program effective?
     gap = _largest_gap(answers, findings, "effectiveness")
-    if eff.status == "no_data":
-        text_ = _("No data: no effectiveness question could be judged.")
-    else:
-        # Translators: the answer to "Has the program been effective?"; {verdict} is Yes,
-        # Partly or No; {count} e.g. "7 of 11 questions on target"; {status} e.g. "watch";
-        # {key} the largest gap; {sure} how sure the answer is
-        text_ = _("{verdict}: {count} ({status}); largest gap: {key}; {sure}.").format(
-            verdict=_program_verdict(eff.status, (N_("Yes"), N_("Partly"), N_("No"))),
-            count=_on_target(eff),
-            status=status_label(eff.status),
-            key=_key(gap, cur) if gap else _("none"),
-            sure=_sure(eff),
-        )
     out.append(
-        ProgramAnswer(
+        _rollup_answer(
             "effective",
-            _(PROGRAM_QUESTIONS["effective"]),
-            eff.status,
-            text_,
-            eff.confidence,
-            [{**asdict(eff), "largest_gap": asdict(gap) if gap else None}],
+            eff,
+            _("No data: no effectiveness question could be judged."),
+            # Translators: the answer to "Has the program been effective?"; {verdict} is
+            # Yes, Partly or No; {count} e.g. "7 of 11 questions on target"; {status} e.g.
+            # "watch"; {key} the largest gap; {sure} how sure the answer is
+            _("{verdict}: {count} ({status}); largest gap: {key}; {sure}."),
+            (N_("Yes"), N_("Partly"), N_("No")),
+            ("largest_gap", gap),
+            cur,
         )
     )
 
@@ -1937,26 +1958,18 @@ def program_answers(
     sat = next((a for a in answers if a.id == "satisfied" and a.status != "no_data"), None)
     judged = [a.evidence[0] for a in answers if a.category == "experience" and a.status in _JUDGED]
     key = sat.evidence[0] if sat else (judged[0] if judged else None)
-    if exp.status == "no_data":
-        text_ = _("No data: no customer-experience question could be judged.")
-    else:
-        # Translators: the answer to "How has the program shaped the customer experience?";
-        # {verdict} is Well, Mixed or Poorly; {key} e.g. "CSAT 80.9% against 80.0%"
-        text_ = _("{verdict}: {count} ({status}); {key}; {sure}.").format(
-            verdict=_program_verdict(exp.status, (N_("Well"), N_("Mixed"), N_("Poorly"))),
-            count=_on_target(exp),
-            status=status_label(exp.status),
-            key=_key(key, cur) if key else _("none"),
-            sure=_sure(exp),
-        )
     out.append(
-        ProgramAnswer(
+        _rollup_answer(
             "experience",
-            _(PROGRAM_QUESTIONS["experience"]),
-            exp.status,
-            text_,
-            exp.confidence,
-            [{**asdict(exp), "key": asdict(key) if key else None}],
+            exp,
+            _("No data: no customer-experience question could be judged."),
+            # Translators: the answer to "How has the program shaped the customer
+            # experience?"; {verdict} is Well, Mixed or Poorly; {key} e.g. "CSAT 80.9%
+            # against 80.0%"
+            _("{verdict}: {count} ({status}); {key}; {sure}."),
+            (N_("Well"), N_("Mixed"), N_("Poorly")),
+            ("key", key),
+            cur,
         )
     )
     out.append(_worth(f, answers, findings, (eff, exp, cost), total, cpc, cur))

@@ -175,19 +175,9 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
         raise DataError("empty file: no header and no rows", file=str(path)) from None
 
 
-def _check_csv_shape(text: str, delimiter: str, path: Path) -> None:
-    """Every record has as many fields as the header, and no header name repeats.
-
-    A short record would be padded with blanks and a long one would shift its values,
-    so both are errors naming the rows; so is a repeated header name (the second
-    ``created_at`` would otherwise be ignored).
-    """
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return
-    names = [h.strip() for h in header]
+def _check_header(names: list[str], path: Path) -> None:
+    """No column name repeats in a header (blank names aside): the second ``created_at``
+    would otherwise be renamed ``created_at.1`` and ignored."""
     seen: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
         if name and name in seen:
@@ -198,6 +188,20 @@ def _check_csv_shape(text: str, delimiter: str, path: Path) -> None:
                 column=name,
             )
         seen.setdefault(name, i)
+
+
+def _check_csv_shape(text: str, delimiter: str, path: Path) -> None:
+    """Every record has as many fields as the header (:func:`_check_header` too).
+
+    A short record would be padded with blanks and a long one would shift its values,
+    so both are errors naming the rows.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return
+    _check_header([h.strip() for h in header], path)
     width = len(header)
     bad: list[str] = []
     n_bad = 0
@@ -256,16 +260,7 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
         f"Unnamed: {i}" if pd.isna(v) or not str(v).strip() else str(v).strip()
         for i, v in enumerate(grid.iloc[0])
     ]
-    seen: dict[str, int] = {}
-    for i, name in enumerate(header, start=1):
-        if name in seen:
-            raise DataError(
-                f"the header names column {name!r} twice (columns {seen[name]} and {i}); "
-                "rename or remove one",
-                file=str(path),
-                column=name,
-            )
-        seen[name] = i
+    _check_header(header, path)
     body = grid.iloc[1:].reset_index(drop=True)
     body.columns = header
     filled = np.flatnonzero(body.notna().any(axis=1).to_numpy())

@@ -241,12 +241,8 @@ def rows_in_period(prepared: Prepared, table: str, period: Period) -> int:
         return int(seen.sum())
     if "period_month" in df:
         months = df["period_month"].dropna().astype(str)
-        if period.start is None:
-            return len(months)
-        first = period.start.tz_localize(None).to_period("M")
-        last = (period.end.tz_localize(None) - pd.Timedelta(days=1)).to_period("M")
-        wanted = {m.strftime("%Y-%m") for m in pd.period_range(first, last, freq="M")}
-        return int(months.isin(wanted).sum())
+        wanted = period.months()
+        return len(months) if wanted is None else int(months.isin(list(wanted)).sum())
     return len(df)
 
 

@@ -85,6 +85,20 @@ class Period:
         steps = {"month": 12, "quarter": 4, "year": 1}[self.kind]
         return Period.parse(_label(p - steps, self.kind), tz)
 
+    def months(self) -> tuple[str, ...] | None:
+        """The calendar months (``YYYY-MM``) of the period; None for ``all``.
+
+        Examples
+        --------
+        >>> Period.parse("2026-Q1").months()
+        ('2026-01', '2026-02', '2026-03')
+        """
+        if self.start is None:
+            return None
+        last = self.end.tz_localize(None) - pd.Timedelta(days=1)
+        months = pd.period_range(self.start.tz_localize(None), last, freq="M")
+        return tuple(months.strftime("%Y-%m"))
+
     def contains(self, ts: pd.Series) -> pd.Series:
         """Boolean mask: timestamps inside ``[start, end)`` (missing values are outside)."""
         if self.start is None:

@@ -833,12 +833,10 @@ def rows_in_period(tables: dict[str, pd.DataFrame], period) -> pd.DataFrame:
         if not col or col not in df:
             continue
         if TABLES[name].column(col).kind == "month":
-            if period.start is None:
+            months = period.months()
+            if months is None:
                 n = int(df[col].notna().sum())
             else:
-                last = period.end.tz_localize(None) - pd.Timedelta(days=1)
-                months = pd.period_range(period.start.tz_localize(None), last, freq="M")
-                months = months.strftime("%Y-%m")
                 n = int(df[col].isin(list(months)).sum())
         else:
             n = int(period.contains(df[col]).sum())

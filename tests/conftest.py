@@ -226,6 +226,22 @@ class PageParser(HTMLParser):
             self._heading[1].append(data)
 
 
+def scorecard_rows(out: Path) -> list:
+    """The KPIs a report's scorecard must list, in registry order: every headline KPI,
+    every KPI its ``evaluation.json`` judges against a target and every KPI a
+    recommendation cites."""
+    from csmetrics.kpis import public_kpis
+
+    evaluation = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
+    judged = {
+        q["evidence"][0]["kpi"]
+        for q in evaluation["questions"]
+        if q["evidence"] and q["evidence"][0]["target"] is not None
+    }
+    cited = {e["kpi"] for r in evaluation["recommendations"] for e in r["evidence"] if "kpi" in e}
+    return [k for k in public_kpis() if k.headline or k.id in judged | cited]
+
+
 def parse_page(page: str) -> PageParser:
     """Parse one HTML page of the report."""
     parser = PageParser()

@@ -8,7 +8,6 @@ console error and no request for a file of the report that is not there.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ import pytest
 from csmetrics.kpis import public_kpis
 from csmetrics.report import SECTIONS
 
-from .conftest import ROOT
+from .conftest import ROOT, scorecard_rows
 
 pytestmark = pytest.mark.slow
 
@@ -133,14 +132,7 @@ def test_index_renders_the_scorecard(chromium, sample_report, tmp_path):
     assert table, "no scorecard table in the rendered page"
     rows = re.findall(r"<tr>(.*?)</tr>", table.group(1).split("<tbody>", 1)[1], re.DOTALL)
     # every headline KPI, and every KPI the evaluation judges or a recommendation cites
-    evaluation = json.loads((sample_report.out / "evaluation.json").read_text("utf-8"))
-    judged = {
-        q["evidence"][0]["kpi"]
-        for q in evaluation["questions"]
-        if q["evidence"] and q["evidence"][0]["target"] is not None
-    }
-    cited = {e["kpi"] for r in evaluation["recommendations"] for e in r["evidence"] if "kpi" in e}
-    shown = [k for k in public_kpis() if k.headline or k.id in judged | cited]
+    shown = scorecard_rows(sample_report.out)
     assert len(rows) == len(shown) >= 10
     # a sparkline for every KPI measured month by month (twelve months of history)
     assert sum("<svg" in row for row in rows) >= sum(k.headline for k in public_kpis())

@@ -36,6 +36,7 @@ from .conftest import (
     parse_page,
     run_cli,
     run_report_cli,
+    scorecard_rows,
     shared_path,
     shared_report,
 )
@@ -252,13 +253,7 @@ def test_scorecard_lists_every_headline_kpi(report):
     # every headline KPI, every KPI judged against a target, every KPI a recommendation
     # cites (issue 12: no target the evaluation uses is hidden from the scorecard)
     evaluation = json.loads((report.out / "evaluation.json").read_text(encoding="utf-8"))
-    judged = {
-        q["evidence"][0]["kpi"]
-        for q in evaluation["questions"]
-        if q["evidence"] and q["evidence"][0]["target"] is not None
-    }
-    cited = {e["kpi"] for r in evaluation["recommendations"] for e in r["evidence"] if "kpi" in e}
-    headline = [k for k in public_kpis() if k.headline or k.id in judged | cited]
+    headline = scorecard_rows(report.out)
     assert len(rows) == len(headline) >= 10
     assert {"repeat_contact_rate", "resolution_median_h"} <= {k.id for k in headline}
     by_label = {}

@@ -201,14 +201,12 @@ def make_ctx(prepared: Prepared, period: str | Period) -> Ctx:
     p = period if isinstance(period, Period) else Period.parse(period, tz)
     if p.start is None:
         return Ctx(p, None, None, prepared.as_of_s, None, prepared.config, prepared)
-    last = p.end.tz_localize(None) - pd.Timedelta(days=1)
-    months = tuple(pd.period_range(p.start.tz_localize(None), last, freq="M").strftime("%Y-%m"))
     return Ctx(
         p,
         p.start.value / 1e9,
         p.end.value / 1e9,
         prepared.as_of_s,
-        months,
+        p.months(),
         prepared.config,
         prepared,
     )
