@@ -10,8 +10,6 @@ only replaced with ``force=True``.
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import json
 import os
 import shutil
@@ -29,9 +27,10 @@ import pandas as pd
 
 from . import i18n
 from .errors import CsmetricsError
-from .i18n import N_, _, ngettext
+from .i18n import N_, _
 from .io import json_text
 from .load import Workbook, load
+from .pages import evaluation_html, failed_page, index_html, render_html, scorecard_html
 from .periods import Period, latest_month_with_data
 
 #: Notebooks of the report, in reading order: (file stem, title, one-line description);
@@ -126,44 +125,6 @@ def default_period(wb: Workbook) -> str:
     return month
 
 
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-
-
-def _drop_live_widgets(nb: nbformat.NotebookNode) -> None:
-    """Remove widget views from outputs, so their HTML or text fallback is shown.
-
-    A saved report has no live kernel and no widget state; the widget view would render
-    as an empty box (or need scripts from the internet), never as the widget.
-    """
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data")
-            if data and WIDGET_MIME in data:
-                data.pop(WIDGET_MIME)
-                if "text/html" in data:
-                    data.pop("text/plain", None)
-
-
-def render_html(nb: nbformat.NotebookNode, title: str, lang: str = "en") -> str:
-    """Render an executed notebook to one self-contained HTML page, code hidden."""
-    from nbconvert import HTMLExporter
-
-    templates = Path(__file__).resolve().parent / "templates"
-    exporter = HTMLExporter(
-        extra_template_basedirs=[str(templates)], template_name="csmetrics_report"
-    )
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    nb.metadata["title"] = title
-    exporter.language_code = i18n.normalise(lang)[0]
-    with i18n.language(lang):
-        nb.metadata["csmetrics_back"] = _("Report index")
-    _drop_live_widgets(nb)
-    body, _resources = exporter.from_notebook_node(nb)
-    return body
-
-
 #: How often a notebook is started again when its kernel dies before running any cell.
 KERNEL_START_RETRIES = 1
 
@@ -231,19 +192,14 @@ def _execute(
         ok, error = False, f"{type(exc).__name__}: {exc}"
     finally:
         (work / "notebooks" / f".{name}.in.ipynb").unlink(missing_ok=True)
+    lang = params.get("lang") or "en"
     try:
         nb = nbformat.read(out_nb, as_version=4)
-        page = render_html(nb, page_title or title, lang=params.get("lang") or "en")
-    except Exception:
-        with i18n.language(params.get("lang")):
-            failed = _("The notebook could not be executed.")
-        page = (
-            f"<!DOCTYPE html><html lang='{html.escape(str(params.get('lang') or 'en'))}'>"
-            f"<head><meta charset='utf-8'><title>{html.escape(title)}"
-            f"</title></head><body><h1>{html.escape(title)}</h1><p>{html.escape(failed)}"
-            f"</p><pre>{html.escape(error or traceback.format_exc())}</pre>"
-            "</body></html>"
-        )
+        page = render_html(nb, page_title or title, lang=lang)
+    except Exception as exc:  # a page that cannot be rendered fails its section
+        if ok:
+            ok, error = False, f"rendering to HTML failed: {type(exc).__name__}: {exc}"
+        page = failed_page(page_title or title, error or traceback.format_exc(), lang)
     out_html.write_text(page, encoding="utf-8")
     return SectionResult(name, title, ok, time.perf_counter() - start, error)
 
@@ -252,16 +208,6 @@ def _execute(
 #: with the scorecard's, so that every cited KPI has its sparkline).
 ACTION_KPIS = ("cost_per_resolution", "fcr_rate", "tickets_created", "service_level",
                "cost_per_contact", "csat_score")  # fmt: skip
-
-#: Which section page explains each KPI category.
-CATEGORY_SECTION = {
-    "effectiveness": "effectiveness",
-    "cost": "operational_cost",
-    "experience": "customer_experience",
-    "channels": "channels",
-}
-STATUS_COLOURS = {"on_target": "#009E73", "watch": "#E69F00", "off_target": "#D55E00",
-                  "no_data": "#777777", "no_target": "#777777"}  # fmt: skip
 
 
 def kpi_exports(prepared, period: str, work: Path) -> pd.DataFrame:
@@ -324,216 +270,6 @@ def scorecard_kpis(df: pd.DataFrame, judged: set[str], cited: set[str] = frozens
 
     wanted = set(judged) | set(cited)
     return [k for k in dict.fromkeys(df["kpi"]) if get(k).headline or k in wanted]
-
-
-def scorecard_html(
-    df: pd.DataFrame,
-    trends: pd.DataFrame,
-    currency: str,
-    sections: list[str] | None = None,
-    kpis: list[str] | None = None,
-) -> str:
-    """The headline scorecard: value, target (with its source when it is not configured),
-    status, change and a 12-month sparkline.
-
-    ``kpis``: the rows, in order (default: the headline KPIs; see :func:`scorecard_kpis`).
-    Each KPI links to the section explaining it, when that section is in ``sections``
-    (default: all), so that a report run with ``--section`` has no dead link.
-    """
-    from .kpis import get
-    from .summary import format_change, format_value, sparkline_svg, status_label, target_text
-
-    e = html.escape
-
-    def link(section: str, label: str) -> str:
-        if sections is not None and section not in sections:
-            return e(label)
-        return f"<a href='{section}.html'>{e(label)}</a>"
-
-    shown = kpis if kpis is not None else [k for k in df["kpi"] if get(k).headline]
-    records = {r["kpi"]: r for r in df.to_dict(orient="records")}
-    rows = []
-    for kpi in shown:
-        if kpi not in records:
-            continue
-        r, k = records[kpi], get(kpi)
-        section = CATEGORY_SECTION.get(k.category, "effectiveness")
-        spark = sparkline_svg(trends.loc[trends["kpi"] == k.id, "value"].tolist())
-        value = (
-            format_value(r["value"], r["unit"], currency) if r["available"] else _("not available")
-        )
-        target = target_text(r["target"], r["unit"], r.get("target_source"), currency)
-        change = format_change(r["change"], r["unit"], currency)
-        verdict = {True: "better", False: "worse", None: ""}[r["change_better"]]
-        verdict_text = {True: _("better"), False: _("worse"), None: ""}[r["change_better"]]
-        colour = STATUS_COLOURS[r["status"]]
-        caveat = ""
-        if r.get("low_sample") and r["status"] in ("on_target", "watch", "off_target"):
-            # Translators: after a status on the scorecard: it rests on very few observations
-            note = _("too few to judge (n = {n})").format(n=i18n.number(int(r["n"])))
-            caveat = f" <span class='low-sample'>{e(note)}</span>"
-        rows.append(
-            f"<tr><td>{link(section, k.label)}</td>"
-            f"<td class='num'>{e(value)}</td><td class='num'>{e(target)}</td>"
-            f"<td><span class='badge' style='background:{colour}'>"
-            f"{e(status_label(r['status']))}</span>{caveat}</td>"
-            f"<td class='num'>{e(change)} <span class='verdict {verdict}'>"
-            f"{e(verdict_text)}</span></td><td>{spark}</td></tr>"
-        )
-    cmp = df["compared_with"].iloc[0] if len(df) else None
-    caption = (
-        _("Headline scorecard (change against {period})").format(period=i18n.period(str(cmp)))
-        if cmp
-        else _("Headline scorecard")
-    )
-    heads = [_("KPI"), _("value"), _("target"), _("status"), _("change"), _("last 12 months")]
-    return (
-        f"<table id='scorecard'><caption>{e(caption)}</caption><thead><tr>"
-        + "".join(f"<th>{e(h)}</th>" for h in heads)
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-
-
-def program_html(evaluation: dict) -> str:
-    """Article 000's four answers about the whole program (``program`` of
-    ``evaluation.json``): each question, its status as a badge, and the answer's sentence
-    (key number, status, how sure), escaped."""
-    from .summary import status_label
-
-    e = html.escape
-    items = [
-        f"<dt>{e(p['question'])}</dt><dd><span class='badge' "
-        f"style='background:{STATUS_COLOURS.get(p['status'], '#777777')}'>"
-        f"{e(status_label(p['status']) if p['status'] in STATUS_COLOURS else p['status'])}"
-        f"</span> {e(p['answer'])}</dd>"
-        for p in evaluation.get("program", [])
-    ]
-    if not items:
-        return ""
-    # Translators: heading of the index page's four answers about the whole program
-    title = _("The program in four answers")
-    return f"<section id='program'><h2>{e(title)}</h2><dl>{''.join(items)}</dl></section>"
-
-
-def evaluation_html(evaluation: dict) -> str:
-    """The index's opening: the four answers about the program, then the verdict line
-    (questions by status, first recommendation), linking the evaluation summary;
-    ``evaluation`` is the ``evaluation.json`` content."""
-    from collections import Counter
-
-    from .summary import status_label
-
-    e = html.escape
-    questions = evaluation.get("questions", [])
-    counts = Counter(q["status"] for q in questions)
-    badges = " ".join(
-        f"<span class='badge' style='background:{STATUS_COLOURS[s]}'>"
-        f"{e(i18n.number(counts.get(s, 0)))} {e(status_label(s))}</span>"
-        for s in ("on_target", "watch", "off_target", "no_data")
-    )
-    recs = evaluation.get("recommendations", [])
-    rec = (
-        " "
-        + e(_("First recommendation: {title}.")).replace(
-            "{title}", f"<em>{e(recs[0]['title'])}</em>"
-        )
-        if recs
-        else ""
-    )
-    # Translators: {evaluation} is a link reading "Evaluation"; {badges} the status counts
-    line = e(
-        ngettext(
-            "{evaluation} of {n} checklist question: {badges}.",
-            "{evaluation} of {n} checklist questions: {badges}.",
-            len(questions),
-        )
-    )
-    line = line.replace("{n}", e(i18n.number(len(questions)))).replace("{badges}", badges)
-    line = line.replace(
-        "{evaluation}", f"<a href='evaluation.html'><strong>{e(_('Evaluation'))}</strong></a>"
-    )
-    return f"{program_html(evaluation)}<p class='verdict-line'>{line}{rec}</p>"
-
-
-def index_html(result: ReportResult, wb: Workbook, data_label: str, scorecard: str = "") -> str:
-    """The report's front page (in the current language): the headline scorecard and one
-    card per section."""
-    e = html.escape
-    q = wb.quality
-    cards = []
-    problems = []
-    for s in result.sections:
-        if s.name == "scorecard":
-            problems.append(
-                f"<p class='err'>{e(_('The scorecard could not be computed:'))} {e(s.error)}</p>"
-            )
-            continue
-        desc = next((d for n, _t, d in SECTIONS if n == s.name), "")
-        status = "" if s.ok else f"<p class='err'>{e(_('This section failed:'))} {e(s.error)}</p>"
-        cards.append(
-            f"<li><a href='{e(s.name)}.html'>{e(s.title)}</a><p>{e(_(desc))}</p>{status}</li>"
-        )
-    rows = sum(i.rows for i in q.tables.values())
-    # evaluation.json is written by the evaluation notebook: no link when it did not run
-    ran = any(s.name == "evaluation" and s.ok for s in result.sections)
-    evaluation_json = ' ·\n<a href="evaluation.json">evaluation.json</a>' if ran else ""
-    title = _("Customer-service report · {period}").format(period=i18n.period(result.period))
-    facts = " · ".join(
-        [
-            _("Data: {source}").format(source=data_label),
-            ngettext("{n} table", "{n} tables", len(q.tables)).format(n=i18n.number(len(q.tables)))
-            + ", "
-            + ngettext("{n} row", "{n} rows", rows).format(n=i18n.number(rows)),
-            ngettext("{n} error", "{n} errors", len(q.errors)).format(n=i18n.number(len(q.errors)))
-            + ", "
-            + ngettext(
-                "{n} data-quality warning", "{n} data-quality warnings", len(q.warnings)
-            ).format(n=i18n.number(len(q.warnings))),
-        ]
-    )
-    generated = _("Generated by csmetrics on {when}.").format(
-        when=i18n.datetime(dt.datetime.now(), "short")
-    )
-    return f"""<!DOCTYPE html>
-<html lang="{e(i18n.get_language())}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 1000px;
-       margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; line-height: 1.45; }}
-h1 {{ margin-bottom: .2rem; }} .sub {{ color: #555; margin-top: 0; }}
-ul.sections {{ list-style: none; padding: 0; display: grid;
-              grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: .6rem; }}
-ul.sections li {{ border: 1px solid #ddd; border-radius: 8px; padding: .8rem 1rem; }}
-ul.sections a {{ font-size: 1.1rem; font-weight: 600; color: #0072B2; }}
-ul.sections p {{ margin: .3rem 0 0; }} .err {{ color: #D55E00; font-weight: 600; }}
-#scorecard {{ border-collapse: collapse; width: 100%; margin: 1rem 0 1.5rem; }}
-#scorecard caption {{ text-align: left; font-weight: 600; font-size: 1.2rem;
-                      margin-bottom: .4rem; }}
-#scorecard th, #scorecard td {{ padding: .35rem .5rem; border-bottom: 1px solid #e5e5e5;
-                                text-align: left; }}
-#scorecard th {{ background: #f3f5f7; }} #scorecard td.num {{ white-space: nowrap; }}
-#scorecard a {{ color: #0072B2; text-decoration: none; }}
-.badge {{ color: #fff; border-radius: 4px; padding: .05rem .45rem; font-size: .85rem;
-          white-space: nowrap; }}
-.verdict {{ font-size: .8rem; color: #555; }} .verdict.worse {{ color: #D55E00; }}
-.verdict.better {{ color: #009E73; }}
-.verdict-line {{ font-size: 1.05rem; }} .verdict-line a {{ color: #0072B2; }}
-#program dt {{ font-weight: 600; margin-top: .6rem; }} #program dd {{ margin: .2rem 0 0 0; }}
-</style></head><body>
-<h1>{e(title)}</h1>
-<p class="sub">{e(facts)} ·
-<a href="kpis.csv">kpis.csv</a> · <a href="kpis.json">kpis.json</a>{evaluation_json}</p>
-{"".join(problems)}{scorecard}
-<h2>{e(_("Sections"))}</h2>
-<ul class="sections">
-{chr(10).join(cards)}
-</ul>
-<p class="sub">{e(generated)}</p>
-</body></html>
-"""
 
 
 def _params(name: str, params: dict, work: Path) -> dict:
@@ -752,7 +488,13 @@ def _run_report(
         evaluation = _evaluation(work)
         scorecard = (evaluation_html(evaluation) if evaluation else "") + scorecard(evaluation)
         (work / "index.html").write_text(
-            index_html(result, wb, str(data) if data else _("bundled sample"), scorecard),
+            index_html(
+                result,
+                wb,
+                str(data) if data else _("bundled sample"),
+                scorecard,
+                {n: d for n, _t, d in SECTIONS},
+            ),
             encoding="utf-8",
         )
         if target.exists():

@@ -885,7 +885,8 @@ def test_every_channel_within_target_is_said_so():
 
 def test_the_scorecard_shows_every_target_the_evaluation_judges_against(sample):
     from csmetrics.evaluate import targets_in_force
-    from csmetrics.report import scorecard_html, scorecard_kpis
+    from csmetrics.pages import scorecard_html
+    from csmetrics.report import scorecard_kpis
     from csmetrics.summary import format_value, headline, target_text
 
     wb, prepared, ev = sample

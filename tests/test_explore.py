@@ -153,7 +153,7 @@ def test_notebook_runs_headless_and_html_shows_the_static_view(folder, tmp_path)
     import nbformat
     import papermill as pm
 
-    from csmetrics.report import render_html
+    from csmetrics.pages import render_html
 
     out = tmp_path / "explore.ipynb"
     pm.execute_notebook(

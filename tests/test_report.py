@@ -24,7 +24,8 @@ import pytest
 from csmetrics import schema
 from csmetrics.cli import main
 from csmetrics.kpis import get, public_kpis
-from csmetrics.report import CATEGORY_SECTION, SECTIONS, notebooks_dir
+from csmetrics.pages import CATEGORY_SECTION
+from csmetrics.report import SECTIONS, notebooks_dir
 from csmetrics.summary import format_value
 
 from .conftest import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from csmetrics.kpis import get
-from csmetrics.report import scorecard_html
+from csmetrics.pages import scorecard_html
 
 
 def _row(kpi: str, value: float, n: int, low: bool) -> dict:
