@@ -8,7 +8,6 @@ concerned stay in their table, and only the columns they would corrupt are maske
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import pandas as pd
 from . import i18n
 from .config import Config
 from .i18n import N_, _, ngettext
+from .markup import Prose
 from .schema import TABLES
 
 Severity = Literal["error", "warning", "info"]
@@ -680,11 +680,6 @@ def run_checks(
     return problems, flags
 
 
-def escape(text: object) -> str:
-    """HTML-escape any value taken from data (comments, names, categories)."""
-    return html.escape(str(text), quote=True)
-
-
 # ---------------------------------------------------------------------------------------
 # Views for the data-quality notebook
 # ---------------------------------------------------------------------------------------
@@ -763,12 +758,13 @@ def exclusions_frame(flags: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "column", "values left out"])
 
 
-def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> str:
-    """A few plain-language sentences on the state of the data, as Markdown, in the
-    report's language.
+def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> Prose:
+    """A few plain-language sentences on the state of the data, in the report's language.
 
-    Values from the data (file names, months) are HTML-escaped.
+    The sentences are the project's Markdown; values from the data (table and column
+    names, problems, months) go in as text (:class:`csmetrics.markup.Prose`).
     """
+    out = Prose()
     n_tables = len(report.tables)
     rows = sum(i.rows for i in report.tables.values())
     # Translators: Markdown (keep the **). {n} tables of the {total} known were read,
@@ -778,14 +774,14 @@ def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> st
         "**{n} of {total} tables** were read, **{rows} rows** in all.",
         rows,
     )
-    lines = ["- " + read.format(n=n_tables, total=len(TABLES), rows=i18n.number(rows))]
+    out.add("- " + read, n=n_tables, total=len(TABLES), rows=i18n.number(rows))
     if report.missing_tables:
         # Translators: Markdown (keep the *). {tables} lists table names (tickets, calls...)
         missing = _(
             "Not provided: {tables}. The measures that need them are shown as "
             "*not available*, never as zero."
         )
-        lines.append("- " + missing.format(tables=", ".join(report.missing_tables)))
+        out.add("- " + missing, tables=", ".join(report.missing_tables))
     warnings = report.warnings
     if warnings:
         affected = sum(p.count for p in warnings)
@@ -798,20 +794,19 @@ def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> st
             "removed: each problem value is left out only of the measures it would distort.",
             len(warnings),
         )
-        lines.append("- " + found.format(n=i18n.number(len(warnings)), rows=i18n.number(affected)))
+        out.add("- " + found, n=i18n.number(len(warnings)), rows=i18n.number(affected))
         for p in warnings[:8]:
-            what = escape(p.text())
-            where = escape(f"{p.table}.{p.column}" if p.column else p.table)
             if p.count:
                 n = ngettext("{n} row", "{n} rows", p.count).format(n=i18n.number(p.count))
             else:
-                n = ", ".join(escape(r) for r in p.examples())
+                n = ", ".join(str(r) for r in p.examples())
             # Translators: one problem of the list: {where} is table.column, {problem} what
             # is wrong, {count} the number of rows ("3 rows") or the months concerned
             item = _("{where}: {problem} ({count}).")
-            lines.append("    - " + item.format(where=where, problem=what, count=n))
+            where = f"{p.table}.{p.column}" if p.column else p.table
+            out.add("    - " + item, where=where, problem=p.text(), count=n)
     else:
-        lines.append("- " + _("No data-quality problems were found."))
+        out.add("- " + _("No data-quality problems were found."))
     excl = exclusions_frame(flags)
     if not excl.empty:
         total = int(excl["values left out"].sum())
@@ -821,8 +816,8 @@ def quality_summary(report: QualityReport, flags: dict[str, pd.DataFrame]) -> st
             "In all, **{n} values** are left out of the measures below.",
             total,
         )
-        lines.append("- " + left_out.format(n=i18n.number(total)))
-    return "\n".join(lines)
+        out.add("- " + left_out, n=i18n.number(total))
+    return out
 
 
 def rows_in_period(tables: dict[str, pd.DataFrame], period) -> pd.DataFrame:
