@@ -8,12 +8,11 @@ people read (translated) instead of the column names the code uses.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, Markdown
+from IPython.display import HTML
 
 from . import i18n
 from .i18n import N_, _
@@ -508,35 +507,6 @@ def _format_numbers(df: pd.DataFrame, formatter: Callable[[float], str]) -> pd.D
 
 def _whole(x: float) -> str:
     return format_value(x, "count")
-
-
-#: A Markdown link (inline ``](...)`` or a reference definition ``[x]: ...``) whose
-#: target is a script or data URL. HTML-escaping a value from the data does not touch
-#: ``[x](javascript:...)``, and the Markdown renderer would make it a live link.
-_UNSAFE_LINK = re.compile(
-    r"(?P<open>\]\(|^[ ]{0,3}\[[^\]\n]*\]:)(?=\s*<?\s*(?:javascript|vbscript|data|file)\s*:)",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def markdown(text: str) -> Markdown:
-    """Markdown written by the package (values from data must already be escaped).
-
-    Link syntax pointing to a ``javascript:``, ``vbscript:``, ``data:`` or ``file:`` URL
-    (which only data can bring) is shown as plain text rather than made a link.
-
-    Examples
-    --------
-    >>> markdown("worst team: [x](javascript:alert(1))").data
-    'worst team: [x]\\\\(javascript:alert(1))'
-    """
-    return Markdown(_UNSAFE_LINK.sub(_defuse_link, text))
-
-
-def _defuse_link(match: re.Match) -> str:
-    opening = match.group("open")
-    # "](" -> "]\(" ; "[x]:" -> "[x]\:": no longer Markdown link syntax
-    return opening[:-1] + "\\" + opening[-1]
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -14,7 +14,6 @@ Nothing is said without evidence: a question whose data is missing is answered
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -31,6 +30,7 @@ from . import analysis, i18n, text
 from .errors import ConfigError, CsmetricsError
 from .i18n import N_, _, ngettext
 from .kpis import compute, direction, get, public_kpis
+from .markup import Markup, Prose, prose
 from .periods import Period, PeriodError
 from .prepare import Prepared
 from .stats import (
@@ -2458,60 +2458,70 @@ def evaluate(
 
 
 # ---------------------------------------------------------------------------------------
-# Rendering (for the notebook): every text from the data is escaped here
+# Rendering (for the notebook): text from the data goes in as text, never as Markdown
 # ---------------------------------------------------------------------------------------
 
 
-def overview_markdown(ev: Evaluation) -> str:
+def overview_prose(ev: Evaluation) -> Prose:
     """One paragraph: how many questions are on target, on watch, off target, without data."""
     from collections import Counter
 
     counts = Counter(a.status for a in ev.questions)
     parts = [
         # Translators: a count of questions and their status, e.g. "**3** on target"
-        _("**{n}** {status}").format(n=i18n.number(counts.get(s, 0)), status=_(STATUS_LABEL[s]))
+        prose(_("**{n}** {status}"), n=i18n.number(counts.get(s, 0)), status=_(STATUS_LABEL[s]))
         for s in ("on_target", "watch", "off_target", "no_data")
     ]
     worst = [a for a in ev.questions if a.status == "off_target"]
     n = len(ev.questions)
     # Translators: Markdown; {counts} e.g. "**3** on target, **2** watch, ..."
-    text_ = ngettext(
+    line = ngettext(
         "Of **{n} question** for {period}: {counts}.",
         "Of **{n} questions** for {period}: {counts}.",
         n,
-    ).format(n=i18n.number(n), period=i18n.period(ev.period), counts=", ".join(parts))
+    )
+    counts_html = Markup(", ").join(p.html(inline=True) for p in parts)
+    out = prose(line, n=i18n.number(n), period=i18n.period(ev.period), counts=counts_html)
     if worst:
         # Translators: {questions} are the checklist questions off target, joined with "; "
-        text_ += " " + _("Off target: {questions}.").format(
-            questions="; ".join(html.escape(_(a.question)) for a in worst)
-        )
-    return text_
+        out.add(_("Off target: {questions}."), questions="; ".join(_(a.question) for a in worst))
+    return out
 
 
-def program_markdown(ev: Evaluation) -> str:
+def program_prose(ev: Evaluation) -> Prose:
     """Article 000's four answers about the whole program, one bullet each (question in
-    bold, then the answer), escaped for HTML."""
-    return "\n".join(f"- **{html.escape(a.question)}** {html.escape(a.answer)}" for a in ev.program)
+    bold, then the answer)."""
+    out = Prose()
+    for a in ev.program:
+        out.add("- **{question}** {answer}", question=a.question, answer=a.answer)
+    return out
 
 
-def findings_markdown(ev: Evaluation, kind: str) -> str:
+def findings_prose(ev: Evaluation, kind: str) -> Prose:
     """Bullets of the findings of one kind (pattern, recurring, improvement, cost_value,
-    peak), escaped for HTML."""
+    peak); their text, which names teams, categories and periods from the data, is
+    inserted as text."""
     items = [f for f in ev.findings if f.kind == kind]
     if not items:
-        return "*" + _("Nothing to report.") + "*"
-    return "\n".join(f"- **{html.escape(f.title)}.** {html.escape(f.text)}" for f in items)
+        return prose("*{text}*", text=_("Nothing to report."))
+    out = Prose()
+    for f in items:
+        out.add("- **{title}.** {text}", title=f.title, text=f.text)
+    return out
 
 
-def recommendations_markdown(ev: Evaluation) -> str:
-    """The ranked recommendations, each with the numbers behind it, escaped for HTML."""
+def recommendations_prose(ev: Evaluation) -> Prose:
+    """The ranked recommendations, each with the numbers behind it."""
     if not ev.recommendations:
-        return (
-            "*" + _("No recommendation: no rule found evidence of a problem worth acting on.") + "*"
+        return prose(
+            "*{text}*",
+            text=_("No recommendation: no rule found evidence of a problem worth acting on."),
         )
-    return "\n".join(
-        f"{r.rank}. **{html.escape(r.title)}.** {html.escape(r.text)}" for r in ev.recommendations
-    )
+    out = Prose()
+    for r in ev.recommendations:
+        # the rank is written as digits: Markdown reads "1." as an item of a numbered list
+        out.add(f"{int(r.rank)}. **{{title}}.** {{text}}", title=r.title, text=r.text)
+    return out
 
 
 def questions_table(ev: Evaluation, category: str) -> pd.DataFrame:

@@ -15,10 +15,11 @@ import pandas as pd
 from IPython.display import display
 
 from . import analysis, i18n, plots
-from .display import format_value, markdown, shown_n, table
+from .display import format_value, shown_n, table
 from .i18n import _, ngettext, set_language
 from .kpis import compute, get
 from .load import Workbook, load
+from .markup import prose
 from .periods import Period
 from .prepare import Prepared, prepare
 from .report import default_period
@@ -26,7 +27,7 @@ from .summary import (
     comparison_period,
     headline,
     status_label,
-    summary_markdown,
+    summary_prose,
     target_text,
 )
 
@@ -69,26 +70,23 @@ class Section:
         missing = [t for t in tables if t not in self.wb.tables]
         if missing:
             display(
-                markdown(
-                    "*"
-                    + _("No {tables} data in this folder: this part is not available.").format(
-                        tables=_join(missing)
-                    )
-                    + "*"
+                prose(
+                    "*" + _("No {tables} data in this folder: this part is not available.") + "*",
+                    tables=_join(missing),
                 )
             )
             return False
         empty = [t for t in tables if not self.rows(t)]
         if empty:
             display(
-                markdown(
+                prose(
                     "*"
                     # Translators: {tables} names tables ("tickets", "costs or finance");
                     # {period} is the report period in words
-                    + _(
-                        "No data for this period: the {tables} table has no rows in {period}."
-                    ).format(tables=_join(empty), period=i18n.period(self.period.label))
-                    + "*"
+                    + _("No data for this period: the {tables} table has no rows in {period}.")
+                    + "*",
+                    tables=_join(empty),
+                    period=i18n.period(self.period.label),
                 )
             )
             return False
@@ -100,13 +98,13 @@ class Section:
         if any(self.rows(t) for t in tables):
             return False
         display(
-            markdown(
+            prose(
                 "*"
                 # Translators: {tables} names tables ("tickets or calls or surveys")
-                + _("No data for this period: no {tables} rows in {period}.").format(
-                    tables=_join(tables), period=i18n.period(self.period.label)
-                )
-                + "*"
+                + _("No data for this period: no {tables} rows in {period}.")
+                + "*",
+                tables=_join(tables),
+                period=i18n.period(self.period.label),
             )
         )
         return True
@@ -129,12 +127,13 @@ class Section:
     def show_summary(self, kpis: Sequence[str]) -> None:
         """Display the plain-language summary of the section's key numbers."""
         df = self.headline(kpis)
-        head = _("**In short ({period}).**").format(period=i18n.period(self.period.label))
+        head = prose(_("**In short ({period}).**"), period=i18n.period(self.period.label))
         if self.comparison:
-            head += " " + _("Changes are against **{period}**.").format(
-                period=i18n.period(self.comparison.label)
+            head.add(
+                _("Changes are against **{period}**."),
+                period=i18n.period(self.comparison.label),
             )
-        display(markdown(head + "\n\n" + summary_markdown(df, self.currency)))
+        display(head.add("") + summary_prose(df, self.currency))
 
     def show_kpi_table(self, kpis: Sequence[str]) -> None:
         """Display a table of KPIs: value, 95% interval, n, target, status, change."""
@@ -192,10 +191,14 @@ class Section:
         df = self.kpis([kpi], by=[group])
         if not df["available"].any():
             note = df["note"].iloc[0] if len(df) else ""
-            text = _("{kpi} by {group}: {note}.").format(
-                kpi=get(kpi).label, group=plots.group_name(group), note=note
+            display(
+                prose(
+                    "*" + _("{kpi} by {group}: {note}.") + "*",
+                    kpi=get(kpi).label,
+                    group=plots.group_name(group),
+                    note=note,
+                )
             )
-            display(markdown(f"*{text}*"))
             return None
         return plots.kpi_by_group(df, kpi, group, ax=ax, target=self.target(kpi))
 
@@ -272,7 +275,7 @@ def open_section(
     cmp_p = comparison_period_or_none(p, comparison_period)
     section = Section(title=title, wb=wb, prepared=prepare(wb), period=p, comparison=cmp_p)
     if show_title:
-        display(markdown(f"# {title} · {i18n.period(p.label)}"))
+        display(prose("# {title} · {period}", title=title, period=i18n.period(p.label)))
     return section
 
 

@@ -158,7 +158,7 @@ def scorecard_html(
         else _("Headline scorecard")
     )
     heads = [_("KPI"), _("value"), _("target"), _("status"), _("change"), _("last 12 months")]
-    return render("scorecard.html.j2", caption=caption, heads=heads, rows=rows).strip()
+    return Markup(render("scorecard.html.j2", caption=caption, heads=heads, rows=rows).strip())
 
 
 def program_html(evaluation: dict) -> str:
@@ -180,7 +180,7 @@ def program_html(evaluation: dict) -> str:
         return ""
     # Translators: heading of the index page's four answers about the whole program
     title = _("The program in four answers")
-    return render("program.html.j2", title=title, items=items).strip()
+    return Markup(render("program.html.j2", title=title, items=items).strip())
 
 
 def evaluation_html(evaluation: dict) -> str:
@@ -209,7 +209,7 @@ def evaluation_html(evaluation: dict) -> str:
     if recs:
         first = Markup("<em>{}</em>").format(recs[0]["title"])
         text.add(_("First recommendation: {title}."), title=first)
-    return program_html(evaluation) + Markup("<p class='verdict-line'>{}</p>").format(
+    return Markup(program_html(evaluation)) + Markup("<p class='verdict-line'>{}</p>").format(
         text.html(inline=True).replace("\n", " ")
     )
 

@@ -17,6 +17,7 @@ from . import i18n
 from .display import format_value  # the one formatter, re-exported here
 from .i18n import N_, _, ngettext
 from .kpis import compute, direction, get
+from .markup import Prose
 from .periods import Period
 from .prepare import Prepared
 
@@ -178,26 +179,26 @@ def headline(
     return pd.DataFrame(rows)
 
 
-def summary_markdown(df: pd.DataFrame, currency: str = "EUR") -> str:
+def summary_prose(df: pd.DataFrame, currency: str = "EUR") -> Prose:
     """Plain-language bullets for a headline frame, one sentence per KPI, in the report's
-    language.
+    language; labels, notes and periods go in as text, never as Markdown.
 
     Example sentence: "**First-contact resolution** was **61.8%** (target 70.0%: off
     target), down 2.1 pp from 63.9% in September 2026 — worse."
     """
-    lines = []
+    out = Prose()
     not_available = _("not available: {why}").format(why="")
     for r in df.to_dict(orient="records"):
-        label = html.escape(r["label"])
+        label = r["label"]
         if not r["available"]:
-            why = html.escape(str(r["note"]).removeprefix(not_available))
-            lines.append(_("- **{label}**: not available ({why}).").format(label=label, why=why))
+            why = str(r["note"]).removeprefix(not_available)
+            out.add(_("- **{label}**: not available ({why})."), label=label, why=why)
             continue
         if math.isnan(r["value"]):
-            lines.append(
-                _("- **{label}**: no observations in {period}.").format(
-                    label=label, period=html.escape(i18n.period(r["period"]))
-                )
+            out.add(
+                _("- **{label}**: no observations in {period}."),
+                label=label,
+                period=i18n.period(r["period"]),
             )
             continue
         fmt = {
@@ -207,34 +208,35 @@ def summary_markdown(df: pd.DataFrame, currency: str = "EUR") -> str:
             "status": status_label(r["status"]),
             "previous": format_value(r["previous"], r["unit"], currency),
             "change": format_change(abs(r["change"]), r["unit"]).lstrip("+"),
-            "period": html.escape(i18n.period(r["compared_with"])),
+            "period": i18n.period(r["compared_with"]) if r["compared_with"] else "",
             "n": i18n.number(r["n"]),
             "excluded": i18n.number(r["excluded"]),
         }
-        text = _("- **{label}** was **{value}**").format(**fmt)
+        # the sentence is the project's Markdown; the values go in as text
+        line = _("- **{label}** was **{value}**")
         if not math.isnan(r["target"]):
-            text += _(" (target {target}: {status})").format(**fmt)
+            line += _(" (target {target}: {status})")
         if r["compared_with"] and not math.isnan(r["change"]):
             change = r["change"]
             if negligible(change, r["unit"]):
-                text += _(", unchanged from {period}").format(**fmt)
+                line += _(", unchanged from {period}")
             else:
-                text += (
+                line += (
                     _(", up {change} from {previous} in {period}")
                     if change > 0
                     else _(", down {change} from {previous} in {period}")
-                ).format(**fmt)
-                text += {True: _(" — better"), False: _(" — worse"), None: ""}[r["change_better"]]
+                )
+                line += {True: _(" — better"), False: _(" — worse"), None: ""}[r["change_better"]]
         if r["low_sample"]:
-            text += _(" (only {n} observations: read with care)").format(**fmt)
+            line += _(" (only {n} observations: read with care)")
         if r["excluded"]:
-            text += ngettext(
+            line += ngettext(
                 "; {excluded} value left out for data quality",
                 "; {excluded} values left out for data quality",
                 r["excluded"],
-            ).format(**fmt)
-        lines.append(text + ".")
-    return "\n".join(lines)
+            )
+        out.add(line + ".", **fmt)
+    return out
 
 
 def monthly_trend(

@@ -941,14 +941,14 @@ def test_the_four_answers_about_the_program(sample):
 
 
 def test_headline_shows_no_change_against_an_empty_month(tickets_only):
-    from csmetrics.summary import headline, summary_markdown
+    from csmetrics.summary import headline, summary_prose
 
     # September has no ticket: October's counts are not "up 200 from 0"
     df = headline(tickets_only, "2026-10", ["tickets_created", "fcr_rate", "frt_median_h"])
     assert df["compared_with"].eq("2026-09").all()
     assert df["previous"].isna().all() and df["change"].isna().all()
     assert df.set_index("kpi").loc["tickets_created", "value"] == 200
-    text = summary_markdown(df)
+    text = str(summary_prose(df))
     assert " up " not in text and " down " not in text and "September" not in text
     # and an empty month against a full one: no "down 200"
     df = headline(tickets_only, "2026-09", ["tickets_created"])

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from csmetrics import schema
-from csmetrics.display import markdown, neutralise_formula, safe_csv_frame, table
+from csmetrics.display import neutralise_formula, safe_csv_frame, table
+from csmetrics.markup import prose
 from csmetrics.report import SECTIONS
 from csmetrics.sample import generate, sample_config
 
@@ -127,19 +128,36 @@ def test_table_escapes_cells_headers_and_caption():
     assert "href" not in page
 
 
-def test_markdown_makes_no_script_link_from_escaped_data():
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+PAYLOADS = (
+    JS_LINK,
+    "[x](java&#x09;script:alert(1))",
+    "[x]( JavaScript:alert(1))",
+    "![x](http://host/x.png)",
+    "![x](data:text/html,<b>x</b>)",
+    "<a href=x>y</a>",
+    "**bold** _it_ `code`",
+    "[r]: javascript:alert(1)",
+    "http://host/autolink <http://host/x>",
+)
 
-    for value in (JS_LINK, "[x]( JavaScript:alert(1))", "![x](data:text/html,<b>x</b>)"):
-        text = f"- **Improve cost per contact.** worst team: {html.escape(value)} (EUR 2)."
-        rendered = markdown2html_mistune(markdown(text).data)
-        assert not re.search(r"(href|src)\s*=\s*['\"]?\s*(javascript|data)", rendered, re.I)
-        # shown as the text it is
-        assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).count(value) == 1, rendered
-    reference = markdown("a\n[r]: javascript:alert(1)\nsee [r]").data
-    assert "href" not in markdown2html_mistune(reference)
-    # links the package writes itself still work
-    assert '<a href="#x">ok</a>' in markdown2html_mistune(markdown("[ok](#x)").data)
+
+@pytest.mark.parametrize("value", PAYLOADS)
+def test_prose_inserts_data_as_text_never_as_markdown(value):
+    line = prose("- **Improve cost per contact.** worst team: {team} ({n}).", team=value, n=2)
+    rendered = str(line)
+    # no element but the project's own list and emphasis
+    assert set(re.findall(r"<(\w+)", rendered)) == {"ul", "li", "strong"}, rendered
+    assert not re.search(r"<[^>]*\b(href|src)\s*=", rendered), rendered
+    # shown as exactly the characters it is
+    assert html.unescape(re.sub(r"<[^>]+>", "", rendered)).count(value) == 1, rendered
+
+
+def test_prose_keeps_the_projects_own_markdown_and_markup():
+    from csmetrics.markup import Markup
+
+    link = Markup("<a href='evaluation.html'>Evaluation</a>")
+    out = prose("[ok](#x) **{n}** {link}", n="<b>", link=link).html(inline=True)
+    assert out == '<a href="#x">ok</a> <strong>&lt;b&gt;</strong> ' + str(link)
 
 
 # ---------------------------------------------------------------------------------------
