@@ -47,6 +47,15 @@ FORMULAS = {
     "other_category": '=HYPERLINK("http://x","y")',
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A link whose scheme hides behind a character reference (a tab inside "javascript"),
+#: Markdown images that would fetch from outside when the page opens, and raw HTML that
+#: would: none may become an element.
+TAB_LINK = "[x](java&#x09;script:alert(1))"
+MD_IMAGE = "![x](http://127.0.0.1:9/leak-md.png)"
+RAW_IMAGE = '<img src="http://127.0.0.1:9/leak-raw.png">'
+STYLE = "<style>@import 'http://127.0.0.1:9/leak.css';</style>"
+#: Every payload planted somewhere in the hostile data folder.
+PAYLOADS = (SCRIPT, IMG, JS_LINK, TAB_LINK, MD_IMAGE, RAW_IMAGE, STYLE)
 
 
 def _esc(text: str) -> str:
@@ -128,7 +137,7 @@ def test_table_escapes_cells_headers_and_caption():
     assert "href" not in page
 
 
-PAYLOADS = (
+PROSE_PAYLOADS = (
     JS_LINK,
     "[x](java&#x09;script:alert(1))",
     "[x]( JavaScript:alert(1))",
@@ -141,7 +150,7 @@ PAYLOADS = (
 )
 
 
-@pytest.mark.parametrize("value", PAYLOADS)
+@pytest.mark.parametrize("value", PROSE_PAYLOADS)
 def test_prose_inserts_data_as_text_never_as_markdown(value):
     line = prose("- **Improve cost per contact.** worst team: {team} ({n}).", team=value, n=2)
     rendered = str(line)
@@ -202,6 +211,21 @@ def _hostile_tables() -> dict[str, pd.DataFrame]:
     sv["ticket_id"] = sv["ticket_id"].astype(object)
     sv.loc[sv.index[-3:], "ticket_id"] = [SCRIPT, IMG, JS_LINK]
     calls["queue"] = calls["queue"].replace({calls["queue"].iloc[0]: f"queue {IMG}"})
+    # the payloads that Markdown would have turned into links and outside images
+    tk["category"] = tk["category"].replace(
+        {"Account access": MD_IMAGE, "Product question": TAB_LINK}
+    )
+    for df in (tk, sv, costs):  # a second channel
+        df["channel"] = df["channel"].astype(object).replace({"twitter": MD_IMAGE})
+    # a few rows of every other free-text column
+    tk["priority"] = tk["priority"].astype(object)
+    tk.loc[tk.index[:6], "priority"] = RAW_IMAGE
+    tk["customer_id"] = tk["customer_id"].astype(object)
+    tk.loc[tk.index[:4], "customer_id"] = [SCRIPT, IMG, TAB_LINK, MD_IMAGE]
+    calls["queue"] = calls["queue"].replace({calls["queue"].iloc[-1]: STYLE})
+    t["customers"]["segment"] = t["customers"]["segment"].astype(object)
+    t["customers"].loc[t["customers"].index[::2], "segment"] = MD_IMAGE
+    t["incidents"]["product"] = [SCRIPT, IMG, TAB_LINK, MD_IMAGE][: len(t["incidents"])]
     return t
 
 
@@ -214,7 +238,23 @@ def _write_folder(tables: dict[str, pd.DataFrame], folder: Path) -> Path:
             if c.kind == "timestamp":
                 df[c.name] = df[c.name].dt.tz_convert("UTC").dt.as_unit("us")
         df.to_parquet(folder / f"{name}.parquet", index=False)
-    config = yaml.safe_dump(sample_config(months=2), sort_keys=False, allow_unicode=True)
+    cfg = sample_config(months=2)
+    # a peak period's name and a checklist question written by someone else
+    cfg["peak_periods"] = [
+        {"name": f"{MD_IMAGE} {SCRIPT}", "start": "2026-10-05", "end": "2026-10-09"}
+    ]
+    cfg["checklist"] = {
+        "questions": [
+            {
+                "id": "hostile",
+                "category": "effectiveness",
+                "question": f"{TAB_LINK} {RAW_IMAGE} {STYLE}?",
+                "kpis": ["fcr_rate"],
+                "judge": {"rule": "target", "kpi": "fcr_rate", "target": 0.5},
+            }
+        ]
+    }
+    config = yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True)
     (folder / "csmetrics.yaml").write_text(config, encoding="utf-8")
     return folder
 
