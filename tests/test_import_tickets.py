@@ -306,7 +306,11 @@ def test_kaggle_readme_figures(kaggle, kaggle_rejected):
     # a hash stands in for the address; the README's "149 duplicated addresses" (149
     # repeat rows: 8,320 distinct addresses, 139 of them used more than once) survive it
     assert not t["customer_id"].str.contains("@").any()
-    customers = pd.concat([t["customer_id"], pseudonym(rej["Customer Email"])])
+    # rejected rows carry no address (issue 13): take the rejected tickets' from the source
+    with KAGGLE.open(encoding="utf-8", newline="") as f:
+        email = {r["Ticket ID"]: r["Customer Email"] for r in csv.DictReader(f)}
+    assert not {"Customer Email", "Customer Name"} & set(rej.columns)
+    customers = pd.concat([t["customer_id"], pseudonym(rej["Ticket ID"].map(email))])
     assert customers.nunique() == 8320 and int(customers.duplicated().sum()) == 149
     assert int((customers.value_counts() > 1).sum()) == 139
     assert "Customer Name" not in t and "Customer Email" not in t

@@ -7,6 +7,12 @@ through), and writes ``<out>/<table>.parquet``, ``<out>/csmetrics.yaml``,
 ``<out>/import_report.txt``. Nothing is lost silently: what was mapped, derived,
 repaired and rejected is counted, with example lines.
 
+``rejected/*.csv`` holds, besides ``source_line`` and ``reason``, only the source columns
+the preset maps (no customer name or e-mail the import otherwise drops), and every text
+cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or CR) is prefixed with a single quote (:func:`csmetrics.display.safe_csv_frame`).
+The canonical tables are written as Parquet, not CSV, and keep their values as they are.
+
 A preset is a function ``convert(sources, ctx) -> (frames, config)``; it records what it
 does through the :class:`ImportContext` it receives. Presets register themselves with
 :func:`register` in the modules of this package.
@@ -222,10 +228,16 @@ def run_import(
     write_config(config, out)
     rejected_files = {}
     if ctx.rejected:
+        from ..display import safe_csv_frame  # IPython: only when there is something to write
+
         (out / "rejected").mkdir()
         for table, parts in ctx.rejected.items():
             path = out / "rejected" / f"{table}.csv"
-            pd.concat(parts, ignore_index=True).to_csv(path, index=False)
+            # opened in a spreadsheet: no cell may run as a formula (=, +, -, @, tab, CR);
+            # CRLF line breaks, so that a cell holding a bare CR is quoted too
+            safe_csv_frame(pd.concat(parts, ignore_index=True)).to_csv(
+                path, index=False, lineterminator="\r\n"
+            )
             rejected_files[table] = path
     result = ImportResult(
         preset,

@@ -51,21 +51,22 @@ clock time (``01:30:00``); ``Time tracked`` as ``hh:mm`` (or ``hh:mm:ss``).
 
 from __future__ import annotations
 
-import csv
+import gzip
 import hashlib
-import io
 import re
+import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..load import READERS, _decode, _suffix, read_source_file
+from ..load import READERS, _suffix, read_source_file
 from ..parsers import FormatError, decide_dayfirst, parse_timestamps
 from . import MAX_EXAMPLES, ImportContext, Preset, Step, register
+from ._csvtext import Record, Records, read_records
 
 # ---------------------------------------------------------------------------------------
 # Shared helpers for ticket exports
@@ -83,11 +84,22 @@ def norm(name: object) -> str:
 
 @dataclass
 class Export:
-    """One export file read as text columns, with the source line of every record."""
+    """One export file read as text columns, with the source line of every record.
+
+    ``records`` is the CSV file as read (None for a workbook): the empty records, blank
+    lines and whether the file ends with a line break. ``empty`` lists the records or
+    rows that hold no value at all (``,,,``); the preset rejects them with
+    :func:`reject_empty` so that none vanishes unreported. ``shown`` is set by the
+    preset (:meth:`show`): the source columns it maps, the only ones written to
+    ``rejected/*.csv`` (no name, e-mail or free text the import otherwise drops).
+    """
 
     path: Path
     frame: pd.DataFrame
     lines: pd.Series
+    records: Records | None = None
+    empty: list[Record] = field(default_factory=list)
+    shown: list[str] | None = None
 
     @property
     def file(self) -> str:
@@ -122,6 +134,20 @@ class Export:
             )
         return found
 
+    def show(self, columns: Iterable[str | None]) -> pd.DataFrame:
+        """Keep only ``columns`` (in file order, None ignored) in rejected rows.
+
+        Returns :attr:`evidence`, the frame rejections are taken from.
+        """
+        wanted = {c for c in columns if c is not None}
+        self.shown = [c for c in self.frame.columns if c in wanted]
+        return self.evidence
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        """The source columns written to ``rejected/*.csv`` (all until :meth:`show`)."""
+        return self.frame if self.shown is None else self.frame[self.shown]
+
     def text(self, col: str | None) -> pd.Series:
         """Column ``col`` as stripped text (empty strings as missing); all missing if None."""
         if col is None:
@@ -129,45 +155,112 @@ class Export:
         s = self.frame[col].astype("string").str.strip()
         return s.where(s != "")
 
+    def last_record_open(self) -> bool:
+        """Whether the last data row is the file's last record and no line break ends it.
 
-def _record_lines(text: str, delimiter: str) -> list[int]:
-    r"""The line on which each data record starts (header is line 1; blank lines skipped).
-
-    >>> _record_lines('a,b\n1,"x\ny"\n\n2,z\n', ",")
-    [2, 5]
-    """
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    starts, line = [], 1
-    for row in reader:
-        if row:
-            starts.append(line)
-        line = reader.line_num + 1
-    return starts[1:]
+        Such a record may have been cut off (a file truncated mid-row that still has as
+        many fields as the header, e.g. cut right after a delimiter).
+        """
+        rec = self.records
+        return (
+            rec is not None
+            and not rec.terminated
+            and rec.last is not None
+            and len(self.lines) > 0
+            and int(self.lines.iloc[-1]) == rec.last.line
+        )
 
 
 def read_export(path: Path) -> Export:
-    """Read a CSV or Excel export as text (the loader's reader), with source lines.
+    """Read a CSV or Excel export as text, with the source line of every record.
 
-    Records that span several lines (quoted newlines) keep the line they start on, and
-    blank lines are skipped, so ``rejected/*.csv`` points at the right place in the file.
-    Excel rows are numbered as the spreadsheet shows them (header = row 1).
+    CSV files (also ``.tsv``, ``.txt`` and ``.csv.gz``) are read by
+    :func:`~csmetrics.importers._csvtext.read_records`: records that span several lines
+    (quoted newlines) keep the line they start on and blank lines are skipped, so
+    ``rejected/*.csv`` points at the right place in the file; a carriage return inside a
+    quoted field is kept as text. Excel rows are numbered as the spreadsheet shows them
+    (header = row 1). Records or rows without any value (``,,,``) are set apart in
+    :attr:`Export.empty`.
+
+    Raises
+    ------
+    DataError
+        An unreadable file (encoding, a stray carriage return, a quote left open at the
+        end of the file, a repeated column name), or records with another number of
+        fields than the header (the message names their lines).
     """
+    if READERS.get(_suffix(path)) == "csv":
+        raw = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise DataError(f"not a readable gzip file: {exc}", file=str(path)) from None
+        rec = read_records(path, raw=raw, skipinitialspace=True)
+        if rec.ragged:
+            raise ragged_error(rec)
+        frame = pd.DataFrame(rec.rows, columns=rec.header, dtype=object)
+        frame = frame.where(frame != "", None)
+        lines = pd.Series(rec.lines, index=frame.index, dtype="int64")
+        return Export(path, frame, lines, rec, list(rec.empty))
     frame = read_source_file(path)
     lines = pd.Series(np.arange(len(frame)) + 2, index=frame.index)
-    if READERS.get(_suffix(path)) == "csv" and not path.name.lower().endswith(".gz"):
-        text = _decode(path, path.read_bytes(), None)
-        try:
-            delim = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t|").delimiter
-        except csv.Error:
-            delim = ","
-        starts = _record_lines(text, delim)
-        if len(starts) == len(frame):
-            lines = pd.Series(starts, index=frame.index)
     present = frame.notna().any(axis=1)
+    empty = [Record(int(n), [], "") for n in lines[~present]]
     frame = frame[present].astype(object)
     frame = frame.where(frame.notna(), None).reset_index(drop=True)
     lines = lines[present].reset_index(drop=True)
-    return Export(path, frame, lines)
+    return Export(path, frame, lines, None, empty)
+
+
+def ragged_error(rec: Records) -> DataError:
+    """The error for records whose number of fields differs from the header's.
+
+    A short last record without a line break after it is named as a file cut off.
+    """
+    width = len(rec.header)
+    bad = rec.ragged
+    last = bad[-1]
+    examples = [f"line {r.line}: {len(r.fields)} field(s)" for r in bad[:-1]]
+    if rec.cut_off() is not None:
+        return DataError(
+            f"the file seems cut off: its last record (line {last.line}) has "
+            f"{len(last.fields)} of the header's {width} fields and no line break after it; "
+            "export the file again",
+            file=rec.file,
+            rows=[last.example(), *examples[: MAX_EXAMPLES - 1]],
+        )
+    examples.append(f"line {last.line}: {len(last.fields)} field(s)")
+    return DataError(
+        f"malformed CSV: {len(bad):,} record(s) with a different number of fields than the "
+        f"header's {width} (a short record would be padded with blanks, a long one would "
+        f"shift its values); check the delimiter {rec.delimiter!r} and the quoting of those "
+        "lines",
+        file=rec.file,
+        rows=examples[:MAX_EXAMPLES],
+    )
+
+
+def reject_empty(ctx: ImportContext, table: str, exp: Export) -> None:
+    """Reject the records of ``exp`` that hold no value (``,,,``), and count blank lines.
+
+    Nothing is dropped silently: each empty record becomes a line of
+    ``rejected/<table>.csv`` with its line number, and blank lines are noted.
+    """
+    if exp.empty:
+        rows = pd.DataFrame(None, index=range(len(exp.empty)), columns=exp.evidence.columns)
+        ctx.reject(
+            table,
+            rows,
+            "empty record: only delimiters (or spaces), no value at all",
+            pd.Series([r.line for r in exp.empty], index=rows.index),
+        )
+    if exp.records is not None and exp.records.blank_lines:
+        ctx.note(
+            table,
+            f"{exp.path.name}: {exp.records.blank_lines:,} blank line(s) skipped (they hold "
+            "no record)",
+        )
 
 
 def add_step(
@@ -547,7 +640,7 @@ def _ids_and_created(
     Rows with an empty id, a repeated id, or an empty or unparseable creation time are
     rejected (with their lines); returns the ids, the creation times and the rows kept.
     """
-    raw, lines = exp.frame, exp.lines
+    raw, lines = exp.evidence, exp.lines
     keep = pd.Series(True, index=raw.index)
     ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)
     ctx.mapped("tickets", cols["id"], "ticket_id")
@@ -565,7 +658,10 @@ def _ids_and_created(
 def _zendesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols = exp.require("Zendesk ticket", ZENDESK_COLUMNS)
     opt = {k: exp.find(*v) for k, v in ZENDESK_OPTIONAL.items()}
-    raw, lines = exp.frame, exp.lines
+    # rejected rows show the mapped columns; the requester's e-mail is only hashed
+    raw = exp.show([*cols.values(), *(c for k, c in opt.items() if k != "requester_email")])
+    lines = exp.lines
+    reject_empty(ctx, "tickets", exp)
     ids, created, keep = _ids_and_created(ctx, exp, cols, tz)
 
     status = map_status(ctx, exp, cols["status"], ZENDESK_STATUS, keep, ZENDESK_STATUS_DOC)
@@ -722,7 +818,7 @@ def _zendesk_surveys(
     offered = folded.isin({"offered", "offered not rated"})
     unknown = asked & score.isna() & ~offered
     if unknown.any():
-        ctx.reject("surveys", exp.frame.loc[unknown], f"unknown {col!r} value", exp.lines)
+        ctx.reject("surveys", exp.evidence.loc[unknown], f"unknown {col!r} value", exp.lines)
     asked &= ~unknown
     surveys = _ticket_csat_surveys(
         ctx, exp, opt, tickets, keep, score, "zd-csat-", "when not solved", "UTC"
@@ -861,7 +957,10 @@ def convert_freshdesk(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict
 def _freshdesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols = exp.require("Freshdesk ticket", FRESHDESK_COLUMNS)
     opt = {k: exp.find(*v) for k, v in FRESHDESK_OPTIONAL.items()}
-    raw, lines = exp.frame, exp.lines
+    # rejected rows show the mapped columns; the requester's e-mail is only hashed
+    raw = exp.show([*cols.values(), *(c for k, c in opt.items() if k != "email")])
+    lines = exp.lines
+    reject_empty(ctx, "tickets", exp)
     ids, created, keep = _ids_and_created(ctx, exp, cols, tz)
 
     status = map_status(ctx, exp, cols["status"], FRESHDESK_STATUS, keep, FRESHDESK_STATUS_DOC)
@@ -1026,7 +1125,7 @@ def _freshdesk_surveys(
     given = keep & answer.notna()
     bad = given & (score.isna() | (score < 1) | (score > 5))
     if bad.any():
-        ctx.reject("surveys", exp.frame.loc[bad], f"unknown {col!r} value", exp.lines)
+        ctx.reject("surveys", exp.evidence.loc[bad], f"unknown {col!r} value", exp.lines)
     given &= ~bad
     surveys = _ticket_csat_surveys(
         ctx, exp, opt, tickets, keep, score, "fd-csat-", "when not resolved", tz

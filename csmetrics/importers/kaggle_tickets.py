@@ -39,6 +39,7 @@ from .helpdesk import (
     parse_times,
     pseudonym,
     read_export,
+    reject_empty,
     reject_rows,
 )
 
@@ -134,7 +135,11 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
 
 def _one(ctx: ImportContext, exp) -> tuple[pd.DataFrame, pd.DataFrame]:
     cols = exp.require("Kaggle customer-support tickets", COLUMNS)
-    raw, lines = exp.frame, exp.lines
+    # rejected rows show the mapped columns only: not the customer's name, e-mail (only
+    # hashed), age, gender or the free-text description
+    raw = exp.show(c for role, c in cols.items() if role != "email")
+    lines = exp.lines
+    reject_empty(ctx, "tickets", exp)
     keep = pd.Series(True, index=raw.index)
 
     ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)

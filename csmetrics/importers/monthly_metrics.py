@@ -50,7 +50,6 @@ says so. Blank cells give no row (never a 0); the report lists the months per me
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -59,6 +58,7 @@ import pandas as pd
 
 from ..errors import DataError
 from . import ImportContext, Preset, Step, register
+from ._csvtext import read_records, shorten
 
 TABLE = "monthly_metrics"
 #: Percentage points beyond which a disagreement is also counted as large.
@@ -158,38 +158,54 @@ def _decimals(text: pd.Series) -> pd.Series:
 
 
 def _read(path: Path, ctx: ImportContext) -> tuple[pd.DataFrame, pd.Series]:
-    """The file as text cells, and the line each record starts on (blank lines skipped)."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if not header:
-                raise DataError("the file is empty or has no header line", file=str(path))
-            records, lines, ragged = [], [], []
-            start = reader.line_num + 1
-            for rec in reader:
-                if len(rec) == len(header):
-                    records.append(rec)
-                    lines.append(start)
-                elif any(x.strip() for x in rec):
-                    ragged.append((start, ",".join(rec)))
-                start = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)
-        ) from None
-    except csv.Error as exc:
-        raise DataError(f"not a readable CSV file ({exc})", file=str(path)) from None
-    if ragged:
-        bad = pd.DataFrame({"source_file": path.name, "record": [r for _, r in ragged]})
+    """The file as text cells, and the line each record starts on.
+
+    Records that do not fit the header, and records holding only delimiters (``,,,``),
+    are rejected with their line; blank lines are skipped and counted.
+
+    Raises
+    ------
+    DataError
+        An empty or unreadable file (its line named), or a header without data rows.
+    """
+    rec = read_records(path, delimiter=",")
+    width = len(rec.header)
+    if rec.ragged:
+        bad = pd.DataFrame(
+            {
+                "source_file": path.name,
+                "fields": [len(r.fields) for r in rec.ragged],
+                "record": [shorten(r.raw.rstrip("\r\n"), 200) for r in rec.ragged],
+            }
+        )
+        lines = pd.Series([r.line for r in rec.ragged], index=bad.index)
+        reason = f"{width} fields expected: the line does not fit the header"
+        if rec.cut_off() is not None:
+            ctx.reject(
+                TABLE,
+                bad.iloc[-1:],
+                f"{reason} (the last line, with no line break after it: the file seems cut off)",
+                lines,
+            )
+            bad = bad.iloc[:-1]
+        ctx.reject(TABLE, bad, reason, lines)
+    if rec.empty:
+        bad = pd.DataFrame({"source_file": path.name, "fields": [len(r.fields) for r in rec.empty]})
         ctx.reject(
             TABLE,
             bad,
-            f"{len(header)} fields expected: the line does not fit the header",
-            pd.Series([ln for ln, _ in ragged], index=bad.index),
+            "empty line: only delimiters (or spaces), no value at all",
+            pd.Series([r.line for r in rec.empty], index=bad.index),
         )
-    df = pd.DataFrame(records, columns=[h.strip() for h in header], dtype=object)
-    return df, pd.Series(lines, index=df.index, dtype=int)
+    if rec.blank_lines:
+        ctx.note(TABLE, f"{path.name}: {rec.blank_lines:,} blank line(s) skipped")
+    if not rec.rows and not rec.ragged and not rec.empty:
+        raise DataError(
+            f"no data rows: the file has only its header line ({', '.join(rec.header)})",
+            file=str(path),
+        )
+    df = pd.DataFrame(rec.rows, columns=rec.header, dtype=object)
+    return df, pd.Series(rec.lines, index=df.index, dtype=int)
 
 
 def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -223,8 +239,11 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
     for path in paths:
         raw, lines = _read(path, ctx)
         roles, scale = _roles(list(raw.columns), path)
-        src = raw.assign(source_file=path.name)
+        # rejected lines show the columns the import maps, not the others
+        src = raw[[c for c in raw.columns if c in roles.values()]].assign(source_file=path.name)
         ctx.note(TABLE, f"read {len(raw):,} monthly lines from {path.name}")
+        if raw.empty:
+            continue  # every line was rejected: nothing to map or check
         for role, col in roles.items():
             target = "period" if role == "month" else f"{KPI[role]} (metric)"
             ctx.mapped(TABLE, f"{path.name}: {col}", target)

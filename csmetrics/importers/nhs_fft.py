@@ -46,7 +46,6 @@ an unreadable date are rejected to ``rejected/surveys.csv`` with their line.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -55,6 +54,7 @@ import pandas as pd
 
 from ..errors import DataError
 from . import ImportContext, Preset, register
+from ._csvtext import read_records, shorten
 
 TABLE = "surveys"
 TIMEZONE = "Europe/London"
@@ -102,47 +102,57 @@ def _norm(name: str) -> str:
     return " ".join(str(name).replace("\xa0", " ").split()).casefold()
 
 
+def _header_name(name: str) -> str:
+    """A header name with non-breaking and repeated spaces made one space."""
+    return " ".join(name.replace("\xa0", " ").split())
+
+
 def _read(path: Path, ctx: ImportContext) -> pd.DataFrame:
-    """The source as text, one row per record, with ``_line`` (first line of the record)."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header is None:
-                raise DataError("the file is empty", file=str(path))
-            records, lines, ragged = [], [], []
-            start = reader.line_num + 1
-            for rec in reader:
-                if len(rec) == len(header):
-                    records.append(rec)
-                    lines.append(start)
-                elif any(x.strip() for x in rec):
-                    ragged.append((start, rec))
-                start = reader.line_num + 1
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)
-        ) from None
-    except csv.Error as exc:
-        raise DataError(f"not a readable CSV file ({exc})", file=str(path)) from None
-    names = [" ".join(h.replace("\xa0", " ").split()) for h in header]
-    df = pd.DataFrame(records, columns=names, dtype=object)
-    df["_line"] = lines
+    """The source as text, one row per record, with ``_line`` (first line of the record).
+
+    Records that do not fit the header, and records holding only delimiters (``,,,``),
+    are rejected with their line; blank lines are skipped and counted.
+
+    Raises
+    ------
+    DataError
+        An empty or unreadable file; the message names the line (e.g. of a byte that is
+        not UTF-8).
+    """
+    rec = read_records(path, delimiter=",", normalise=_header_name)
+    df = pd.DataFrame(rec.rows, columns=rec.header, dtype=object)
+    df["_line"] = rec.lines
     df["_file"] = path.name
-    if ragged:
+    width = len(rec.header)
+    if rec.ragged:
         bad = pd.DataFrame(
             {
                 "source_file": path.name,
-                "fields": [len(r) for _, r in ragged],
-                "record": [",".join(r) for _, r in ragged],
+                "fields": [len(r.fields) for r in rec.ragged],
+                "record": [shorten(r.raw.rstrip("\r\n"), 200) for r in rec.ragged],
             }
         )
+        lines = pd.Series([r.line for r in rec.ragged], index=bad.index)
+        reason = f"{width} fields expected: the record does not fit the header"
+        if rec.cut_off() is not None:
+            ctx.reject(
+                TABLE,
+                bad.iloc[-1:],
+                f"{reason} (the last record, with no line break after it: the file seems cut off)",
+                lines,
+            )
+            bad = bad.iloc[:-1]
+        ctx.reject(TABLE, bad, reason, lines)
+    if rec.empty:
+        bad = pd.DataFrame({"source_file": path.name, "fields": [len(r.fields) for r in rec.empty]})
         ctx.reject(
             TABLE,
             bad,
-            f"{len(header)} fields expected: the record does not fit the header",
-            pd.Series([ln for ln, _ in ragged], index=bad.index),
+            "empty record: only delimiters (or spaces), no value at all",
+            pd.Series([r.line for r in rec.empty], index=bad.index),
         )
+    if rec.blank_lines:
+        ctx.note(TABLE, f"{path.name}: {rec.blank_lines:,} blank line(s) skipped")
     return df
 
 
@@ -310,10 +320,9 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
         frames.append(df.rename(columns={v: f"_src_{k}" for k, v in c.items()}))
     assert cols is not None
     raw = pd.concat(frames, ignore_index=True)
-    src = (
-        raw.rename(columns={f"_src_{k}": v for k, v in cols.items()})
-        .drop(columns=["_line"])
-        .rename(columns={"_file": "source_file"})
+    # rejected rows show the columns the import maps (not the labels, flags or others)
+    src = raw[[c for c in raw.columns if c.startswith("_src_")] + ["_file"]].rename(
+        columns={**{f"_src_{k}": v for k, v in cols.items()}, "_file": "source_file"}
     )
     lines = raw["_line"]
     n_rows = len(raw)

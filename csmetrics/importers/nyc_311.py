@@ -32,6 +32,7 @@ from .helpdesk import (
     map_values,
     parse_times,
     read_export,
+    reject_empty,
     reject_rows,
 )
 
@@ -150,8 +151,23 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
 
 def _one(ctx: ImportContext, exp) -> tuple[pd.DataFrame, pd.Timestamp | None]:
     cols = exp.require("NYC 311 service request", COLUMNS)
-    raw, lines = exp.frame, exp.lines
+    updated_col = exp.find("Resolution Action Updated Date")
+    # rejected rows show the mapped columns only (not addresses or free text)
+    raw = exp.show([*cols.values(), updated_col])
+    lines = exp.lines
+    reject_empty(ctx, "tickets", exp)
     keep = pd.Series(True, index=raw.index)
+
+    cut = _cut_off_last_record(exp)
+    if cut is not None:
+        last = pd.Series(raw.index == raw.index[-1], index=raw.index)
+        keep &= reject_rows(ctx, "tickets", raw, last, cut, lines)
+    elif exp.last_record_open():
+        ctx.note(
+            "tickets",
+            f"{exp.path.name} does not end with a line break: its last record "
+            f"(line {int(lines.iloc[-1])}) was checked and looks complete",
+        )
 
     ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)
     ctx.mapped("tickets", cols["id"], "ticket_id")
@@ -251,11 +267,60 @@ def _one(ctx: ImportContext, exp) -> tuple[pd.DataFrame, pd.Timestamp | None]:
     ctx.mapped("tickets", cols["agency"], "team")
 
     stamps = [created[keep].max(), closed[keep].max()]
-    updated_col = exp.find("Resolution Action Updated Date")
     if updated_col is not None:
         stamps.append(parse_times(exp.text(updated_col), TZ, FORMAT)[0][keep].max())
     stamps = [s for s in stamps if not pd.isna(s)]
     return out.reset_index(drop=True), (max(stamps) if stamps else None)
+
+
+def _cut_off_last_record(exp) -> str | None:
+    """Why the last record seems cut off (the reason to reject it), or None.
+
+    A file cut in the middle of a row usually leaves a short last record (an error when
+    the file is read) or an open quote (an error too). A cut right after a delimiter, or
+    inside the last field, leaves as many fields as the header: such a record is suspect
+    when no line break ends the file. It is kept when it can be shown complete:
+
+    * with the portal's ``Latitude``, ``Longitude`` and ``Location`` columns (Location is
+      always ``(lat, lon)`` of the other two, or empty with them), when they agree;
+    * otherwise when its last field ends with a closing quote, or is neither empty nor
+      the beginning of a longer value of the same column (``PHO`` of ``PHONE``).
+
+    Examples
+    --------
+    >>> from csmetrics.importers.helpdesk import Export
+    >>> from csmetrics.importers._csvtext import Record, Records
+    >>> frame = pd.DataFrame({"Key": ["1", "2"], "Channel": ["PHONE", "PHO"]})
+    >>> rec = Records(Path("x.csv"), ",", ["Key", "Channel"], 1, terminated=False,
+    ...               last=Record(3, ["2", "PHO"], "2,PHO"))
+    >>> _cut_off_last_record(Export(Path("x.csv"), frame, pd.Series([2, 3]), rec))[:34]
+    'the file ends without a line break'
+    """
+    if not exp.last_record_open():
+        return None
+    rec = exp.records
+    row = exp.frame.iloc[-1]
+    why = (
+        "the file ends without a line break in the middle of this record: it seems cut "
+        "off, so the request is left out ({}); export the file again to import it"
+    )
+    geo = [exp.find(n) for n in ("Latitude", "Longitude", "Location")]
+    if None not in geo:
+        lat, lon, loc = (str(row[c] or "").strip() for c in geo)
+        expected = f"({lat}, {lon})" if lat and lon else ""
+        if loc == expected:
+            return None
+        return why.format(f"Location {loc!r} does not match Latitude and Longitude")
+    if rec.last_quoted:
+        return None
+    last_col = exp.frame.columns[-1]
+    value = str(row[last_col] or "").strip()
+    if not value:
+        return why.format(f"its last field, {last_col!r}, is empty")
+    others = exp.text(last_col).iloc[:-1].dropna()
+    if value not in set(others) and others.str.startswith(value).any():
+        return why.format(f"{last_col!r} {value!r} is the beginning of a longer value")
+    return None
 
 
 register(
