@@ -2,13 +2,18 @@
 
 Sub-commands: ``validate`` (data-quality report), ``sample`` (generate sample data),
 ``report`` (the monthly notebooks to HTML). Errors in the user's input print one
-clear message and exit with code 2; a report with a failed notebook exits 1.
+clear message and exit with code 2; a report with a failed notebook exits 1. Ctrl-C
+exits 130 and SIGTERM 143, with one line and no traceback; output piped into a command
+that stops reading early (``csmetrics kpis | head``) ends quietly with 141.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -335,18 +340,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``csmetrics`` console script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+class Terminated(KeyboardInterrupt):
+    """SIGTERM received: raised in the main thread, so that the command cleans up as it
+    does on Ctrl-C; the command line then exits 143."""
+
+    exit_code = 128 + signal.SIGTERM
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+#: Exit code when stdout is a pipe whose reader went away (128 + SIGPIPE, as a shell
+#: reports a command killed by SIGPIPE).
+BROKEN_PIPE_EXIT = 141
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at ``/dev/null``: what is still buffered for a closed pipe is then
+    flushed there at exit, instead of raising a second ``BrokenPipeError``."""
     try:
-        return args.func(args)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests, embedding)
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``csmetrics`` console script; returns the exit code.
+
+    Errors in the user's input (:class:`~csmetrics.errors.CsmetricsError`) print
+    ``error: ...`` and give their ``exit_code`` (2); Ctrl-C gives 130 and SIGTERM 143
+    (one line on stderr, no traceback); a closed output pipe gives 141, silently.
+    """
+    previous = None
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return BROKEN_PIPE_EXIT
     except CsmetricsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated, ReportInterrupted)
+        code = getattr(exc, "exit_code", 130)
+        print("interrupted" if code == 130 else "terminated", file=sys.stderr)
+        return code
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
