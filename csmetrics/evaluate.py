@@ -1010,7 +1010,11 @@ def _judge_themes(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
         return "no_data", _("No data: there are no survey comments in the period."), [csat]
     unhappy = comments[comments["band"] == "unhappy"]
     found = text.themes(comments, top=3, min_count=2)
-    top = found[found["band"] == "unhappy"].sort_values("comments", ascending=False).head(3)
+    top = (
+        found[found["band"] == "unhappy"]
+        .sort_values(["comments", "term"], ascending=[False, True], kind="stable")
+        .head(3)
+    )
     share = len(unhappy) / len(comments)
     n = len(comments)
     if top.empty:
@@ -1309,7 +1313,12 @@ def recurring(
     )
     g["months"] = n_months
     g = g[g["months_in_top"] >= max(2, math.ceil(min_share * n_months))]
-    return g.sort_values(["months_in_top", "mean_share"], ascending=False).reset_index()
+    g = g.reset_index()
+    # ties broken by the category's name: the same input gives the same order
+    order = ["months_in_top", "mean_share", column]
+    return g.sort_values(order, ascending=[False, False, True], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def recurring_themes(
@@ -1343,7 +1352,10 @@ def recurring_themes(
         .reset_index()
     )
     g = g[g["months"] >= max(2, math.ceil(min_share * n_months))]
-    return g.sort_values(["months", "comments"], ascending=False).reset_index(drop=True)
+    order = ["months", "comments", "language", "term"]
+    return g.sort_values(order, ascending=[False, False, True, True], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def repeat_findings(prepared: Prepared, period: Period) -> list[Finding]:
@@ -2080,7 +2092,7 @@ def recommendations(
             if enough and dear["fcr_rate"] < cv["fcr_rate"].median():  # as the finding
                 cheap = (
                     cv[(cv["fcr_rate"] > dear["fcr_rate"])]
-                    .sort_values("cost_per_resolution")
+                    .sort_values("cost_per_resolution", kind="stable")
                     .head(1)
                 )
                 median_cost = float(cv["cost_per_resolution"].median())
@@ -2144,7 +2156,7 @@ def recommendations(
         target = f.target("service_level")
         bad = hours[(hours["n"] >= 20) & (hours["service_level"] < (target or 0.0))]
         if target is not None and not bad.empty:
-            worst = bad.sort_values("service_level").head(4)
+            worst = bad.sort_values(["service_level", "weekday", "hour"], kind="stable").head(4)
             slots = ", ".join(
                 f"{_weekday(int(r.weekday))} {int(r.hour):02d}:00 "
                 f"({i18n.percent(r.service_level, 0)})"

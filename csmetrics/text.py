@@ -157,7 +157,11 @@ def themes(
         counts = terms(part["comment"], lang)
         phrases = {t: c for t, c in counts.items() if " " in t and c >= min_count}
         covered = {w for p, c in phrases.items() for w in p.split() if counts[w] <= c}
-        ranked = [(t, c) for t, c in counts.most_common() if c >= min_count and t not in covered]
+        # most used first, ties by the term itself (never by the order of a set)
+        ranked = sorted(
+            ((t, c) for t, c in counts.items() if c >= min_count and t not in covered),
+            key=lambda tc: (-tc[1], tc[0]),
+        )
         for term, c in ranked[:top]:
             rows.append(
                 {"language": lang, group: g, "term": term, "comments": c, "share": c / len(part)}
