@@ -33,6 +33,7 @@ Example
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import math
@@ -51,6 +52,15 @@ CONFIG_FILENAME = "csmetrics.yaml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 UNITS_TO_SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+#: Largest ``csmetrics.yaml`` read, in bytes: settings fit in a few kilobytes.
+MAX_CONFIG_BYTES = 1_000_000
+#: Deepest nesting of mappings and lists in ``csmetrics.yaml`` (the settings need 5).
+MAX_CONFIG_DEPTH = 20
+#: Longest free text of a checklist question (``question``) and of the other fields.
+MAX_QUESTION_CHARS = 500
+MAX_NAME_CHARS = 100
+#: Values a setting may be when it is a single value (dates come from YAML dates).
+SCALARS = (str, int, float, bool, dt.date)
 
 
 @dataclass
@@ -169,6 +179,18 @@ def _where(path: Path | None, key: str) -> str:
     return f"{path or CONFIG_FILENAME}: {key}"
 
 
+def _show(value: Any, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width`` characters, for messages (a value may be long).
+
+    Examples
+    --------
+    >>> _show("x" * 100, 10)
+    "'xxxxxxx…"
+    """
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 2] + "…"
+
+
 def _unknown_keys(given: dict, allowed: list[str], path: Path | None, ctx: str) -> None:
     for key in given:
         if key not in allowed:
@@ -176,14 +198,52 @@ def _unknown_keys(given: dict, allowed: list[str], path: Path | None, ctx: str) 
             extra = (
                 f"; did you mean {hint[0]!r}?" if hint else f"; known keys: {', '.join(allowed)}"
             )
-            raise ConfigError(f"{_where(path, ctx + str(key))}: unknown setting{extra}")
+            name = str(key) if len(str(key)) <= 60 else _show(str(key))
+            raise ConfigError(f"{_where(path, ctx + name)}: unknown setting{extra}")
 
 
 def _mapping(value: Any, path: Path | None, key: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ConfigError(f"{_where(path, key)}: expected a mapping, got {value!r}")
+        raise ConfigError(f"{_where(path, key)}: expected a mapping, got {_show(value)}")
+    return value
+
+
+def _list(value: Any, path: Path | None, key: str) -> list:
+    """A YAML list (``None``: empty); anything else is an error."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ConfigError(f"{_where(path, key)}: expected a list, got {_show(value)}")
+    return value
+
+
+def _text(
+    value: Any, path: Path | None, key: str, limit: int = MAX_NAME_CHARS, *, empty: bool = False
+) -> str:
+    """A text of at most ``limit`` characters (not blank unless ``empty``)."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{_where(path, key)}: expected a text, got {_show(value)}")
+    if not empty and not value.strip():
+        raise ConfigError(f"{_where(path, key)}: expected a text, got an empty one")
+    if len(value) > limit:
+        raise ConfigError(
+            f"{_where(path, key)}: at most {limit:,} characters, got {len(value):,} "
+            f"({_show(value, 40)})"
+        )
+    return value
+
+
+def _scalar(value: Any, path: Path | None, key: str) -> Any:
+    """A single value: text (bounded like :func:`_text`), number, true/false or date."""
+    if isinstance(value, str):
+        return _text(value, path, key, MAX_QUESTION_CHARS, empty=True)
+    if not isinstance(value, SCALARS):
+        raise ConfigError(
+            f"{_where(path, key)}: expected a single value (text, number, true/false or "
+            f"date), got {_show(value)}"
+        )
     return value
 
 
@@ -198,10 +258,10 @@ def _number(
 ) -> float:
     """A finite number within ``[low, high]`` (``(low, high]`` when ``above``)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"{_where(path, key)}: expected a number, got {value!r}")
+        raise ConfigError(f"{_where(path, key)}: expected a number, got {_show(value)}")
     number = float(value)
     if not math.isfinite(number):
-        raise ConfigError(f"{_where(path, key)}: expected a finite number, got {value!r}")
+        raise ConfigError(f"{_where(path, key)}: expected a finite number, got {_show(value)}")
     too_low = low is not None and (number <= low if above else number < low)
     if too_low or (high is not None and number > high):
         if low is not None and high is not None:
@@ -210,7 +270,7 @@ def _number(
             span = f"above {low:g}" if above else f"at least {low:g}"
         else:
             span = f"at most {high:g}"
-        raise ConfigError(f"{_where(path, key)}: expected a number {span}, got {value!r}")
+        raise ConfigError(f"{_where(path, key)}: expected a number {span}, got {_show(value)}")
     return number
 
 
@@ -219,12 +279,12 @@ def _date(value: Any, path: Path | None, key: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(
-            f"{_where(path, key)}: expected a date YYYY-MM-DD, got {value!r}"
-        ) from None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{_where(path, key)}: expected a date YYYY-MM-DD, got {_show(value)}")
 
 
 #: Allowed ranges of numeric settings: (lowest, highest, lowest excluded).
@@ -267,13 +327,32 @@ def _calendar(raw: Any, path: Path | None) -> Calendar:
     _unknown_keys(
         raw, ["country", "subdivision", "business_hours", "closed_days"], path, "calendar."
     )
-    cal = Calendar(country=raw.get("country"), subdivision=raw.get("subdivision"))
+    country, subdivision = raw.get("country"), raw.get("subdivision")
+    if country is not None and not (
+        isinstance(country, str) and re.fullmatch(r"[A-Z]{2,3}", country)
+    ):
+        raise ConfigError(
+            f"{_where(path, 'calendar.country')}: expected a country code such as PT, ES or "
+            f"US (ISO 3166, upper case), got {_show(country)}"
+        )
+    if subdivision is not None:
+        if isinstance(subdivision, bool) or not isinstance(subdivision, (str, int)):
+            raise ConfigError(
+                f"{_where(path, 'calendar.subdivision')}: expected a subdivision code such "
+                f"as CA (text), got {_show(subdivision)}"
+            )
+        subdivision = _text(str(subdivision), path, "calendar.subdivision")
+        if country is None:
+            raise ConfigError(
+                f"{_where(path, 'calendar.subdivision')}: a subdivision needs calendar.country"
+            )
+    cal = Calendar(country=country, subdivision=subdivision)
     if cal.country is not None:
         import holidays
 
         try:
             holidays.country_holidays(cal.country, subdiv=cal.subdivision)
-        except NotImplementedError:
+        except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
             raise ConfigError(
                 f"{_where(path, 'calendar.country')}: no public-holiday calendar for "
                 f"{cal.country!r} (subdivision {cal.subdivision!r}) in the holidays package"
@@ -285,17 +364,135 @@ def _calendar(raw: Any, path: Path | None) -> Calendar:
         for day, span in hours.items():
             if span in (None, "closed"):
                 continue
-            m = _HOURS_RE.match(str(span).replace(" ", ""))
+            m = _HOURS_RE.match(span.replace(" ", "")) if isinstance(span, str) else None
             if not m or (m.group(3), m.group(4)) <= (m.group(1), m.group(2)):
                 raise ConfigError(
                     f"{_where(path, f'calendar.business_hours.{day}')}: expected "
-                    f"'HH:MM-HH:MM' with the end after the start, got {span!r}"
+                    f"'HH:MM-HH:MM' with the end after the start, got {_show(span)}"
                 )
             cal.business_hours[day] = (f"{m.group(1)}:{m.group(2)}", f"{m.group(3)}:{m.group(4)}")
     cal.closed_days = [
-        _date(d, path, "calendar.closed_days") for d in (raw.get("closed_days") or [])
+        _date(d, path, f"calendar.closed_days[{i}]")
+        for i, d in enumerate(_list(raw.get("closed_days"), path, "calendar.closed_days"))
     ]
     return cal
+
+
+#: First words of the statements a ``query`` may be: reads only.
+READ_STATEMENTS = ("select", "with", "from", "values", "table")
+#: Words that make a read-looking statement write (``WITH x AS (DELETE ...)``,
+#: ``SELECT ... INTO``, ``SELECT ... FOR UPDATE``), refused outside quotes and comments.
+WRITE_WORDS = ("insert", "update", "delete", "merge", "into")
+_QUOTES = {"'": "'", '"': '"', "`": "`"}
+
+
+def _sql_words(sql: str, backslash: bool) -> tuple[list[str], str | None]:
+    """The words of ``sql`` outside quotes and comments, up to its first ``;``.
+
+    Returns the words and what is wrong (``None``: one statement, at most followed by
+    ``;``, blanks and comments). ``backslash``: a backslash escapes the next character
+    inside quotes (MySQL) rather than being a character (standard SQL); the caller
+    checks both readings.
+    """
+    words: list[str] = []
+    i, n, ended = 0, len(sql), False
+    while i < n:
+        c = sql[i]
+        if sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j < 0 else j + 1
+        elif sql.startswith("/*", i):
+            j = sql.find("*/", i + 2)
+            if j < 0:
+                return words, "a /* comment is not closed"
+            i = j + 2
+        elif c.isspace() or (ended and c == ";"):
+            i += 1
+        elif ended:
+            return words, "it holds more than one statement (text after ';')"
+        elif c == ";":
+            ended = True
+            i += 1
+        elif c in _QUOTES:
+            j = i + 1
+            while True:
+                if j >= n:
+                    return words, f"a {c} quote is not closed"
+                if backslash and sql[j] == "\\":
+                    j += 2
+                elif sql[j] == _QUOTES[c]:
+                    if sql.startswith(c * 2, j):
+                        j += 2
+                    else:
+                        break
+                else:
+                    j += 1
+            words.append("")  # a quoted text or name
+            i = j + 1
+        elif c.isalpha() or c == "_":
+            j = i
+            while j < n and (sql[j].isalnum() or sql[j] in "_$"):
+                j += 1
+            words.append(sql[i:j].lower())
+            i = j
+        else:
+            if c != "(" or words:
+                words.append(c)
+            i += 1
+    return words, None
+
+
+def read_query_problem(sql: str) -> str | None:
+    """Why ``sql`` is not one statement that only reads, or ``None`` when it is.
+
+    A read starts with SELECT, WITH, FROM, VALUES or TABLE (after comments and opening
+    parentheses), holds one statement (a final ``;`` is fine) and no INSERT, UPDATE,
+    DELETE, MERGE or INTO outside quotes. Quotes are read both with and without
+    backslash escapes, so that no dialect can hide a second statement in a text.
+
+    Examples
+    --------
+    >>> read_query_problem("-- calls\\nselect * from calls where note = 'a;b';")
+    >>> read_query_problem("select 1; drop table calls")
+    "it holds more than one statement (text after ';')"
+    """
+    for backslash in (False, True):
+        words, problem = _sql_words(sql, backslash)
+        if problem:
+            return problem
+        if not words or words[0] not in READ_STATEMENTS:
+            first = words[0].upper() if words and words[0] else "nothing"
+            return f"it starts with {first}, not with {'/'.join(map(str.upper, READ_STATEMENTS))}"
+        found = [w.upper() for w in WRITE_WORDS if w in words]
+        if found:
+            return (
+                f"it uses {', '.join(found)}, which can write (a name that is such a word "
+                "must be quoted)"
+            )
+    return None
+
+
+def quoted_table_name(name: str, quote: str = '"', close: str | None = None) -> str:
+    """``sources.<table>.table`` as SQL: each dot-separated part quoted as a name.
+
+    Examples
+    --------
+    >>> print(quoted_table_name('main.my "calls" 2026'))
+    "main"."my ""calls"" 2026"
+    """
+    close = close or quote
+    return ".".join(quote + p.replace(close, close * 2) + close for p in name.split("."))
+
+
+def _table_name(value: Any, path: Path | None, key: str) -> str:
+    name = _text(value, path, key, 300)
+    parts = name.split(".")
+    if any(not p.strip() or any(ord(ch) < 32 for ch in p) for p in parts):
+        raise ConfigError(
+            f"{_where(path, key)}: expected a table name, or schema.table, got {_show(name)}"
+            " (each part named, no control characters; use `query` for anything else)"
+        )
+    return name
 
 
 def _sources(raw: Any, path: Path | None) -> dict[str, Source]:
@@ -303,18 +500,75 @@ def _sources(raw: Any, path: Path | None) -> dict[str, Source]:
     for table, spec in _mapping(raw, path, "sources").items():
         if table not in TABLES:
             _unknown_keys({table: 0}, list(TABLES), path, "sources.")
+        key = f"sources.{table}"
         if isinstance(spec, str):
             spec = {"file": spec}
-        src = _dataclass_from(Source, spec, path, f"sources.{table}")
+        src = _dataclass_from(Source, spec, path, key)
+        for name in ("file", "url", "duckdb"):
+            if getattr(src, name) is not None:
+                _text(getattr(src, name), path, f"{key}.{name}", 4096)
         kinds = [k for k in ("file", "url", "duckdb") if getattr(src, k)]
         if len(kinds) != 1:
+            raise ConfigError(f"{_where(path, key)}: give exactly one of file, url or duckdb")
+        if src.file and (src.query is not None or src.table is not None):
             raise ConfigError(
-                f"{_where(path, f'sources.{table}')}: give exactly one of file, url or duckdb"
+                f"{_where(path, key)}: query and table are for url and duckdb sources; "
+                "a file is read whole"
             )
-        if (src.url or src.duckdb) and not (src.query or src.table):
-            raise ConfigError(f"{_where(path, f'sources.{table}')}: give a query or a table")
+        if (src.url or src.duckdb) and (src.query is None) == (src.table is None):
+            raise ConfigError(f"{_where(path, key)}: give a query or a table (one of them)")
+        if src.table is not None:
+            src.table = _table_name(src.table, path, f"{key}.table")
+        if src.query is not None:
+            _text(src.query, path, f"{key}.query", 100_000)
+            problem = read_query_problem(src.query)
+            if problem:
+                raise ConfigError(
+                    f"{_where(path, f'{key}.query')}: expected one statement that only "
+                    f"reads (SELECT ...); {problem}"
+                )
         out[table] = src
     return out
+
+
+def check_format(fmt: Any, path: Path | None, key: str) -> str:
+    """A timestamp format of ``columns.<table>.formats``: ``epoch_s``, ``epoch_ms`` or a
+    ``strftime`` format that pandas accepts (``%d/%m/%Y %H:%M``)."""
+    fmt = _text(fmt, path, key)
+    if fmt in ("epoch_s", "epoch_ms"):
+        return fmt
+    import pandas as pd
+
+    try:
+        pd.to_datetime(pd.Series(["2026-01-01"]), format=fmt, errors="coerce")
+    except (ValueError, TypeError, re.error) as exc:
+        raise ConfigError(
+            f"{_where(path, key)}: not a valid strftime format ({exc}); write it like "
+            "'%d/%m/%Y %H:%M', or use epoch_s / epoch_ms"
+        ) from None
+    return fmt
+
+
+def _name_map(value: Any, path: Path | None, key: str) -> dict:
+    """A mapping whose keys are single values (column names or source values)."""
+    out = _mapping(value, path, key)
+    for k in out:
+        _scalar(k, path, f"{key} (key {_show(k, 30)})")
+    return out
+
+
+def _encoding(value: Any, path: Path | None, key: str) -> str:
+    name = _text(value, path, key)
+    try:
+        known = codecs.lookup(name)._is_text_encoding  # type: ignore[attr-defined]
+    except LookupError:
+        known = False
+    if not known:
+        raise ConfigError(
+            f"{_where(path, key)}: unknown text encoding {_show(name)} (e.g. utf-8, cp1252, "
+            "latin-1, utf-16)"
+        )
+    return name
 
 
 def _columns(raw: Any, path: Path | None) -> dict[str, TableMapping]:
@@ -322,40 +576,66 @@ def _columns(raw: Any, path: Path | None) -> dict[str, TableMapping]:
     for table, spec in _mapping(raw, path, "columns").items():
         if table not in TABLES:
             _unknown_keys({table: 0}, list(TABLES), path, "columns.")
-        m = _dataclass_from(TableMapping, spec, path, f"columns.{table}")
+        key = f"columns.{table}"
+        m = _dataclass_from(TableMapping, spec, path, key)
         canon = TABLES[table].names
+        m.rename = _name_map(m.rename, path, f"{key}.rename")
+        for src, col in m.rename.items():
+            _text(col, path, f"{key}.rename.{src}")
+        m.formats = _name_map(m.formats, path, f"{key}.formats")
+        m.values = _name_map(m.values, path, f"{key}.values")
+        m.constants = _name_map(m.constants, path, f"{key}.constants")
+        m.units = _name_map(m.units, path, f"{key}.units")
         targets = list(m.rename.values()) + list(m.formats) + list(m.constants) + list(m.units)
         for col in targets + list(m.values):
             if col not in canon:
                 hint = difflib.get_close_matches(str(col), canon, n=1)
                 extra = f"; did you mean {hint[0]!r}?" if hint else ""
                 raise ConfigError(
-                    f"{_where(path, f'columns.{table}')}: {col!r} is not a column of the "
-                    f"{table} table{extra}"
+                    f"{_where(path, key)}: {_show(col)} is not a column of the {table} table{extra}"
                 )
+        for col, fmt in m.formats.items():
+            check_format(fmt, path, f"{key}.formats.{col}")
+        for col, vmap in m.values.items():
+            for source, value in _name_map(vmap, path, f"{key}.values.{col}").items():
+                if value is not None:
+                    _scalar(value, path, f"{key}.values.{col}.{source}")
+        for col, value in m.constants.items():
+            _scalar(value, path, f"{key}.constants.{col}")
         if m.dayfirst is not None and not isinstance(m.dayfirst, bool):
             raise ConfigError(
-                f"{_where(path, f'columns.{table}.dayfirst')}: expected true (03/11/2026 is "
-                f"3 November) or false (11 March), got {m.dayfirst!r}"
+                f"{_where(path, f'{key}.dayfirst')}: expected true (03/11/2026 is "
+                f"3 November) or false (11 March), got {_show(m.dayfirst)}"
             )
         if m.decimal is not None and m.decimal not in (".", ","):
             raise ConfigError(
-                f'{_where(path, f"columns.{table}.decimal")}: expected "." or ",", '
-                f"got {m.decimal!r}"
+                f'{_where(path, f"{key}.decimal")}: expected "." or ",", got {_show(m.decimal)}'
             )
         if m.na_values is not None and (
             not isinstance(m.na_values, list) or not all(isinstance(v, str) for v in m.na_values)
         ):
             raise ConfigError(
-                f"{_where(path, f'columns.{table}.na_values')}: expected a list of texts, "
-                f"got {m.na_values!r}"
+                f"{_where(path, f'{key}.na_values')}: expected a list of texts, "
+                f"got {_show(m.na_values)}"
             )
         for col, unit in m.units.items():
-            if unit not in UNITS_TO_SECONDS:
+            if not isinstance(unit, str) or unit not in UNITS_TO_SECONDS:
                 raise ConfigError(
-                    f"{_where(path, f'columns.{table}.units.{col}')}: unknown unit {unit!r}; "
+                    f"{_where(path, f'{key}.units.{col}')}: unknown unit {_show(unit)}; "
                     f"use one of {', '.join(UNITS_TO_SECONDS)}"
                 )
+        if m.sheet is not None:
+            if isinstance(m.sheet, bool) or not isinstance(m.sheet, (str, int)):
+                raise ConfigError(
+                    f"{_where(path, f'{key}.sheet')}: expected a sheet name or number, "
+                    f"got {_show(m.sheet)}"
+                )
+            if isinstance(m.sheet, int) and m.sheet < 0:
+                raise ConfigError(
+                    f"{_where(path, f'{key}.sheet')}: a sheet number counts from 0, got {m.sheet}"
+                )
+        if m.encoding is not None:
+            m.encoding = _encoding(m.encoding, path, f"{key}.encoding")
         out[table] = m
     return out
 
@@ -397,18 +677,26 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
     >>> config_from_dict({"timezone": "Europe/Warsaw"}).timezone
     'Europe/Warsaw'
     """
+    if raw is not None and not isinstance(raw, dict):  # the file's content is not echoed
+        raise ConfigError(
+            f"{path or CONFIG_FILENAME}: expected a mapping of settings (key: value), "
+            f"got a {type(raw).__name__}"
+        )
     raw = _mapping(raw, path, "(top level)")
     _unknown_keys(raw, TOP_KEYS, path, "")
     cfg = Config(path=path)
     if "timezone" in raw:
+        zone = raw["timezone"]
         try:
-            ZoneInfo(str(raw["timezone"]))
-        except (ZoneInfoNotFoundError, ValueError):
+            if not isinstance(zone, str) or not zone.strip():
+                raise ValueError(zone)
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ConfigError(
-                f"{_where(path, 'timezone')}: unknown time zone {raw['timezone']!r} "
+                f"{_where(path, 'timezone')}: unknown time zone {_show(zone)} "
                 "(use an IANA name such as Europe/Lisbon)"
             ) from None
-        cfg.timezone = str(raw["timezone"])
+        cfg.timezone = zone
     if "currency" in raw:
         from babel.numbers import list_currencies
 
@@ -445,14 +733,16 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
         for k, v in sla.items()
     }
     cfg.targets = _targets(raw.get("targets"), path)
-    for i, p in enumerate(raw.get("peak_periods") or []):
+    for i, p in enumerate(_list(raw.get("peak_periods"), path, "peak_periods")):
         key = f"peak_periods[{i}]"
         p = _mapping(p, path, key)
         _unknown_keys(p, ["name", "start", "end"], path, key + ".")
         if not {"name", "start", "end"} <= set(p):
             raise ConfigError(f"{_where(path, key)}: needs name, start and end")
+        if not isinstance(p["name"], (str, int, float)) or isinstance(p["name"], bool):
+            raise ConfigError(f"{_where(path, key + '.name')}: expected a text")
         peak = PeakPeriod(
-            str(p["name"]),
+            _text(str(p["name"]), path, key + ".name", 200),
             _date(p["start"], path, key + ".start"),
             _date(p["end"], path, key + ".end"),
         )
@@ -461,14 +751,102 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
         cfg.peak_periods.append(peak)
     cfg.sources = _sources(raw.get("sources"), path)
     cfg.columns = _columns(raw.get("columns"), path)
-    cfg.checklist = _mapping(raw.get("checklist"), path, "checklist")
-    _unknown_keys(cfg.checklist, ["replace", "questions"], path, "checklist.")
+    cfg.checklist = _checklist(raw.get("checklist"), path)
     return cfg
 
 
+#: The fields of a checklist question (see ``csmetrics/checklist.yaml``) and of its
+#: ``judge``, with the longest text each may hold (0: a finite number).
+QUESTION_FIELDS = {
+    "id": MAX_NAME_CHARS,
+    "category": MAX_NAME_CHARS,
+    "question": MAX_QUESTION_CHARS,
+    "polarity": MAX_NAME_CHARS,
+    "kpis": MAX_NAME_CHARS,
+    "judge": 0,
+}
+JUDGE_FIELDS = {
+    "rule": MAX_NAME_CHARS,
+    "kpi": MAX_NAME_CHARS,
+    "by": MAX_NAME_CHARS,
+    "pick": MAX_NAME_CHARS,
+    "target": 0,
+    "default_target": 0,
+    "margin": 0,
+    "ratio": 0,
+    "low": 0,
+    "high": 0,
+    "share": 0,
+}
+
+
+def _checklist(raw: Any, path: Path | None) -> dict:
+    """``checklist:``: ``replace`` (true/false) and ``questions``, a list of questions whose
+    fields have the types of ``csmetrics/checklist.yaml`` and bounded lengths. What the
+    values mean (known KPIs, categories and rules; required fields; ids used once) is
+    checked by :func:`csmetrics.evaluate.checklist`."""
+    out = _mapping(raw, path, "checklist")
+    _unknown_keys(out, ["replace", "questions"], path, "checklist.")
+    if "replace" in out and not isinstance(out["replace"], bool):
+        raise ConfigError(f"{_where(path, 'checklist.replace')}: expected true or false")
+    for i, q in enumerate(_list(out.get("questions"), path, "checklist.questions")):
+        ident = q.get("id") if isinstance(q, dict) else None
+        name = f"[{i}]" + (f" ({ident!r})" if isinstance(ident, str) and len(ident) <= 60 else "")
+        key = f"checklist.questions{name}"
+        q = _mapping(q, path, key)
+        _unknown_keys(q, list(QUESTION_FIELDS), path, key + ".")
+        for field_name, value in q.items():
+            where = f"{key}.{field_name}"
+            if field_name == "kpis":
+                for j, kpi in enumerate(_list(value, path, where)):
+                    _text(kpi, path, f"{where}[{j}]")
+            elif field_name == "judge":
+                if not isinstance(value, dict):
+                    raise ConfigError(
+                        f"{_where(path, key)}: judge must be a mapping (rule, kpi, ...), "
+                        f"got {_show(value)}"
+                    )
+                judge = value
+                _unknown_keys(judge, list(JUDGE_FIELDS), path, where + ".")
+                for k, v in judge.items():
+                    if JUDGE_FIELDS[k]:
+                        _text(v, path, f"{where}.{k}", JUDGE_FIELDS[k])
+                    elif v is not None:
+                        _number(v, path, f"{where}.{k}")
+            else:
+                _text(value, path, where, QUESTION_FIELDS[field_name])
+    return out
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, where a key repeated in one mapping is an error (the plain
-    loader keeps the last value silently)."""
+    """YAML's safe loader, made strict for a settings file.
+
+    A key repeated in one mapping is an error (the plain loader keeps the last value
+    silently); anchors and aliases (``&name``, ``*name``, ``<<: *name``) are refused,
+    since a few of them nested expand into gigabytes ("billion laughs"), and so is
+    nesting deeper than :data:`MAX_CONFIG_DEPTH`.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _ConfigYAMLError(
+                "aliases and anchors (*name, &name) are not allowed in "
+                f"{CONFIG_FILENAME}; write each value out",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_CONFIG_DEPTH:
+                raise _ConfigYAMLError(
+                    f"mappings and lists nested more than {MAX_CONFIG_DEPTH} deep",
+                    event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}
@@ -482,12 +860,21 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping",
                     node.start_mark,
-                    f"the key {key!r} appears twice (lines {seen[key] + 1} and "
+                    f"the key {_show(key)} appears twice (lines {seen[key] + 1} and "
                     f"{key_node.start_mark.line + 1}); keep one",
                     key_node.start_mark,
                 )
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
+
+
+class _ConfigYAMLError(yaml.YAMLError):
+    """YAML that :class:`_UniqueKeyLoader` refuses (aliases, deep nesting)."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -496,21 +883,38 @@ def load_config(path: str | Path | None) -> Config:
     Raises
     ------
     ConfigError
-        The file is not valid YAML, or a setting is unknown or invalid.
+        The file is larger than :data:`MAX_CONFIG_BYTES`, not UTF-8 or not valid YAML
+        (aliases and anchors are refused), or a setting is unknown or invalid.
     """
     if path is None:
         return Config()
     path = Path(path)
     if not path.exists():
         return Config()
+    if path.is_dir():
+        raise ConfigError(f"{path}: a folder, not a settings file")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path}: larger than {MAX_CONFIG_BYTES // 1_000_000} MB; a settings file is a "
+            "few kilobytes (is it the right file?)"
+        )
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         raise ConfigError(
-            f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}"
+            f"{path}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
         ) from None
+    except (ValueError, OverflowError) as exc:  # a date like 2026-13-45, a huge number
+        raise ConfigError(f"{path}: not valid YAML: a value cannot be read ({exc})") from None
     return config_from_dict(raw, path)

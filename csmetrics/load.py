@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .config import CONFIG_FILENAME, Config, Source, TableMapping, load_config
-from .errors import CsmetricsError, DataError
+from .errors import ConfigError, CsmetricsError, DataError
 from .i18n import N_
 from .parsers import (
     NULL_MARKERS,
@@ -34,7 +34,14 @@ from .parsers import (
     parse_numbers,
     parse_timestamps,
 )
-from .quality import Problem, QualityReport, TableInfo, example_rows, run_checks
+from .quality import (
+    Problem,
+    QualityReport,
+    TableInfo,
+    example_rows,
+    run_checks,
+    without_values,
+)
 from .schema import TABLES, ColumnSpec, pandera_schema
 
 READERS = {
@@ -314,29 +321,123 @@ def read_source_file(path: Path, mapping: TableMapping | None = None) -> pd.Data
         ) from None
 
 
-def read_sql_source(src: Source, base: Path | None) -> pd.DataFrame:
-    """Run the query (or read the table) of a SQL source: SQLAlchemy URL or DuckDB file."""
-    target = src.query or f'SELECT * FROM "{src.table}"'
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links followed, lies inside ``folder``."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def source_path(written: str, folder: Path | None, key: str, cfg: Config) -> tuple[Path, bool]:
+    """The file a setting names (``sources.<table>.file``, ``.duckdb``, a SQLite URL's
+    file), and whether it lies inside the data folder.
+
+    A relative path is read in the data folder and must stay there: ``..`` or a link
+    leading out of it is a :class:`~csmetrics.errors.ConfigError`. A file elsewhere is
+    read only when its path is written as an absolute path.
+    """
+    path = Path(written)
+    if folder is None:
+        return path, False
+    if path.is_absolute():
+        return path, _inside(path, folder)
+    full = folder / path
+    if not _inside(full, folder):
+        raise ConfigError(
+            f"{cfg.path or CONFIG_FILENAME}: {key}: {written!r} leads outside the data folder "
+            f"{folder} (through '..' or a link); a relative path must stay inside the data "
+            "folder (write the absolute path of a file kept elsewhere)"
+        )
+    return full, True
+
+
+#: How DuckDB opens a source file: read-only, and no file but the database itself (no
+#: ``COPY ... TO``, ``read_csv``, ``ATTACH``, extensions), settings locked.
+DUCKDB_CONFIG = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+def _sqlite_engine(src: Source, url: Any, base: Path | None, cfg: Config, key: str):
+    """An engine on the SQLite file of ``url``, opened read-only; the file must exist
+    (SQLite would create an empty database)."""
+    import sqlite3
+    import urllib.parse
+
+    import sqlalchemy as sa
+
+    if url.get_driver_name() not in ("pysqlite", "sqlite"):
+        raise ConfigError(
+            f"{cfg.path or CONFIG_FILENAME}: {key}: SQLite through the "
+            f"{url.get_driver_name()!r} driver is not supported; write sqlite:///path/file.db"
+        )
+    database = (url.database or "").removeprefix("file:")
+    if database in ("", ":memory:"):
+        raise ConfigError(
+            f"{cfg.path or CONFIG_FILENAME}: {key}: the SQLite URL names no database file "
+            "(write sqlite:///file.db for a file in the data folder)"
+        )
+    path, _ = source_path(database, base, key, cfg)
+    if not path.is_file():
+        raise DataError("SQLite database file not found", file=str(path))
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    return sa.create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+    )
+
+
+def read_sql_source(
+    src: Source, base: Path | None, cfg: Config | None = None, table: str = ""
+) -> pd.DataFrame:
+    """Run the query (or read the table) of a SQL source: SQLAlchemy URL or DuckDB file.
+
+    A DuckDB file is opened read-only with no access to other files
+    (:data:`DUCKDB_CONFIG`); a SQLite file read-only, and it must exist. ``table`` is
+    quoted as a name (each dot-separated part). The query itself was checked when the
+    settings were read: one statement that only reads.
+    """
+    import sqlalchemy as sa
+
+    from .config import quoted_table_name
+
+    cfg = cfg or Config()
+    key = f"sources.{table or '<table>'}"
     try:
         if src.duckdb:
             import duckdb
 
-            db = Path(src.duckdb)
-            if base is not None and not db.is_absolute():
-                db = base / db
-            if not db.exists():
+            db, _ = source_path(src.duckdb, base, f"{key}.duckdb", cfg)
+            if not db.is_file():
                 raise DataError("DuckDB file not found", file=str(db))
-            with duckdb.connect(str(db), read_only=True) as con:
+            target = src.query or f"SELECT * FROM {quoted_table_name(src.table or '')}"
+            with duckdb.connect(str(db), read_only=True, config=DUCKDB_CONFIG) as con:
                 return con.execute(target).df()
-        import sqlalchemy as sa
-
-        engine = sa.create_engine(src.url)
         try:
+            url = sa.engine.make_url(src.url or "")
+        except (sa.exc.ArgumentError, ValueError) as exc:
+            raise ConfigError(
+                f"{cfg.path or CONFIG_FILENAME}: {key}.url: not a database URL ({exc})"
+            ) from None
+        if url.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(src, url, base, cfg, f"{key}.url")
+        else:
+            engine = sa.create_engine(url)
+        try:
+            if src.query:
+                target = src.query
+            else:
+                quote = engine.dialect.identifier_preparer.quote_identifier
+                target = "SELECT * FROM " + ".".join(quote(p) for p in (src.table or "").split("."))
             with engine.connect() as con:
                 return pd.read_sql(sa.text(target), con)
         finally:
             engine.dispose()
-    except DataError:
+    except CsmetricsError:
         raise
     except Exception as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -458,6 +559,8 @@ def coerce_column(
                 is_duration=spec.name.endswith("_s"),
                 decimal=mapping.decimal,
             )
+        elif kind == "month":
+            out = parse_months(values, cfg.timezone)
     except FormatError as exc:
         raise _format_error(exc, table, spec.name, file) from None
     if kind == "timestamp":
@@ -489,7 +592,6 @@ def coerce_column(
         out = parse_booleans(values)
         what, hint = "values that are not true/false (or yes/no, 1/0)", ""
     elif kind == "month":
-        out = parse_months(values, cfg.timezone)
         what, hint = "values that are not months (YYYY-MM)", ""
     elif kind == "enum":
         out = _label(values)
@@ -506,6 +608,18 @@ def coerce_column(
             )
         return out
     elif kind == "id":
+        if pd.api.types.is_float_dtype(values.dtype):
+            nums = values.to_numpy(float, na_value=np.nan)
+            inexact = ~np.isnan(nums) & (~np.isfinite(nums) | (np.abs(nums) > 2**53))
+            if inexact.any():
+                raise DataError(
+                    f"{int(inexact.sum()):,} id(s) stored as floating-point numbers that "
+                    "cannot be exact ids (infinite, or beyond 2^53 where floats skip whole "
+                    "numbers); store the ids as text or as whole numbers",
+                    file=file,
+                    column=spec.name,
+                    rows=example_rows(inexact, raw),
+                )
         return parse_ids(values)
     elif kind == "label":
         return _label(values)
@@ -528,6 +642,8 @@ def coerce_column(
 
 
 _FORMAT_HINTS = {
+    "month": "write the months as YYYY-MM (2026-10)",
+    "formats": "fix columns.{table}.formats.{column} in " + CONFIG_FILENAME,
     "dayfirst": "set columns.{table}.dayfirst: true (03/11/2026 is 3 November) or false "
     "(11 March), or columns.{table}.formats.{column}, in " + CONFIG_FILENAME,
     "decimal": 'set columns.{table}.decimal: "," (2,884 is two point eight) or "." '
@@ -623,7 +739,10 @@ def canonical_table(
         except DataError as exc:
             problems.append(exc)
     canon = pd.DataFrame(out, index=df.index)
-    if table == "calls" and "wait_s" not in canon and "answered_at" in canon:
+    # a column that could not be read is absent from canon (its problem is reported):
+    # nothing below derives from it or checks it
+    derive = table == "calls" and "wait_s" not in df.columns and "answered_at" in df.columns
+    if derive and {"answered_at", "arrived_at"} <= set(canon.columns):
         canon["wait_s"] = (canon["answered_at"] - canon["arrived_at"]).dt.total_seconds()
         notes.append("wait_s derived from answered_at - arrived_at")
     null_required = [c for c in spec.required if c in canon and canon[c].isna().any()]
@@ -637,7 +756,7 @@ def canonical_table(
                 rows=example_rows(mask),
             )
         )
-    for key in [spec.key[0]] if len(spec.key) == 1 else []:
+    for key in [spec.key[0]] if len(spec.key) == 1 and spec.key[0] in canon else []:
         dup = canon[key].duplicated(keep=False) & canon[key].notna()
         if dup.any():
             n_ids = canon.loc[dup, key].nunique()
@@ -651,10 +770,17 @@ def canonical_table(
                 )
             )
     key_cols = [c for c in spec.key if c in canon]
-    if len(spec.key) > 1:
+    # the key of a table whose key column is absent or unreadable is the columns present
+    # (a monthly metric without channel is one value per period and metric)
+    if len(spec.key) > 1 and all(c in canon or c not in df.columns for c in spec.key):
         dup = canon.duplicated(key_cols, keep=False)
         if dup.any():
-            labels = canon[key_cols].astype(str).agg(" / ".join, axis=1)
+            labels = (
+                canon[key_cols]
+                .astype(object)
+                .apply(lambda col: col.map(lambda v: "(empty)" if pd.isna(v) else str(v)))
+                .agg(" / ".join, axis=1)
+            )
             problems.append(
                 DataError(
                     f"duplicate rows for the key ({', '.join(key_cols)})",
@@ -704,30 +830,94 @@ def _validate_with_pandera(df: pd.DataFrame, table: str, cfg: Config, source: st
         raise DataError(f"{source}: schema validation failed", problems=problems) from None
 
 
+def _withheld(exc: DataError, table: str, source: str) -> DataError:
+    """``exc`` without the file's content (values, header names), for a file outside the
+    data folder: only the number of problems and the canonical columns concerned."""
+    flat = exc.problems or [exc]
+    names = TABLES[table].names
+    cols = sorted({p.column for p in flat if p.column in names}, key=names.index)
+    where = f" (column(s) {', '.join(cols)})" if cols else ""
+    return DataError(
+        f"cannot be read as the {table} table: {len(flat)} problem(s){where}; the file lies "
+        "outside the data folder (or is a link to a file there), so messages do not show "
+        "its content (copy it into the data folder to see the rows and values concerned)",
+        file=source,
+    )
+
+
+def _sql_source_outside(src: Source, folder: Path | None, cfg: Config, table: str) -> bool:
+    """Whether a SQL source reads a database file outside the data folder."""
+    if src.duckdb:
+        return not source_path(src.duckdb, folder, f"sources.{table}.duckdb", cfg)[1]
+    import sqlalchemy as sa
+
+    try:
+        url = sa.engine.make_url(src.url or "")
+    except (sa.exc.ArgumentError, ValueError):
+        return False  # read_sql_source reports it
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return False
+    database = url.database.removeprefix("file:")
+    return not source_path(database, folder, f"sources.{table}.url", cfg)[1]
+
+
 def _load_one(
     table: str, folder: Path | None, files: list[Path], cfg: Config
 ) -> tuple[pd.DataFrame, TableInfo] | None:
+    """Read and check one table, or ``None`` when the folder has no file for it.
+
+    A table with a header and no rows is an error: an optional table is left out by
+    having no file. A file outside the data folder (an absolute path in ``sources``, or a
+    link in the folder to a file elsewhere) is read, but messages about it withhold its
+    content (:func:`_withheld`) and its warnings show row numbers only.
+    """
     mapping = cfg.columns.get(table) or TableMapping()
     src = cfg.sources.get(table)
     if src is not None and (src.url or src.duckdb):
-        raw = read_sql_source(src, folder)
-        return canonical_table(raw, table, cfg, src.describe(), mapping)
-    if src is not None and src.file:
-        path = Path(src.file)
-        if folder is not None and not path.is_absolute():
-            path = folder / path
-        if not path.exists():
-            raise DataError(f"file named in sources.{table} not found", file=str(path))
-        files = [path]
-    if not files:
-        return None
-    if len(files) > 1:
-        raise DataError(
-            f"several files for the {table} table: {', '.join(p.name for p in files)}; keep one",
-            file=str(folder),
-        )
-    raw = read_source_file(files[0], mapping)
-    return canonical_table(raw, table, cfg, str(files[0]), mapping)
+        outside = _sql_source_outside(src, folder, cfg, table)
+        source = src.describe()
+        what = "the query or table of the SQL source returned no rows"
+    else:
+        if src is not None and src.file:
+            path, _ = source_path(src.file, folder, f"sources.{table}.file", cfg)
+            if not path.is_file():
+                raise DataError(
+                    f"file named in sources.{table} "
+                    + ("is not a file" if path.exists() else "not found"),
+                    file=str(path),
+                )
+            files = [path]
+        if not files:
+            return None
+        if len(files) > 1:
+            raise DataError(
+                f"several files for the {table} table: {', '.join(p.name for p in files)}; "
+                "keep one",
+                file=str(folder),
+            )
+        source = str(files[0])
+        outside = folder is not None and not _inside(files[0], folder)
+        what = "the file has a header but no rows"
+    try:
+        if src is not None and (src.url or src.duckdb):
+            raw = read_sql_source(src, folder, cfg, table)
+        else:
+            raw = read_source_file(files[0], mapping)
+        if len(raw.columns) == 0:
+            raise DataError("empty file: no header and no rows", file=source)
+        if len(raw) == 0:
+            raise DataError(
+                f"no data rows: {what}; add the rows, or remove the {table} table's "
+                "source (an optional table is left out by having no file)",
+                file=source,
+            )
+        canon, info = canonical_table(raw, table, cfg, source, mapping)
+    except DataError as exc:
+        if outside:
+            raise _withheld(exc, table, source) from None
+        raise
+    info.values_shown = not outside
+    return canon, info
 
 
 def load(
@@ -834,6 +1024,10 @@ def _finish_workbook(
                 N_("no file for this optional table; its KPIs are not available"),
             )
         )
+    hidden = {n for n, info in report.tables.items() if not info.values_shown}
+    for problem in report.problems:
+        if problem.table in hidden:
+            problem.rows = without_values(problem.rows)
     return Workbook(tables=tables, config=cfg, quality=report, flags=flags, folder=folder)
 
 

@@ -12,6 +12,7 @@ both readings is a :class:`MixedFormat` error. Nothing is guessed row by row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,7 @@ NULL_MARKERS = ("NA", "N/A", "n/a", "NULL", "null", "None", "none", "NaN", "nan"
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0", "sim", "si", "sì", "tak", "x"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", "não", "nao", "nie"}
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
+_OFFSET_RE_GROUP = r"(Z|[+-]\d{2}:?\d{2})$"
 _DURATION_RE = r"^-?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?$"
 #: A numeric date with the year last: ``03/11/2026``, ``3.11.26 09:15``, ``03-11-2026T09:15``
 #: (RE2 syntax: Arrow's regular expressions).
@@ -276,7 +278,8 @@ def parse_timestamps(
     if fmt in ("epoch_s", "epoch_ms"):
         nums = pd.to_numeric(values, errors="coerce")
         unit = "s" if fmt == "epoch_s" else "ms"
-        return pd.to_datetime(nums, unit=unit, utc=True).dt.tz_convert(tz).astype(dtype)
+        parsed = pd.to_datetime(nums, unit=unit, utc=True, errors="coerce")
+        return parsed.dt.tz_convert(tz).astype(dtype)
     arr = _arrow_text(values)
     out = pd.Series(pd.NaT, index=values.index, dtype=dtype)
     present = _mask(pc.is_valid(arr))
@@ -284,7 +287,12 @@ def parse_timestamps(
         return out
     if fmt:
         text = pd.Series(arr.to_pandas(), index=values.index, dtype=object)
-        parsed = pd.to_datetime(text[present], format=fmt, errors="coerce")
+        # an offset in the format (%z, %Z) may differ between rows: instants, as UTC
+        utc = "%z" in fmt or "%Z" in fmt
+        try:
+            parsed = pd.to_datetime(text[present], format=fmt, errors="coerce", utc=utc)
+        except (ValueError, TypeError, re.error) as exc:
+            raise FormatError(f"the format {fmt!r} cannot be used: {exc}", [], "formats") from None
         out.loc[present] = _to_tz(parsed, tz).astype(dtype)
         return out
     parts = _date_parts(arr)
@@ -550,11 +558,38 @@ def parse_months(values: pd.Series, tz: str) -> pd.Series:
     if my.any():
         parts = text[my].str.split(r"[/.-]", regex=True)
         out[my] = parts.map(lambda p: f"{int(p[1]):04d}-{int(p[0]):02d}")
-    rest = ~ym & ~my & text.notna() & (text != "")
+    rest = (~ym & ~my & text.notna() & (text != "")).fillna(False).astype(bool)
     if rest.any():
-        parsed = pd.to_datetime(text[rest], errors="coerce", format="ISO8601")
+        part = text[rest]
+        _check_one_offset(part, np.flatnonzero(rest.to_numpy()))
+        parsed = pd.to_datetime(part, errors="coerce", format="ISO8601")
         out[rest] = parsed.dt.strftime("%Y-%m")
     return out
+
+
+def _check_one_offset(text: pd.Series, positions: np.ndarray) -> None:
+    """Date-times of a month column carry one offset, or none: with several, the
+    calendar month of ``2026-10-31T23:30-05:00`` depends on the zone it is read in.
+
+    Raises
+    ------
+    MixedFormat
+        Offsets differ (or some date-times have one and others not).
+    """
+    stamps = text.str.match(r"^\d{4}-\d{2}-\d{2}[T ]").fillna(False).astype(bool)
+    found = text.str.extract(_OFFSET_RE_GROUP, expand=False).where(stamps)
+    offsets = [None if pd.isna(o) else str(o).replace(":", "").replace("Z", "+0000") for o in found]
+    kinds = {o for o, s in zip(offsets, stamps, strict=True) if s}
+    if len(kinds) <= 1:
+        return
+    first = next(i for i, s in enumerate(stamps) if s)
+    odd = [i for i, s in enumerate(stamps) if s and offsets[i] != offsets[first]][:2]
+    raise MixedFormat(
+        "the column mixes time-zone offsets (or date-times with and without one), so the "
+        "calendar month of a value would depend on the zone it is read in",
+        [(int(positions[i]), str(text.iloc[i])) for i in [first, *odd]],
+        "month",
+    )
 
 
 def parse_ids(values: pd.Series) -> pd.Series:
@@ -567,7 +602,9 @@ def parse_ids(values: pd.Series) -> pd.Series:
     """
     str_dtype = pd.StringDtype(na_value=np.nan)
     if pd.api.types.is_float_dtype(values.dtype):
-        whole = values.notna() & (values == np.floor(values))
+        nums = values.to_numpy(float, na_value=np.nan)
+        whole = np.isfinite(nums) & (nums == np.floor(nums)) & (np.abs(nums) < 2**63)
+        whole = pd.Series(whole, index=values.index)
         text = values.astype(object)
         text[whole] = values[whole].astype("int64").astype(str)
         return text.astype(str_dtype).where(values.notna())

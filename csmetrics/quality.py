@@ -139,6 +139,8 @@ class TableInfo:
     notes: list[str] = field(default_factory=list)
     #: Problems found while reading (null markers read as missing...), counted.
     problems: list[Problem] = field(default_factory=list)
+    #: False for a file outside the data folder: messages show row numbers, not values.
+    values_shown: bool = True
 
 
 @dataclass
@@ -308,6 +310,22 @@ def example_text(example: str) -> str:
     if _MONTH_LABEL.match(example):
         return i18n.period(example)
     return example
+
+
+def without_values(rows: list[str]) -> list[str]:
+    """Example rows with their values left out (``"row 3: 'x'"`` → ``"row 3"``); months
+    and other examples stay.
+
+    Examples
+    --------
+    >>> without_values(["row 3: 'secret'", "row 4", "2026-07"])
+    ['row 3', 'row 4', '2026-07']
+    """
+    out = []
+    for example in rows:
+        m = _EXAMPLE_ROW.match(example)
+        out.append(f"row {m.group(1)}" if m else example)
+    return out
 
 
 def plural(n: int, word: str) -> str:
