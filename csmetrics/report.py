@@ -23,7 +23,6 @@ Reports are never lost and runs leave nothing behind:
 from __future__ import annotations
 
 import errno
-import fcntl
 import html
 import json
 import os
@@ -52,6 +51,11 @@ from .io import json_text
 from .load import Workbook, load
 from .pages import evaluation_html, failed_page, index_html, render_html, scorecard_html
 from .periods import Period, latest_month_with_data
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): no lock, see _TargetLock
+    fcntl = None
 
 #: Notebooks of the report, in reading order: (file stem, title, one-line description);
 #: title and description are English messages, shown translated.
@@ -440,8 +444,8 @@ def _kill_kernels() -> None:
         process, connection_file = _KERNELS.pop()
         if process.poll() is None:
             with suppress(OSError):
-                if os.getpgid(process.pid) == process.pid:
-                    os.killpg(process.pid, signal.SIGKILL)
+                if hasattr(os, "killpg") and os.getpgid(process.pid) == process.pid:
+                    os.killpg(process.pid, signal.SIGKILL)  # with whatever it started
                 else:
                     process.kill()
         if connection_file:
@@ -564,6 +568,7 @@ class _TargetLock:
 
     The operating system releases it when the process dies, however it dies; the file
     is removed on release (a killed run leaves it, unlocked, for the next run to take).
+    Where :mod:`fcntl` is missing (Windows) there is no lock.
     """
 
     def __init__(self, target: Path) -> None:
@@ -573,6 +578,8 @@ class _TargetLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise :class:`ReportBusyError` at once."""
+        if fcntl is None:
+            return
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             try:
@@ -683,21 +690,14 @@ def _move_into_place(work: Path, target: Path, force: bool, say: Callable[[str],
     Without ``force`` a rename, which fails when something appeared in the target
     meanwhile (:class:`ReportExistsError`). With ``force`` the old report is renamed
     aside (``.<name>.old-*``), the new one renamed in, and only then the old one deleted;
-    when renaming in fails the old one is put back, and the error says so.
+    when renaming in fails the old one is put back, and the error says so
+    (:class:`ReportWriteError`).
     """
     _check_target(target)
-    if not force:
-        if _holds_files(target):
-            raise _exists_error(target)
-        try:
-            os.replace(work, target)  # an empty folder is replaced, a full one is not
-        except OSError as exc:
-            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
-                raise _exists_error(target) from exc
-            raise
-        return
+    if not force and _holds_files(target):
+        raise _exists_error(target)
     aside = None
-    if target.exists():
+    if force and target.exists():
         aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
         try:
             os.replace(target, aside)
@@ -706,19 +706,22 @@ def _move_into_place(work: Path, target: Path, force: bool, say: Callable[[str],
                 aside.rmdir()
             raise
     try:
-        os.replace(work, target)
+        os.replace(work, target)  # an empty folder is replaced, a full one is not
     except OSError as exc:
+        why = exc.strerror or str(exc)
         if aside is None:
-            raise
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST) and target.is_dir():
+                raise _exists_error(target) from exc  # written meanwhile, by someone else
+            raise ReportWriteError(f"could not move the new report into {target}: {why}") from exc
         try:
             os.replace(aside, target)
         except OSError as again:
             raise ReportWriteError(
-                f"could not move the new report into {target} ({exc.strerror or exc}), nor "
-                f"put the previous one back ({again.strerror or again}): it is in {aside}"
+                f"could not move the new report into {target} ({why}), nor put the "
+                f"previous one back ({again.strerror or again}): it is in {aside}"
             ) from exc
         raise ReportWriteError(
-            f"could not move the new report into {target}: {exc.strerror or exc}; "
+            f"could not move the new report into {target}: {why}; "
             "the previous report was put back unchanged"
         ) from exc
     if aside is not None:

@@ -265,6 +265,16 @@ def test_a_failed_move_puts_the_old_report_back(quick, small_sample, tmp_path, c
     assert beside(out) == ["r"]  # no work folder, no set-aside copy, no lock
 
 
+def test_a_failed_move_into_a_new_folder_is_a_clear_error(quick, small_sample, tmp_path,
+                                                          capsys, monkeypatch):  # fmt: skip
+    out = tmp_path / "r"
+    _failing_replace(monkeypatch, out, {"in"})
+    code, err = run(capsys, small_sample, out)
+    assert code == 2
+    assert f"error: could not move the new report into {out}: Input/output error" in err
+    assert beside(out) == []
+
+
 def test_when_the_old_report_cannot_be_put_back_the_error_says_where_it_is(
     quick, small_sample, tmp_path, capsys, monkeypatch
 ):
