@@ -605,20 +605,53 @@ def test_ctrl_c_during_a_notebook_run_in_the_main_process_exits_130(start):
     assert r.left() == []
 
 
+def holding(path: Path, pids) -> list[int]:
+    """The processes among ``pids`` that have ``path`` open."""
+    found = []
+    for pid in pids:
+        with suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with suppress(OSError):
+                    if os.readlink(fd) == str(path):
+                        found.append(pid)
+                        break
+    return found
+
+
 @needs_proc
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_sigkill_takes_workers_and_kernels_along_and_the_next_run_cleans_up(
-    start, quick, small_sample, capsys
+    start, quick, small_sample, capsys, jobs
 ):
-    r = start(*TWO, "--jobs", "2")
+    r = start(*TWO, "--jobs", jobs)
     r.wait_for_kernel()
+    # only the run holds its lock: a worker keeping a copy would hold it after the run
+    assert holding(r.out.parent / ".r.lock", marked(r.mark)) == [r.proc.pid]
     # meanwhile a second run on the same folder is refused (it used to delete the first)
     code, err = run(capsys, small_sample, r.out)
     assert code == 2
     assert f"another csmetrics report is writing {r.out}" in err
     assert r.stop(signal.SIGKILL) == -signal.SIGKILL
-    r.gone(within=10)  # the workers (PR_SET_PDEATHSIG) and their kernels
+    r.gone(within=10)  # workers (PR_SET_PDEATHSIG) and kernels (the same, and killed)
     [work] = [n for n in r.left() if n.startswith(".r-")]
     code, err = run(capsys, small_sample, r.out)
     assert code == 0, err
     assert f"removed {r.out.parent / work}, the work folder of an interrupted run" in err
     assert r.left() == ["r"]
+
+
+def test_leftovers_of_killed_runs_are_removed_and_only_theirs(tmp_path):
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "index.html").write_text("new", encoding="utf-8")
+    for name in (".r-k3j_9x2a", ".r.old-ab12cd34", ".r-2-k3j_9x2a", ".rx-k3j_9x2a", "r-2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(name, encoding="utf-8")
+    lines = []
+    report._clean_leftovers(out, lines.append)
+    assert beside(out) == [".r-2-k3j_9x2a", ".rx-k3j_9x2a", "r", "r-2"]
+    assert lines == [
+        f"  removed {tmp_path / '.r-k3j_9x2a'}, the work folder of an interrupted run",
+        f"  removed {tmp_path / '.r.old-ab12cd34'}, a replaced report an interrupted run left",
+    ]
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
