@@ -51,6 +51,7 @@ clock time (``01:30:00``); ``Time tracked`` as ``hh:mm`` (or ``hh:mm:ss``).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import re
@@ -326,14 +327,22 @@ def parse_times(
     return out, (present & out.isna()).astype(bool)
 
 
+#: The longest duration read from an export (100 years): beyond it, a value is unreadable.
+MAX_DURATION_S = 100 * 365.25 * 86400
+
+
 def parse_duration_s(values: pd.Series, unit_s: float) -> tuple[pd.Series, pd.Series]:
     """Durations in seconds from plain numbers (× ``unit_s``) or clock text.
 
     ``h:mm:ss`` and ``h:mm`` are hours first (``01:30`` is 90 minutes, as time-tracking
-    fields show it). Returns the seconds and the mask of unparseable values.
+    fields show it). Returns the seconds and the mask of unparseable values; a value
+    that is not finite or longer than :data:`MAX_DURATION_S` (100 years) is unparseable
+    too (``1e300`` is no duration, and would not fit a timestamp).
 
     >>> parse_duration_s(pd.Series(["1.5", "01:30:00", "0:45", "x", None]), 3600)[0].tolist()
     [5400.0, 5400.0, 2700.0, nan, nan]
+    >>> parse_duration_s(pd.Series(["1e300", "inf"]), 60)[1].tolist()
+    [True, True]
     """
     text = values.astype("string").str.strip()
     text = text.where(text != "")
@@ -345,20 +354,52 @@ def parse_duration_s(values: pd.Series, unit_s: float) -> tuple[pd.Series, pd.Se
             parts[parts.shape[1]] = 0.0
         nums[clock] = parts[0] * 3600 + parts[1] * 60 + parts[2]
     nums = nums.astype(float)
+    nums = nums.where(np.isfinite(nums) & (nums.abs() <= MAX_DURATION_S))
     return nums, (text.notna() & nums.isna()).astype(bool)
+
+
+def add_seconds(times: pd.Series, seconds: pd.Series) -> pd.Series:
+    """``times`` + ``seconds``; NaT where either is missing or the sum is out of range.
+
+    >>> t = pd.Series(pd.to_datetime(["2026-01-01", "2026-04-01"]).tz_localize("UTC"))
+    >>> add_seconds(t, pd.Series([60.0, 1e20])).tolist()
+    [Timestamp('2026-01-01 00:01:00+0000', tz='UTC'), NaT]
+    """
+    out = pd.Series(pd.NaT, index=times.index, dtype=times.dtype)
+    ok = times.notna() & seconds.notna()
+    if not ok.any():
+        return out
+    try:
+        out[ok] = times[ok] + pd.to_timedelta(seconds[ok], unit="s")
+    except (OverflowError, pd.errors.OutOfBoundsDatetime, pd.errors.OutOfBoundsTimedelta):
+        for i in ok[ok].index:  # one by one: only the sums out of range stay empty
+            with contextlib.suppress(OverflowError, pd.errors.OutOfBoundsDatetime, ValueError):
+                out[i] = times[i] + pd.Timedelta(seconds=float(seconds[i]))
+    return out
+
+
+def plain(values: pd.Series) -> pd.Series:
+    """``values`` as Python objects, missing as None.
+
+    ``Series.map`` on a ``string`` column whose results are all None gives a column of
+    pyarrow's null type, into which no text can be put later; on objects it cannot.
+    """
+    return values.astype(object).where(values.notna(), None)
 
 
 def map_values(
     values: pd.Series, mapping: Mapping[str, str], default: str | None = None
 ) -> pd.Series:
     """Map folded values (``norm``) through ``mapping``; others become ``default``."""
-    folded = values.map(lambda v: norm(v) if isinstance(v, str) else None)
-    return folded.map(lambda v: mapping.get(v, default) if v is not None else None)
+    folded = plain(values).map(lambda v: norm(v) if isinstance(v, str) else None)
+    return folded.map(lambda v: mapping.get(v, default) if v is not None else None).astype(object)
 
 
 def label(values: pd.Series) -> pd.Series:
     """Lower-case tokens (``"Web Form"`` → ``"web_form"``), missing kept missing."""
-    return values.map(lambda v: norm(v).replace(" ", "_") or None if isinstance(v, str) else None)
+    return plain(values).map(
+        lambda v: norm(v).replace(" ", "_") or None if isinstance(v, str) else None
+    )
 
 
 def pseudonym(values: pd.Series, prefix: str = "c-") -> pd.Series:
@@ -369,7 +410,7 @@ def pseudonym(values: pd.Series, prefix: str = "c-") -> pd.Series:
             return None
         return prefix + hashlib.sha256(v.strip().lower().encode()).hexdigest()[:12]
 
-    return values.map(one)
+    return plain(values).map(one)
 
 
 def drop_duplicate_ids(
@@ -465,7 +506,7 @@ def _times_column(
 
 def _csat_from_labels(values: pd.Series, labels: Mapping[str, float]) -> pd.Series:
     """CSAT scores 1-5 from rating labels or plain numbers; NaN where unknown."""
-    folded = values.map(lambda v: norm(v) if isinstance(v, str) else None)
+    folded = plain(values).map(lambda v: norm(v) if isinstance(v, str) else None)
     score = folded.map(lambda v: labels.get(v, np.nan) if v is not None else np.nan)
     nums = pd.to_numeric(values, errors="coerce")
     return score.where(score.notna(), nums).astype(float)
@@ -711,7 +752,7 @@ def _zendesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame
     if opt["full_resolution_min"]:
         mins, _ = parse_duration_s(exp.text(opt["full_resolution_min"]), 60.0)
         fill = keep & done & resolved.isna() & mins.notna()
-        resolved = resolved.where(~fill, created + pd.to_timedelta(mins, unit="s"))
+        resolved = resolved.where(~fill, add_seconds(created, mins))
         if fill.any():
             ctx.derived(
                 "tickets",
@@ -738,7 +779,7 @@ def _zendesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFrame
     )  # fmt: skip
     if opt["first_reply_min"]:
         mins, bad_m = parse_duration_s(exp.text(opt["first_reply_min"]), 60.0)
-        out["first_response_at"] = created + pd.to_timedelta(mins, unit="s")
+        out["first_response_at"] = add_seconds(created, mins)
         ctx.derived(
             "tickets",
             f"first_response_at = created_at + {opt['first_reply_min']!r}",
@@ -812,7 +853,7 @@ def _zendesk_surveys(
 ) -> pd.DataFrame:
     col = opt["satisfaction"]
     sat = exp.text(col)
-    folded = sat.map(lambda v: norm(v) if isinstance(v, str) else None)
+    folded = plain(sat).map(lambda v: norm(v) if isinstance(v, str) else None)
     asked = keep & sat.notna() & ~folded.isin(ZENDESK_NOT_ASKED)
     score = _csat_from_labels(sat, ZENDESK_CSAT)
     offered = folded.isin({"offered", "offered not rated"})
@@ -1038,7 +1079,7 @@ def _freshdesk_one(ctx: ImportContext, exp: Export, tz: str) -> tuple[pd.DataFra
     first = pd.Series(pd.NaT, index=raw.index, dtype=created.dtype)
     if opt["first_hrs"]:
         secs, bad_h = parse_duration_s(exp.text(opt["first_hrs"]), 3600.0)
-        first = created + pd.to_timedelta(secs, unit="s")
+        first = add_seconds(created, secs)
         ctx.derived(
             "tickets",
             f"first_response_at = created_at + {opt['first_hrs']!r}",
