@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
@@ -253,6 +254,7 @@ def _execute(
             i18n.translate_markdown_cells(nb_in)
         src = work / "notebooks" / f".{name}.in.ipynb"
         nbformat.write(nb_in, src)
+        _KERNEL_FILES_IN[:] = [work / KERNEL_FILES]
         for attempt in range(1 + KERNEL_START_RETRIES):
             attempts += 1
             try:
@@ -410,6 +412,12 @@ def _kernel_preexec(parent: int) -> Callable[[], None]:
     return preexec
 
 
+#: Folder of the work folder holding the kernels' connection files during the run.
+KERNEL_FILES = ".kernels"
+#: Where this process's kernels write their connection file (set by :func:`_execute`).
+_KERNEL_FILES_IN: list[Path] = []
+
+
 def _kernel_manager_class() -> type:
     """jupyter_client's ``AsyncKernelManager``, whose kernels die with the process that
     started them (Linux) and are recorded for :func:`_kill_kernels`.
@@ -423,6 +431,16 @@ def _kernel_manager_class() -> type:
 
         class ReportKernelManager(AsyncKernelManager):
             """Kernels that die with their parent and that a stopped run can kill."""
+
+            async def _async_pre_start_kernel(self, **kw):
+                # the connection file (ports and key) in the run's work folder, which is
+                # removed whatever happens, not in Jupyter's runtime folder, where a
+                # killed kernel would leave it
+                folder = _KERNEL_FILES_IN[0] if _KERNEL_FILES_IN else None
+                if folder is not None and not self.connection_file:
+                    folder.mkdir(exist_ok=True)
+                    self.connection_file = str(folder / f"kernel-{uuid.uuid4().hex}.json")
+                return await super()._async_pre_start_kernel(**kw)
 
             async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
                 if sys.platform.startswith("linux") and "preexec_fn" not in kw:
@@ -655,6 +673,14 @@ def _clean_leftovers(target: Path, say: Callable[[str], None]) -> None:
             else:
                 shutil.rmtree(path)
                 say(f"  removed {path}, a replaced report an interrupted run left")
+
+
+def _as_a_new_folder(folder: Path) -> None:
+    """Give ``folder`` (made by ``mkdtemp``, readable by its owner only) the permissions
+    of a folder made with ``mkdir``: the user's umask decides who may read the report."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
 
 
 def _holds_files(target: Path) -> bool:
@@ -1042,6 +1068,7 @@ def _run_locked(
             # double up)
             work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
             work = work.resolve()
+            _as_a_new_folder(work)
             (work / "notebooks").mkdir()
             params = {
                 "data_dir": str(data_dir),
@@ -1082,6 +1109,7 @@ def _run_locked(
                     say(f"  [{i}/{len(chosen)}] {_outcome(r)}")
                 scorecard = _scorecard(wb, label, work, result, say, names)
             result.sections.sort(key=lambda s: names.index(s.name) if s.name in names else -1)
+            shutil.rmtree(work / KERNEL_FILES, ignore_errors=True)
             evaluation = _evaluation(work)
             scorecard = (evaluation_html(evaluation) if evaluation else "") + scorecard(evaluation)
             (work / "index.html").write_text(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+from pathlib import Path
 
 import nbformat
 import papermill as pm
@@ -148,6 +149,10 @@ def test_address_in_use_raised_inside_jupyter_client_is_retried_with_a_real_kern
     result = _execute("s", "S", src, work, {"lang": "en"})
     assert result.ok, result.error
     assert result.attempts == 2 and len(launches) == 2
+    # each kernel's connection file (ports and key) was written in the work folder, which
+    # the run removes whatever happens, not in Jupyter's runtime folder
+    files = [cmd[cmd.index("-f") + 1] for cmd in launches]
+    assert all(Path(f).parent == work / report.KERNEL_FILES for f in files), files
     assert pauses == [0]
     out = nbformat.read(work / "notebooks" / "s.ipynb", as_version=4)
     assert out.cells[-1].outputs[0]["data"]["text/plain"] == "1"

@@ -139,6 +139,17 @@ def test_a_second_run_on_a_folder_being_written_is_refused(quick, small_sample, 
     assert beside(out) == ["r"]  # the lock file goes with the run
 
 
+def test_the_report_folder_follows_the_umask(quick, small_sample, tmp_path, capsys):
+    """Not mkdtemp's owner-only 0700: reviewers in the user's group can read the report."""
+    old = os.umask(0o022)
+    try:
+        code, _err = run(capsys, small_sample, tmp_path / "r")
+    finally:
+        os.umask(old)
+    assert code == 0
+    assert (tmp_path / "r").stat().st_mode & 0o777 == 0o755
+
+
 def test_the_lock_is_held_for_the_whole_run(quick_base, small_sample, tmp_path, capsys,
                                             monkeypatch):  # fmt: skip
     out = tmp_path / "r"
