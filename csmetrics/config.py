@@ -798,7 +798,11 @@ def _checklist(raw: Any, path: Path | None) -> dict:
         for field_name, value in q.items():
             where = f"{key}.{field_name}"
             if field_name == "kpis":
-                for j, kpi in enumerate(_list(value, path, where)):
+                if not isinstance(value, list):
+                    raise ConfigError(
+                        f"{_where(path, where)}: expected a list of KPI ids, got {_show(value)}"
+                    )
+                for j, kpi in enumerate(value):
                     _text(kpi, path, f"{where}[{j}]")
             elif field_name == "judge":
                 if not isinstance(value, dict):
@@ -811,7 +815,7 @@ def _checklist(raw: Any, path: Path | None) -> dict:
                 for k, v in judge.items():
                     if JUDGE_FIELDS[k]:
                         _text(v, path, f"{where}.{k}", JUDGE_FIELDS[k])
-                    elif v is not None:
+                    else:
                         _number(v, path, f"{where}.{k}")
             else:
                 _text(value, path, where, QUESTION_FIELDS[field_name])

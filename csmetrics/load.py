@@ -527,6 +527,39 @@ def _present(values: pd.Series) -> pd.Series:
     return present
 
 
+#: What :func:`pandas.api.types.infer_dtype` says of a column holding single values only.
+_SINGLE_VALUES = {
+    "string", "empty", "integer", "floating", "mixed-integer-float", "decimal", "boolean",
+    "datetime64", "datetime", "date", "timedelta64", "timedelta", "time", "period",
+    "integer-na", "categorical",
+}  # fmt: skip
+_NOT_SINGLE = (list, tuple, set, dict, bytes, bytearray, np.ndarray)
+
+
+def _check_single_values(raw: pd.Series, spec: ColumnSpec, file: str) -> None:
+    """A canonical column holds single values: a list or mapping (JSON, Parquet) or
+    binary data would otherwise be read as its text form, ``"[1, 2]"`` or ``"b'x'"``.
+
+    Raises
+    ------
+    DataError
+        Naming the rows with such values.
+    """
+    if raw.dtype != object or pd.api.types.infer_dtype(raw, skipna=True) in _SINGLE_VALUES:
+        return
+    bad = raw.map(lambda v: isinstance(v, _NOT_SINGLE)).astype(bool)
+    if bad.any():
+        kinds = sorted({type(v).__name__ for v in raw[bad]})
+        binary = "; store binary data as UTF-8 text" if {"bytes", "bytearray"} & set(kinds) else ""
+        raise DataError(
+            f"{int(bad.sum()):,} value(s) that are not single values ({', '.join(kinds)}): "
+            f"a cell holds one text, number, date or true/false{binary}",
+            file=file,
+            column=spec.name,
+            rows=example_rows(bad, raw),
+        )
+
+
 def coerce_column(
     raw: pd.Series, spec: ColumnSpec, cfg: Config, mapping: TableMapping, table: str, file: str
 ) -> pd.Series:
@@ -537,6 +570,7 @@ def coerce_column(
     DataError
         Values that cannot be parsed, or enum values outside the allowed set.
     """
+    _check_single_values(raw, spec, file)
     values = raw
     if spec.name in mapping.values:
         vmap = {str(k): v for k, v in mapping.values[spec.name].items()}

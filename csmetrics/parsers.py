@@ -546,10 +546,10 @@ def parse_months(values: pd.Series, tz: str) -> pd.Series:
     ['2026-10', '2026-03', '2026-11']
     """
     str_dtype = pd.StringDtype(na_value=np.nan)
-    if isinstance(values.dtype, pd.PeriodDtype):
-        return values.dt.strftime("%Y-%m").astype(str_dtype)
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values.dt.strftime("%Y-%m").astype(str_dtype)
+    if isinstance(values.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(
+        values.dtype
+    ):
+        return _no_year_zero(values.dt.strftime("%Y-%m").astype(str_dtype))
     text = values.astype("string").str.strip()
     out = pd.Series(np.nan, index=values.index, dtype=str_dtype)
     ym = text.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])").fillna(False).astype(bool)
@@ -561,31 +561,44 @@ def parse_months(values: pd.Series, tz: str) -> pd.Series:
     rest = (~ym & ~my & text.notna() & (text != "")).fillna(False).astype(bool)
     if rest.any():
         part = text[rest]
-        _check_one_offset(part, np.flatnonzero(rest.to_numpy()))
-        parsed = pd.to_datetime(part, errors="coerce", format="ISO8601")
-        out[rest] = parsed.dt.strftime("%Y-%m")
-    return out
+        offset = part.str.extract(_OFFSET_RE_GROUP, expand=False)
+        parsed = pd.Series(np.nan, index=part.index, dtype=object)
+        for written in [None, *offset.dropna().unique()]:  # one offset at a time
+            group = offset.isna() if written is None else (offset == written)
+            group = group.fillna(False).astype(bool)
+            if group.any():
+                stamps = pd.to_datetime(part[group], errors="coerce", format="ISO8601")
+                parsed[group] = stamps.dt.strftime("%Y-%m").where(stamps.notna())
+        _check_one_offset(part, offset, parsed.notna(), np.flatnonzero(rest.to_numpy()))
+        out[rest] = parsed.astype(str_dtype)
+    return _no_year_zero(out)
 
 
-def _check_one_offset(text: pd.Series, positions: np.ndarray) -> None:
-    """Date-times of a month column carry one offset, or none: with several, the
+def _no_year_zero(months: pd.Series) -> pd.Series:
+    """Months of the year 0000 as missing: the calendar has no year 0 (the caller reports
+    the values it could not read)."""
+    return months.where(~months.str.startswith("0000").fillna(False).astype(bool))
+
+
+def _check_one_offset(
+    text: pd.Series, offset: pd.Series, read: pd.Series, positions: np.ndarray
+) -> None:
+    """The dates read in a month column carry one offset, or none: with several, the
     calendar month of ``2026-10-31T23:30-05:00`` depends on the zone it is read in.
 
     Raises
     ------
     MixedFormat
-        Offsets differ (or some date-times have one and others not).
+        Offsets differ (or some dates read have one and others not).
     """
-    stamps = text.str.match(r"^\d{4}-\d{2}-\d{2}[T ]").fillna(False).astype(bool)
-    found = text.str.extract(_OFFSET_RE_GROUP, expand=False).where(stamps)
-    offsets = [None if pd.isna(o) else str(o).replace(":", "").replace("Z", "+0000") for o in found]
-    kinds = {o for o, s in zip(offsets, stamps, strict=True) if s}
-    if len(kinds) <= 1:
+    norm = [None if pd.isna(o) else str(o).replace(":", "").replace("Z", "+0000") for o in offset]
+    found = [i for i, ok in enumerate(read) if ok]
+    if len({norm[i] for i in found}) <= 1:
         return
-    first = next(i for i, s in enumerate(stamps) if s)
-    odd = [i for i, s in enumerate(stamps) if s and offsets[i] != offsets[first]][:2]
+    first = found[0]
+    odd = [i for i in found if norm[i] != norm[first]][:2]
     raise MixedFormat(
-        "the column mixes time-zone offsets (or date-times with and without one), so the "
+        "the column mixes time-zone offsets (or dates with and without one), so the "
         "calendar month of a value would depend on the zone it is read in",
         [(int(positions[i]), str(text.iloc[i])) for i in [first, *odd]],
         "month",

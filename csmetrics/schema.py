@@ -362,7 +362,7 @@ def pandera_schema(name: str, tz: str, columns: Iterable[str]):
         if c.kind == "enum":
             checks.append(pa.Check.isin(list(c.values)))
         if c.kind == "month":
-            checks.append(pa.Check.str_matches(r"^\d{4}-(0[1-9]|1[0-2])$"))
+            checks.append(pa.Check.str_matches(r"^(?!0000)\d{4}-(0[1-9]|1[0-2])$"))
         cols[c.name] = pa.Column(
             dtype_for(c, tz),
             checks=checks,

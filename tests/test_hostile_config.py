@@ -229,6 +229,33 @@ def test_parquet_float_ids_that_are_whole_numbers_load(make_folder):
     assert cm.load(folder, now=NOW)["calls"]["call_id"].tolist() == ["1", "2"]
 
 
+def test_json_lists_and_mappings_are_not_read_as_text(make_folder, capsys):
+    folder = make_folder(
+        {
+            "tickets.jsonl": '{"ticket_id": "T1", "created_at": "2026-10-01", "channel": [1, 2]}\n'
+            '{"ticket_id": {"a": 1}, "created_at": "2026-10-01", "channel": "email"}\n'
+        }
+    )
+    _fails(
+        folder,
+        capsys,
+        "column 'channel': 1 value(s) that are not single values (list)",
+        "row 1: '[1, 2]'",
+        "column 'ticket_id': 1 value(s) that are not single values (dict)",
+    )
+
+
+def test_parquet_binary_text_is_not_read_as_its_repr(make_folder, capsys):
+    df = pd.DataFrame({"ticket_id": ["T1"], "created_at": ["2026-10-01"], "channel": [b"email"]})
+    folder = make_folder({"tickets.parquet": _parquet(df)})
+    _fails(folder, capsys, "column 'channel'", "(bytes)", "store binary data as UTF-8 text")
+
+
+def test_month_of_the_year_zero_is_not_a_month(make_folder, capsys):
+    folder = make_folder({"costs.csv": "period,amount\n0000-01,1\n2026-10,2\n"})
+    _fails(folder, capsys, "column 'period'", "not months", "row 1: '0000-01'")
+
+
 @pytest.mark.parametrize(
     "files",
     [
@@ -551,6 +578,11 @@ QUESTION = {
         ({"id": ["a"]}, r"questions\[0\]\.id: expected a text"),
         ({"category": {"a": 1}}, r"\.category: expected a text"),
         ({"kpis": "frt_median_h"}, r"\.kpis: expected a list"),
+        ({"kpis": None}, r"\.kpis: expected a list of KPI ids, got None"),
+        (
+            {"judge": {"rule": "group_extreme", "kpi": "fcr_rate", "ratio": None}},
+            r"\.judge\.ratio: expected a number, got None",
+        ),
         ({"kpis": [["frt_median_h"]]}, r"\.kpis\[0\]: expected a text"),
         ({"judge": {"rule": "target", "kpi": ["a"] * 9}}, r"\.judge\.kpi: expected a text"),
         ({"judge": {"rule": "target", "target": "high"}}, r"\.judge\.target: expected a number"),
