@@ -499,3 +499,58 @@ def test_nhs_and_monthly_rejected_rows_keep_the_mapped_columns(tmp_path):
     assert "=1+1" not in (tmp_path / "monthly" / "rejected" / "monthly_metrics.csv").read_text(
         encoding="utf-8"
     )
+
+
+# ---------------------------------------------------------------------------------------
+# 7. Found by tests/test_fuzz_import.py
+# ---------------------------------------------------------------------------------------
+
+
+def test_zendesk_via_with_no_known_value_imports(tmp_path):
+    # every Via value is unknown, so the mapped channel column was all empty, became
+    # pyarrow's null type and could not take the lower-cased labels: now 'open' stays text
+    src = write(tmp_path, "export.csv", "Id,Status,Via,Created at\n1,Open,Open,2026-04-01 09:00\n")
+    run_import("zendesk", [src], tmp_path / "out")
+    t = csmetrics.load(tmp_path / "out")["tickets"]
+    assert t["channel"].tolist() == ["open"]
+
+
+def test_freshdesk_duration_beyond_a_century_is_unreadable_not_a_crash(tmp_path):
+    # 2.6e243 hours (and 'inf') overflowed created_at + duration; they are now repaired
+    # (left empty), while 1.5 hours still gives 09:00 + 1:30 = 10:30
+    src = write(
+        tmp_path,
+        "tickets.csv",
+        "Ticket ID,Status,Created time,First response time (in hrs)\n"
+        "1,Open,2026-04-01 09:00:00,2.5788317813268606e+243\n"
+        "2,Open,2026-04-01 09:00:00,inf\n"
+        "3,Open,2026-04-01 09:00:00,1.5\n",
+    )
+    result = run_import("freshdesk", [src], tmp_path / "out")
+    t = csmetrics.load(tmp_path / "out")["tickets"].set_index("ticket_id")
+    assert t["first_response_at"].isna().tolist() == [True, True, False]
+    assert t.loc["3", "first_response_at"] == pd.Timestamp("2026-04-01 10:30", tz="UTC")
+    repaired = [s for s in steps(result, "repaired") if "unreadable" in s.text]
+    assert [(s.count, s.examples[:2]) for s in repaired] == [
+        (2, ["line 2: '2.5788317813268606e+243'", "line 3: 'inf'"])
+    ]
+
+
+def test_pwc_speed_of_answer_beyond_a_century_is_unreadable_not_a_crash(tmp_path):
+    # 1e12 s (31,700 years) and inf overflowed arrived_at + speed: left empty, counted
+    src = tmp_path / "calls.xlsx"
+    pd.DataFrame(
+        {
+            "Call Id": ["ID1", "ID2", "ID3"],
+            "Date": ["2021-01-01"] * 3,
+            "Time": ["09:00:00"] * 3,
+            "Answered (Y/N)": ["Y"] * 3,
+            "Speed of answer in seconds": [1e12, float("inf"), 20],
+        }
+    ).to_excel(src, index=False)
+    result = run_import("pwc-callcenter", [src], tmp_path / "out")
+    calls = csmetrics.load(tmp_path / "out")["calls"].set_index("call_id")
+    assert calls["wait_s"].isna().tolist() == [True, True, False]
+    assert calls.loc["ID3", "answered_at"] == pd.Timestamp("2021-01-01 09:00:20", tz="UTC")
+    (step,) = [s for s in steps(result, "repaired") if "not a number of seconds" in s.text]
+    assert step.count == 2 and step.examples == ["line 2: 1000000000000", "line 3: 'inf'"]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import DataError
 from . import ImportContext, Preset, register
+from .helpdesk import MAX_DURATION_S
 
 #: Canonical role -> the column of the workbook.
 COLUMNS = {
@@ -194,6 +195,8 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
 
     for role, values in (("speed", speed), ("talk", talk)):
         if role in raw:
+            # infinite, or beyond 100 years: no duration (and no timestamp could hold it)
+            values = values.where(np.isfinite(values) & (values.abs() <= MAX_DURATION_S))
             unread = ~_blank(raw[role]) & values.isna()
             what = "a number of seconds" if role == "speed" else "a duration h:mm:ss"
             values = drop(values, unread, f"{COLUMNS[role]} not {what}: left empty", role)
