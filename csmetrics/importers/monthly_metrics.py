@@ -46,6 +46,13 @@ of those months, when every one of them has both counts (see
 
 Columns without a registry KPI (e.g. ``In-person visits``) are not imported; the report
 says so. Blank cells give no row (never a 0); the report lists the months per measure.
+
+Reading the file
+----------------
+A file with a header and no data rows is an error ("no data rows"), as is a byte that
+is not UTF-8 (the message names its line). Lines that do not fit the header, and lines
+holding only delimiters (``,,,``), are rejected with their line; blank lines are counted
+in a note. ``rejected/monthly_metrics.csv`` shows the mapped columns only.
 """
 
 from __future__ import annotations

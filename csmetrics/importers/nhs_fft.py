@@ -41,7 +41,10 @@ Extra columns
 
 Not imported: ``Person identifiable info?`` and ``Comment sentiment`` (per comment; the
 labeller's judgement, not the respondent's answer). Rows without a respondent id or with
-an unreadable date are rejected to ``rejected/surveys.csv`` with their line.
+an unreadable date are rejected to ``rejected/surveys.csv`` with their line, and so are
+records that do not fit the header or hold only delimiters (``,,,``); the rejected rows
+show the mapped columns only (not the labels or flags). A byte that is not UTF-8 stops
+the import with the line it is on.
 """
 
 from __future__ import annotations

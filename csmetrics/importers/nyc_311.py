@@ -15,6 +15,11 @@ Decisions
   that is not closed is dropped and counted.
 * There is no first-response time, customer id, agent or survey in this export: those
   KPIs read "not available".
+* A file cut off in the middle of its last record is never read as data: a short last
+  record or an open quote stops the import; a last record that still has every field
+  but no line break after it is rejected unless it is shown complete (its Location
+  matches its Latitude and Longitude; see :func:`_cut_off_last_record`).
+* Lines holding only delimiters (``,,,``) are rejected and reported like any other.
 """
 
 from __future__ import annotations
@@ -171,7 +176,7 @@ def _one(ctx: ImportContext, exp) -> tuple[pd.DataFrame, pd.Timestamp | None]:
 
     ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)
     ctx.mapped("tickets", cols["id"], "ticket_id")
-    keep &= reject_rows(ctx, "tickets", raw, ids.isna(), "empty 'Unique Key'", lines)
+    keep &= reject_rows(ctx, "tickets", raw, keep & ids.isna(), "empty 'Unique Key'", lines)
     keep &= drop_duplicate_ids(ctx, "tickets", raw, ids.where(keep), lines)
 
     created_raw = exp.text(cols["created"])
