@@ -29,6 +29,21 @@ Example
         values: {status: {Solved: resolved}}
         constants: {channel: email}
         units: {handle_time_s: min}
+
+Limits
+------
+- The file is plain YAML of at most 1 MB: anchors and aliases (``&a``, ``*a``,
+  ``<<: *a``) are refused, and so is nesting deeper than 20 levels.
+- Every value has its type: a list where a mapping is expected, or a mapping where a
+  text is, is an error naming the key. Checklist questions (``checklist.questions``)
+  hold texts of at most 500 characters (``question``) or 100 (ids, categories, KPI ids),
+  ``kpis`` a list of KPI ids and ``judge`` a mapping of texts and numbers.
+- ``sources``: a relative path (``file``, ``duckdb``, the file of a ``sqlite:///`` URL) is
+  read in the data folder and must stay inside it (no ``..``, no link leading out); a
+  file elsewhere is read only from an absolute path, and messages never show its content.
+  DuckDB and SQLite files are opened read-only (DuckDB with no access to other files);
+  ``query`` is one statement that only reads; ``table`` is quoted as a name
+  (``schema.table``).
 """
 
 from __future__ import annotations
@@ -265,7 +280,8 @@ def _number(
     too_low = low is not None and (number <= low if above else number < low)
     if too_low or (high is not None and number > high):
         if low is not None and high is not None:
-            span = f"between {low:g} and {high:g}"
+            first = f"above {low:g} and at most" if above else f"between {low:g} and"
+            span = f"{first} {high:g}"
         elif low is not None:
             span = f"above {low:g}" if above else f"at least {low:g}"
         else:
@@ -287,14 +303,18 @@ def _date(value: Any, path: Path | None, key: str) -> dt.date:
     raise ConfigError(f"{_where(path, key)}: expected a date YYYY-MM-DD, got {_show(value)}")
 
 
-#: Allowed ranges of numeric settings: (lowest, highest, lowest excluded).
+#: Allowed ranges of numeric settings: (lowest, highest, lowest excluded). Durations stop
+#: at a day (waits), a year (call parts, handling) or a century (ticket life): beyond,
+#: a value is a typo and would overflow the time arithmetic.
 RANGES: dict[str, tuple[float | None, float | None, bool]] = {
-    "thresholds.service_level_s": (0.0, None, True),
-    "thresholds.repeat_contact_days": (0.0, None, True),
-    "thresholds.channel_switch_h": (0.0, None, True),
-    "thresholds.max_call_part_s": (0.0, None, True),
-    "thresholds.max_handle_time_s": (0.0, None, True),
-    "thresholds.max_ticket_duration_days": (0.0, None, True),
+    "thresholds.service_level_s": (0.0, 86_400.0, True),
+    "thresholds.short_abandon_s": (0.0, None, False),
+    "thresholds.repeat_contact_days": (0.0, 3_650.0, True),
+    "thresholds.channel_switch_h": (0.0, 8_760.0, True),
+    "thresholds.contact_link_s": (0.0, 86_400.0, False),
+    "thresholds.max_call_part_s": (0.0, 31_536_000.0, True),
+    "thresholds.max_handle_time_s": (0.0, 31_536_000.0, True),
+    "thresholds.max_ticket_duration_days": (0.0, 36_500.0, True),
 }
 
 
@@ -895,8 +915,8 @@ def load_config(path: str | Path | None) -> Config:
     path = Path(path)
     if not path.exists():
         return Config()
-    if path.is_dir():
-        raise ConfigError(f"{path}: a folder, not a settings file")
+    if not path.is_file():
+        raise ConfigError(f"{path}: not a settings file (a folder, or not a regular file)")
     try:
         with path.open("rb") as fh:
             data = fh.read(MAX_CONFIG_BYTES + 1)

@@ -6,6 +6,11 @@ maps and parses the columns, validates them with pandera and runs the quality
 checks. It returns a :class:`Workbook`. Problems that make a table unusable raise
 :class:`~csmetrics.errors.DataError` naming the file, the column and example rows;
 softer problems are reported as warnings and only mask the values they would corrupt.
+
+A table file with a header and no rows is an error (an optional table is left out by
+having no file). Messages about a file outside the data folder (an absolute path in
+``sources``, or a link to a file elsewhere) never show its content: neither its header
+nor its values.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -25,6 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csmetrics.cli import main
+from csmetrics.config import Thresholds
 from csmetrics.schema import TABLES
 
 NOW = "2026-11-23"
@@ -427,7 +429,7 @@ def settings(draw) -> dict:
             },
         ),
         "thresholds": st.dictionaries(
-            st.sampled_from(["service_level_s", "short_abandon_s", "max_call_part_s", "x"]),
+            st.sampled_from([f.name for f in dataclasses.fields(Thresholds)] + ["x"]),
             st.floats(allow_nan=True, allow_infinity=True),
             max_size=2,
         ),

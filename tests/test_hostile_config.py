@@ -182,6 +182,10 @@ def test_month_column_with_one_offset_still_loads(make_folder):
         ("timezone: [UTC]\n", "timezone: unknown time zone ['UTC']"),
         ("sources:\n  tickets: {file: [a.csv]}\n", "sources.tickets.file: expected a text"),
         ("- timezone: UTC\n", "csmetrics.yaml: expected a mapping of settings"),
+        (
+            "thresholds: {max_ticket_duration_days: 1.0e+300}\n",
+            "thresholds.max_ticket_duration_days: expected a number above 0 and at most 36500",
+        ),
     ],
 )
 def test_settings_of_the_wrong_shape_are_config_errors(config, expected, make_folder, capsys):
