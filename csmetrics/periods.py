@@ -16,6 +16,9 @@ from .errors import CsmetricsError
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
+#: The years a period may fall in (the year 0 does not exist; a period's end must be a
+#: date Python can hold, 9999-12-31 at most).
+FIRST_YEAR, LAST_YEAR = 1, 9998
 
 
 class PeriodError(CsmetricsError):
@@ -46,6 +49,11 @@ class Period:
         text = str(text).strip()
         if text.lower() == "all":
             return cls("all", "all", None, None)
+        year = re.match(r"^(\d{4})", text)
+        if year and not FIRST_YEAR <= int(year.group(1)) <= LAST_YEAR:
+            raise PeriodError(
+                f"period {text!r} out of range: the years run from {FIRST_YEAR} to {LAST_YEAR}"
+            )
         if m := _MONTH.match(text):
             p = pd.Period(f"{m.group(1)}-{m.group(2)}", freq="M")
             return cls._from(p, "month", text, tz)
@@ -61,8 +69,13 @@ class Period:
 
     @classmethod
     def _from(cls, p: pd.Period, kind: str, label: str, tz: str) -> Period:
-        start = p.start_time.tz_localize(tz)
-        end = (p + 1).start_time.tz_localize(tz)
+        try:
+            start = p.start_time.tz_localize(tz)
+            end = (p + 1).start_time.tz_localize(tz)
+        except (ValueError, OverflowError, NotImplementedError):  # out of the calendar
+            raise PeriodError(
+                f"period {label!r} out of range: the years run from {FIRST_YEAR} to {LAST_YEAR}"
+            ) from None
         return cls(label, kind, start, end)
 
     def previous(self) -> Period:

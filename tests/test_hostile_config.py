@@ -617,3 +617,12 @@ def test_the_package_checklist_passes_the_settings_checks():
     questions = yaml.safe_load(CHECKLIST_YAML.read_text(encoding="utf-8"))["questions"]
     cfg = config_from_dict({"checklist": {"replace": True, "questions": questions}})
     assert [q["id"] for q in checklist(cfg)] == [q["id"] for q in questions]
+
+
+@pytest.mark.parametrize("period", ["0000", "0000-01", "9999-Q4"])
+def test_a_period_outside_the_calendar_is_a_clear_error(period, make_folder, capsys):
+    folder = make_folder({"tickets.csv": TICKETS})
+    code = main(["kpis", "--data", str(folder), "--period", period])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"period {period!r} out of range: the years run from 1 to 9998" in err
