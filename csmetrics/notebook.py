@@ -249,6 +249,20 @@ def rows_in_period(prepared: Prepared, table: str, period: Period) -> int:
     return len(df)
 
 
+def open_data(
+    data_dir: str | None = None, config: str | None = None, handoff: str | None = None
+) -> tuple[Workbook, Prepared]:
+    """The data folder loaded and prepared: read from ``handoff`` when ``csmetrics report``
+    gives one (it loaded and prepared the data once for every notebook), else loaded from
+    ``data_dir`` (None: the bundled sample) with ``config``."""
+    if handoff:
+        from .handoff import read_handoff
+
+        return read_handoff(handoff)
+    wb = load(data_dir, config)
+    return wb, prepare(wb)
+
+
 def open_section(
     title: str,
     data_dir: str | None = None,
@@ -257,23 +271,25 @@ def open_section(
     comparison_period: str | None = None,
     lang: str | None = None,
     show_title: bool = True,
+    handoff: str | None = None,
 ) -> Section:
     """Load, prepare and title a report section.
 
     Parameters are those of every notebook's ``parameters`` cell: the data folder (None:
     the bundled sample), the period (None: the latest complete month), an optional
-    ``csmetrics.yaml``, the comparison period (None: the previous period) and the report
-    language (None: ``lang`` of ``csmetrics.yaml``, else English). ``title`` is the English
-    message; it is shown translated.
+    ``csmetrics.yaml``, the comparison period (None: the previous period), the report
+    language (None: ``lang`` of ``csmetrics.yaml``, else English) and the data the report
+    run already loaded and prepared (``handoff``, see :func:`open_data`). ``title`` is the
+    English message; it is shown translated.
     """
     plots.set_style()
-    wb = load(data_dir, config)
+    wb, prepared = open_data(data_dir, config, handoff)
     set_language(lang or wb.config.lang)
     i18n.set_currency(wb.config.currency)
     title = _(title)
     p = Period.parse(period or default_period(wb), wb.config.timezone)
     cmp_p = comparison_period_or_none(p, comparison_period)
-    section = Section(title=title, wb=wb, prepared=prepare(wb), period=p, comparison=cmp_p)
+    section = Section(title=title, wb=wb, prepared=prepared, period=p, comparison=cmp_p)
     if show_title:
         display(prose("# {title} · {period}", title=title, period=i18n.period(p.label)))
     return section

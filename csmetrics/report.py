@@ -47,11 +47,13 @@ import pandas as pd
 
 from . import i18n
 from .errors import CsmetricsError
+from .handoff import write_handoff
 from .i18n import N_, _
 from .io import json_text
 from .load import Workbook, load
 from .pages import evaluation_html, failed_page, index_html, render_html, scorecard_html
 from .periods import Period, latest_month_with_data
+from .prepare import prepare
 
 try:
     import fcntl
@@ -882,6 +884,7 @@ def cited_kpis(evaluation: dict | None) -> set[str]:
 
 def _scorecard(
     wb: Workbook,
+    prepared,
     label: str,
     work: Path,
     result: ReportResult,
@@ -893,11 +896,9 @@ def _scorecard(
     and the judged ones). A failure is recorded, never fatal (the scorecard is empty)."""
     from .analysis import monthly_series
     from .evaluate import targets_in_force
-    from .prepare import prepare
 
     start = time.perf_counter()
     try:
-        prepared = prepare(wb)
         head = kpi_exports(prepared, label, work)
         judged = set(targets_in_force(wb.config))
         # every KPI that may be shown: headline, judged, and those recommendations cite
@@ -1070,13 +1071,20 @@ def _run_locked(
             work = work.resolve()
             _as_a_new_folder(work)
             (work / "notebooks").mkdir()
+            say(f"Report {label}: {len(chosen)} notebook(s) from {data_dir} -> {target}")
+            # the data prepared once, handed to every notebook (each would load and
+            # prepare it again in its own kernel)
+            start = time.perf_counter()
+            prepared = prepare(wb)
+            handoff = write_handoff(work, wb, prepared)
+            say(f"  data prepared for every section ({time.perf_counter() - start:.1f} s)")
             params = {
                 "data_dir": str(data_dir),
                 "period": label,
                 "config": str(Path(config).resolve()) if config else None,
                 "lang": lang,
+                "handoff": str(handoff),
             }
-            say(f"Report {label}: {len(chosen)} notebook(s) from {data_dir} -> {target}")
             if jobs > 1 and len(chosen) > 1:
                 pool = _pool(min(jobs, len(chosen)), (lock.fd,) if lock.fd is not None else ())
                 try:
@@ -1088,7 +1096,7 @@ def _run_locked(
                         for n, t, _d in chosen
                     ]  # fmt: skip
                     # the scorecard is computed here while the notebooks run in the pool
-                    scorecard = _scorecard(wb, label, work, result, say, names)
+                    scorecard = _scorecard(wb, prepared, label, work, result, say, names)
                     for i, fut in enumerate(as_completed(futures), 1):
                         r = fut.result()
                         result.sections.append(r)
@@ -1107,9 +1115,10 @@ def _run_locked(
                     )  # fmt: skip
                     result.sections.append(r)
                     say(f"  [{i}/{len(chosen)}] {_outcome(r)}")
-                scorecard = _scorecard(wb, label, work, result, say, names)
+                scorecard = _scorecard(wb, prepared, label, work, result, say, names)
             result.sections.sort(key=lambda s: names.index(s.name) if s.name in names else -1)
             shutil.rmtree(work / KERNEL_FILES, ignore_errors=True)
+            handoff.unlink(missing_ok=True)
             evaluation = _evaluation(work)
             scorecard = (evaluation_html(evaluation) if evaluation else "") + scorecard(evaluation)
             (work / "index.html").write_text(
