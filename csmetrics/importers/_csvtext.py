@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from ..errors import DataError
 
 #: Characters of a record shown in an error message or an example.
@@ -370,3 +372,38 @@ def _check_closed(path: Path, last: Record, delimiter: str, skipinitialspace: bo
             file=str(path),
             rows=[last.example()],
         ) from None
+
+
+def reject_odd_records(ctx, table: str, path: Path, rec: Records, unit: str = "line") -> None:
+    """Reject, with their lines, the records of ``rec`` that do not fit the header
+    (a cut-off last one said so) and those holding only delimiters; note blank lines.
+
+    ``ctx`` is the preset's :class:`csmetrics.importers.ImportContext`; ``unit`` names a
+    record in the messages ("line" or "record").
+    """
+    width = len(rec.header)
+    if rec.ragged:
+        bad = pd.DataFrame(
+            {
+                "source_file": path.name,
+                "fields": [len(r.fields) for r in rec.ragged],
+                "record": [shorten(r.raw.rstrip("\r\n"), 200) for r in rec.ragged],
+            }
+        )
+        lines = pd.Series([r.line for r in rec.ragged], index=bad.index)
+        reason = f"{width} fields expected: the {unit} does not fit the header"
+        if rec.cut_off() is not None:
+            cut = f"the last {unit}, with no line break after it: the file seems cut off"
+            ctx.reject(table, bad.iloc[-1:], f"{reason} ({cut})", lines)
+            bad = bad.iloc[:-1]
+        ctx.reject(table, bad, reason, lines)
+    if rec.empty:
+        bad = pd.DataFrame({"source_file": path.name, "fields": [len(r.fields) for r in rec.empty]})
+        ctx.reject(
+            table,
+            bad,
+            f"empty {unit}: only delimiters (or spaces), no value at all",
+            pd.Series([r.line for r in rec.empty], index=bad.index),
+        )
+    if rec.blank_lines:
+        ctx.note(table, f"{path.name}: {rec.blank_lines:,} blank line(s) skipped")

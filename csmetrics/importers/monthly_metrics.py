@@ -65,7 +65,7 @@ import pandas as pd
 
 from ..errors import DataError
 from . import ImportContext, Preset, Step, register
-from ._csvtext import read_records, shorten
+from ._csvtext import read_records, reject_odd_records
 
 TABLE = "monthly_metrics"
 #: Percentage points beyond which a disagreement is also counted as large.
@@ -176,36 +176,7 @@ def _read(path: Path, ctx: ImportContext) -> tuple[pd.DataFrame, pd.Series]:
         An empty or unreadable file (its line named), or a header without data rows.
     """
     rec = read_records(path, delimiter=",")
-    width = len(rec.header)
-    if rec.ragged:
-        bad = pd.DataFrame(
-            {
-                "source_file": path.name,
-                "fields": [len(r.fields) for r in rec.ragged],
-                "record": [shorten(r.raw.rstrip("\r\n"), 200) for r in rec.ragged],
-            }
-        )
-        lines = pd.Series([r.line for r in rec.ragged], index=bad.index)
-        reason = f"{width} fields expected: the line does not fit the header"
-        if rec.cut_off() is not None:
-            ctx.reject(
-                TABLE,
-                bad.iloc[-1:],
-                f"{reason} (the last line, with no line break after it: the file seems cut off)",
-                lines,
-            )
-            bad = bad.iloc[:-1]
-        ctx.reject(TABLE, bad, reason, lines)
-    if rec.empty:
-        bad = pd.DataFrame({"source_file": path.name, "fields": [len(r.fields) for r in rec.empty]})
-        ctx.reject(
-            TABLE,
-            bad,
-            "empty line: only delimiters (or spaces), no value at all",
-            pd.Series([r.line for r in rec.empty], index=bad.index),
-        )
-    if rec.blank_lines:
-        ctx.note(TABLE, f"{path.name}: {rec.blank_lines:,} blank line(s) skipped")
+    reject_odd_records(ctx, TABLE, path, rec, "line")
     if not rec.rows and not rec.ragged and not rec.empty:
         raise DataError(
             f"no data rows: the file has only its header line ({', '.join(rec.header)})",

@@ -57,7 +57,7 @@ import pandas as pd
 
 from ..errors import DataError
 from . import ImportContext, Preset, register
-from ._csvtext import read_records, shorten
+from ._csvtext import read_records, reject_odd_records
 
 TABLE = "surveys"
 TIMEZONE = "Europe/London"
@@ -126,36 +126,7 @@ def _read(path: Path, ctx: ImportContext) -> pd.DataFrame:
     df = pd.DataFrame(rec.rows, columns=rec.header, dtype=object)
     df["_line"] = rec.lines
     df["_file"] = path.name
-    width = len(rec.header)
-    if rec.ragged:
-        bad = pd.DataFrame(
-            {
-                "source_file": path.name,
-                "fields": [len(r.fields) for r in rec.ragged],
-                "record": [shorten(r.raw.rstrip("\r\n"), 200) for r in rec.ragged],
-            }
-        )
-        lines = pd.Series([r.line for r in rec.ragged], index=bad.index)
-        reason = f"{width} fields expected: the record does not fit the header"
-        if rec.cut_off() is not None:
-            ctx.reject(
-                TABLE,
-                bad.iloc[-1:],
-                f"{reason} (the last record, with no line break after it: the file seems cut off)",
-                lines,
-            )
-            bad = bad.iloc[:-1]
-        ctx.reject(TABLE, bad, reason, lines)
-    if rec.empty:
-        bad = pd.DataFrame({"source_file": path.name, "fields": [len(r.fields) for r in rec.empty]})
-        ctx.reject(
-            TABLE,
-            bad,
-            "empty record: only delimiters (or spaces), no value at all",
-            pd.Series([r.line for r in rec.empty], index=bad.index),
-        )
-    if rec.blank_lines:
-        ctx.note(TABLE, f"{path.name}: {rec.blank_lines:,} blank line(s) skipped")
+    reject_odd_records(ctx, TABLE, path, rec, "record")
     return df
 
 
