@@ -9,7 +9,6 @@ inside functions and the package ``__init__`` each import runs.
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
