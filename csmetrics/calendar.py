@@ -1,19 +1,36 @@
 """Business time: durations counted only inside opening hours.
 
 The weekly schedule, public holidays (from the ``holidays`` package) and custom closed
-days come from :class:`csmetrics.config.Calendar`. Everything is vectorised: the
-business seconds of each calendar day are computed once, their running total gives a
-"business clock" for any instant, and a duration is the difference of two readings.
+days come from :class:`Calendar` (the ``calendar:`` settings of ``csmetrics.yaml``).
+Everything is vectorised: the business seconds of each calendar day are computed once,
+their running total gives a "business clock" for any instant, and a duration is the
+difference of two readings.
 Opening and closing times are real instants in the configured time zone, so a day on
 which clocks change is measured in elapsed seconds, not in wall-clock hours.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
-from .config import WEEKDAYS, Calendar
+#: Weekday keys of ``calendar.business_hours``, Monday first (``date.weekday()`` order).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass
+class Calendar:
+    """Business calendar: weekly opening hours, public holidays and closed days."""
+
+    country: str | None = None
+    subdivision: str | None = None
+    business_hours: dict[str, tuple[str, str]] = field(
+        default_factory=lambda: {d: ("09:00", "17:00") for d in WEEKDAYS[:5]}
+    )
+    closed_days: list[dt.date] = field(default_factory=list)
 
 
 def closed_dates(calendar: Calendar, years: range) -> set:
@@ -96,7 +113,6 @@ def business_seconds(start: pd.Series, end: pd.Series, calendar: Calendar, tz: s
 
     Examples
     --------
-    >>> from csmetrics.config import Calendar
     >>> cal = Calendar(business_hours={"mon": ("09:00", "17:00"), "fri": ("09:00", "17:00")})
     >>> s = pd.Series(pd.to_datetime(["2026-10-02 16:00"]).tz_localize("UTC"))   # Friday
     >>> e = pd.Series(pd.to_datetime(["2026-10-05 10:00"]).tz_localize("UTC"))   # Monday

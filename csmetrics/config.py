@@ -60,11 +60,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from .calendar import WEEKDAYS, Calendar
 from .errors import ConfigError
 from .schema import TABLES
 
 CONFIG_FILENAME = "csmetrics.yaml"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 UNITS_TO_SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 #: Largest ``csmetrics.yaml`` read, in bytes: settings fit in a few kilobytes.
@@ -102,18 +102,6 @@ class CesScale:
     min: float = 1.0
     max: float = 7.0
     lower_is_better: bool = True
-
-
-@dataclass
-class Calendar:
-    """Business calendar: weekly opening hours, public holidays and closed days."""
-
-    country: str | None = None
-    subdivision: str | None = None
-    business_hours: dict[str, tuple[str, str]] = field(
-        default_factory=lambda: {d: ("09:00", "17:00") for d in WEEKDAYS[:5]}
-    )
-    closed_days: list[dt.date] = field(default_factory=list)
 
 
 @dataclass
