@@ -13,7 +13,9 @@ names are formatted for the language's locale by Babel (CLDR data).
 
 The language is process-wide (notebooks run each cell in a fresh context, so a context
 variable would not survive from cell to cell): :func:`set_language` sets it,
-:func:`language` sets it for a ``with`` block.
+:func:`language` sets it for a ``with`` block. Every format also takes the language
+explicitly (``lang="pt"``, ``lang="pt_PT"``): given, the output does not depend on the
+current language at all.
 
 Examples
 --------
@@ -22,6 +24,8 @@ Examples
 ('na meta', '61,8%', '1.234,5')
 >>> percent(0.618), number(1234.5, 1)
 ('61.8%', '1,234.5')
+>>> number(1234.5, 1, lang="pt_PT") == "1\u00a0234,5"
+True
 """
 
 from __future__ import annotations
@@ -69,7 +73,12 @@ def normalise(lang: str | None) -> tuple[str, str]:
     """
     if lang is None or str(lang).strip() == "":
         return "en", "en"
-    tag = str(lang).strip().replace("-", "_")
+    return _normalised(str(lang))
+
+
+@cache
+def _normalised(lang: str) -> tuple[str, str]:
+    tag = lang.strip().replace("-", "_")
     base = tag.split("_")[0].lower()
     if base not in LANGUAGES:
         raise ConfigError(
@@ -101,33 +110,45 @@ def set_currency(code: str | None) -> str:
     return _current["currency"]
 
 
-def currency_symbol(code: str | None = None) -> str:
+def get_currency() -> str:
+    """The current currency (ISO 4217) of :func:`set_currency` (``EUR`` by default)."""
+    return _current["currency"]
+
+
+def currency_symbol(code: str | None = None, *, lang: str | None = None) -> str:
     """The locale's symbol of ``code`` (default: :func:`set_currency`'s): ``€``, ``zł``,
     ``R$``; the code itself when the locale knows no symbol.
 
     Examples
     --------
-    >>> currency_symbol("EUR"), currency_symbol("XYZ")
-    ('€', 'XYZ')
+    >>> currency_symbol("EUR"), currency_symbol("XYZ"), currency_symbol("PLN", lang="pl")
+    ('€', 'XYZ', 'zł')
     >>> with language("pl"):
     ...     currency_symbol("PLN")
     'zł'
     """
     code = code or _current["currency"]
     try:
-        return _numbers.get_currency_symbol(code, locale=_current["locale"])
+        return _numbers.get_currency_symbol(code, locale=get_locale(lang))
     except Exception:
         return code
 
 
-def get_language() -> str:
-    """The current language (``en``, ``pt``, ...)."""
-    return _current["lang"]
+def get_language(lang: str | None = None) -> str:
+    """The language of ``lang`` (``pt_PT`` → ``pt``), by default the current one."""
+    return _current["lang"] if lang is None else normalise(lang)[0]
 
 
-def get_locale() -> str:
-    """The current locale used for formats (``pt``, ``pt_PT``, ``pl_PL``...)."""
-    return _current["locale"]
+def get_locale(lang: str | None = None) -> str:
+    """The locale of ``lang`` used for formats (``pt``, ``pt_PT``, ``pl_PL``...), by
+    default the current one.
+
+    Examples
+    --------
+    >>> get_locale(), get_locale("pl"), get_locale("pt-PT")
+    ('en', 'pl_PL', 'pt_PT')
+    """
+    return _current["locale"] if lang is None else normalise(lang)[1]
 
 
 @contextmanager
@@ -174,12 +195,25 @@ def translations(lang: str) -> _gettext.NullTranslations:
 
 def gettext(message: str) -> str:
     """``message`` in the current language (itself when it has no translation)."""
-    if not message or _current["lang"] == "en":
-        return message
-    return translations(_current["lang"]).gettext(message)
+    return translate(message)
 
 
 _ = gettext
+
+
+def translate(message: str, lang: str | None = None) -> str:
+    """``message`` in ``lang`` (default: the current language), itself when it has no
+    translation. Mark the message where it is written (``translate(N_("…"), lang)``).
+
+    Examples
+    --------
+    >>> translate("on target", "pt"), translate("on target")
+    ('na meta', 'on target')
+    """
+    base = get_language(lang)
+    if not message or base == "en":
+        return message
+    return translations(base).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -211,8 +245,26 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value: float, decimals: int = 0, signed: bool = False) -> str:
+def number(
+    value: float, decimals: int = 0, signed: bool = False, *, lang: str | None = None
+) -> str:
     """A number with the locale's separators and exactly ``decimals`` decimals.
+
+    Parameters
+    ----------
+    value : float
+        The number; missing (None, NaN) is ``–``.
+    decimals : int
+        Decimals written, always all of them.
+    signed : bool
+        Whether to write the sign of a positive number too (a change).
+    lang : str, optional
+        The language or locale (``pt``, ``pt_PT``); by default the current one.
+
+    Returns
+    -------
+    str
+        The number as people read it in ``lang``.
 
     Examples
     --------
@@ -221,6 +273,8 @@ def number(value: float, decimals: int = 0, signed: bool = False) -> str:
     >>> with language("it"):
     ...     number(1234567.891, 2), number(2.5, 1, signed=True)
     ('1.234.567,89', '+2,5')
+    >>> number(1234567.891, 2, lang="it")
+    '1.234.567,89'
 
     A value that rounds to zero is never ``-0.0``; a signed one reads ``±0.0`` (no change):
 
@@ -236,33 +290,44 @@ def number(value: float, decimals: int = 0, signed: bool = False) -> str:
             fmt = f"±{fmt}"
     elif signed:
         fmt = f"+{fmt};-{fmt}"
-    return _numbers.format_decimal(value, format=fmt, locale=_current["locale"])
+    return _numbers.format_decimal(value, format=fmt, locale=get_locale(lang))
 
 
-def percent(value: float, decimals: int = 1) -> str:
-    """A share (0–1) as a percentage in the locale's style (``61.8%``, ``61,8 %``)."""
+def percent(value: float, decimals: int = 1, *, lang: str | None = None) -> str:
+    """A share (0–1) as a percentage in the locale's style (``61.8%``, ``61,8 %``).
+
+    Examples
+    --------
+    >>> percent(0.618), percent(0.618, 0, lang="pl")
+    ('61.8%', '62%')
+    """
     if _missing(value):
         return "–"
-    locale = Locale.parse(_current["locale"])
+    locale = Locale.parse(get_locale(lang))
     fmt = _with_decimals(locale.percent_formats[None].pattern, decimals)
     return _numbers.format_percent(value, format=fmt, locale=locale)
 
 
-def currency(value: float, code: str, decimals: int = 2) -> str:
+def currency(value: float, code: str, decimals: int = 2, *, lang: str | None = None) -> str:
     """An amount in ``code`` (ISO 4217) in the locale's style (``€9.10``, ``9,10 €``).
 
     An unknown code is written before the number (``XYZ 9.10``).
+
+    Examples
+    --------
+    >>> currency(9.1, "EUR"), currency(9.1, "EUR", 0, lang="it")
+    ('€9.10', '9\\xa0€')
     """
     if _missing(value):
         return "–"
-    locale = _current["locale"]
+    locale = get_locale(lang)
     try:
-        pattern = None if decimals == 2 else _currency_pattern(decimals)
+        pattern = None if decimals == 2 else _currency_pattern(decimals, locale)
         return _numbers.format_currency(
             value, code, format=pattern, locale=locale, currency_digits=False
         )
     except Exception:  # not an ISO code: the code and the number
-        return f"{code} {number(value, decimals)}"
+        return f"{code} {number(value, decimals, lang=locale)}"
 
 
 def _with_decimals(pattern: str, decimals: int) -> str:
@@ -271,26 +336,32 @@ def _with_decimals(pattern: str, decimals: int) -> str:
     return ";".join(re.sub(r"0(?:\.0+)?", digits, part, count=1) for part in pattern.split(";"))
 
 
-def _currency_pattern(decimals: int) -> str:
-    pattern = Locale.parse(_current["locale"]).currency_formats["standard"].pattern
+def _currency_pattern(decimals: int, locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
     return _with_decimals(pattern, decimals)
 
 
-def date(value: dt.date | dt.datetime, form: str = "medium") -> str:
-    """A date in the locale's form (``Nov 23, 2026``, ``23/11/2026``...)."""
-    return _dates.format_date(value, format=form, locale=_current["locale"])
+def date(value: dt.date | dt.datetime, form: str = "medium", *, lang: str | None = None) -> str:
+    """A date in the locale's form (``Nov 23, 2026``, ``23/11/2026``...).
+
+    Examples
+    --------
+    >>> date(dt.date(2026, 11, 23)), date(dt.date(2026, 11, 23), "short", lang="pt")
+    ('Nov 23, 2026', '23/11/2026')
+    """
+    return _dates.format_date(value, format=form, locale=get_locale(lang))
 
 
-def datetime(value: dt.datetime, form: str = "medium") -> str:
+def datetime(value: dt.datetime, form: str = "medium", *, lang: str | None = None) -> str:
     """A date and time in the locale's form."""
-    return _dates.format_datetime(value, format=form, locale=_current["locale"])
+    return _dates.format_datetime(value, format=form, locale=get_locale(lang))
 
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def day(label: str) -> str:
+def day(label: str, *, lang: str | None = None) -> str:
     """``YYYY-MM-DD`` as the locale's short day and month (``Oct 1``, ``1 de out.``),
     for chart ticks; other text is returned as it is.
 
@@ -306,13 +377,13 @@ def day(label: str) -> str:
     if not m:
         return str(label)
     d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    return _dates.format_skeleton("MMMd", d, locale=_current["locale"])
+    return _dates.format_skeleton("MMMd", d, locale=get_locale(lang))
 
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
-def month(label: str, short: bool = False) -> str:
+def month(label: str, short: bool = False, *, lang: str | None = None) -> str:
     """``YYYY-MM`` as the locale's month and year (``September 2026``, ``wrzesień 2026``).
 
     Examples
@@ -322,15 +393,17 @@ def month(label: str, short: bool = False) -> str:
     >>> with language("pt"):
     ...     month("2026-09")
     'setembro de 2026'
+    >>> month("2026-09", lang="pl")
+    'wrzesień 2026'
     """
     m = _MONTH.match(str(label))
     if not m:
         return str(label)
     day = dt.date(int(m.group(1)), int(m.group(2)), 1)
-    return _dates.format_skeleton("yMMM" if short else "yMMMM", day, locale=_current["locale"])
+    return _dates.format_skeleton("yMMM" if short else "yMMMM", day, locale=get_locale(lang))
 
 
-def period(label: str | None) -> str:
+def period(label: str | None, *, lang: str | None = None) -> str:
     """A period label (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``, ``all``, ``a..b``) for people.
 
     Examples
@@ -340,39 +413,54 @@ def period(label: str | None) -> str:
     >>> with language("es"):
     ...     period("2026-Q3"), period("2026-01..2026-03")
     ('3.er trimestre de 2026', 'enero de 2026 – marzo de 2026')
+    >>> period("all", lang="pt")
+    'todos os dados'
     """
     if label is None:
         return "–"
     text = str(label)
     if text == "all":
-        return _("all data")
+        return translate(N_("all data"), lang)
     if ".." in text:
         a, b = text.split("..", 1)
-        return f"{period(a)} – {period(b)}"
+        return f"{period(a, lang=lang)} – {period(b, lang=lang)}"
     if _MONTH.match(text):
-        return month(text)
+        return month(text, lang=lang)
     q = _QUARTER.match(text)
     if q:
         day = dt.date(int(q.group(1)), 3 * int(q.group(2)) - 2, 1)
         return (
-            _dates.format_skeleton("yQQQQ", day, locale=_current["locale"])
-            if _current["lang"] != "en"
+            _dates.format_skeleton("yQQQQ", day, locale=get_locale(lang))
+            if get_language(lang) != "en"
             else f"Q{q.group(2)} {q.group(1)}"
         )
     return text
 
 
-def language_name(code: str) -> str:
-    """The name of a language (``it``) in the current language (``Italian``, ``italiano``)."""
+def language_name(code: str, *, lang: str | None = None) -> str:
+    """The name of a language (``it``) in ``lang``, by default the current language
+    (``Italian``, ``italiano``).
+
+    Examples
+    --------
+    >>> language_name("it"), language_name("it", lang="pl")
+    ('Italian', 'włoski')
+    """
     try:
-        return Locale.parse(_current["locale"]).languages.get(str(code), str(code))
+        return Locale.parse(get_locale(lang)).languages.get(str(code), str(code))
     except Exception:
         return str(code)
 
 
-def decimal_separator() -> str:
-    """The locale's decimal separator (for chart axes)."""
-    return _numbers.get_decimal_symbol(_current["locale"])
+def decimal_separator(*, lang: str | None = None) -> str:
+    """The locale's decimal separator (for chart axes).
+
+    Examples
+    --------
+    >>> decimal_separator(), decimal_separator(lang="pt")
+    ('.', ',')
+    """
+    return _numbers.get_decimal_symbol(get_locale(lang))
 
 
 def markdown_message(source: str) -> str:
