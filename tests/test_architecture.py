@@ -154,3 +154,10 @@ def test_public_api_names(name):
 
     assert name in csmetrics.__all__
     assert getattr(csmetrics, name) is not None
+
+
+def test_notebooks_import_names_and_never_call_dunder_import():
+    notebooks = sorted((PACKAGE.parent / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    offenders = [nb.name for nb in notebooks if "__import__(" in nb.read_text(encoding="utf-8")]
+    assert not offenders
