@@ -1,0 +1,372 @@
+"""Reading a CSV export as text records, with the source line of every record.
+
+Every CSV preset reads its files through :func:`read_records`, so that each problem of
+the file is reported the same way, naming the file and the line a text editor shows:
+
+* bytes that are not UTF-8 (nor UTF-16 with its byte-order mark): an error naming the
+  line and showing it;
+* a carriage return (``\\r``) inside an unquoted field, a NUL byte, a field above the
+  ``csv`` module's size limit: an error naming the line;
+* a quoted field still open at the end of the file (a missing quote, or a file cut off
+  in the middle of a record): an error naming the line the record starts on;
+* records with another number of fields than the header, records holding only
+  delimiters (``,,,``) or spaces, and blank lines: returned apart, for the preset to
+  reject and report (blank lines are only counted);
+* whether the file ends with a line break: when it does not, the preset can check that
+  its last record was not cut off.
+
+Line numbers count line feeds (``\\n``; ``\\r\\n`` is one line break); a file whose first
+line ends with a lone carriage return (an old Mac file) is read with ``\\r`` as the line
+break. A carriage return (or line feed) inside a quoted field is kept as text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError
+
+#: Characters of a record shown in an error message or an example.
+SHOWN = 80
+
+
+@dataclass
+class Record:
+    """One record of the file that is not a data row: its line, fields and text."""
+
+    line: int
+    fields: list[str]
+    raw: str
+
+    def example(self) -> str:
+        """``"line 14: '...'"`` for messages and import reports."""
+        return f"line {self.line}: {shorten(self.raw.rstrip(chr(10) + chr(13)))!r}"
+
+
+@dataclass
+class Records:
+    """A CSV file read as text: the header, the data records and the odd ones.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    delimiter : str
+        The field delimiter used.
+    header : list of str
+        Column names (stripped, then passed through the reader's ``normalise``).
+    header_line : int
+        The line of the header (1 unless blank lines come first).
+    rows : list of list of str
+        Records with as many fields as the header, in file order.
+    lines : list of int
+        The line each of ``rows`` starts on.
+    ragged : list of Record
+        Records with another number of fields than the header (not empty ones).
+    empty : list of Record
+        Records holding only delimiters, quotes or spaces: no value at all.
+    blank_lines : int
+        Empty lines after the header (skipped).
+    terminated : bool
+        Whether the file ends with a line break (a file cut off mid-record does not).
+    last : Record or None
+        The last record of the file (whatever its kind), with its text.
+    last_quoted : bool
+        Whether the last record's text ends with a closed quoted field.
+    """
+
+    path: Path
+    delimiter: str
+    header: list[str]
+    header_line: int
+    rows: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    ragged: list[Record] = field(default_factory=list)
+    empty: list[Record] = field(default_factory=list)
+    blank_lines: int = 0
+    terminated: bool = True
+    last: Record | None = None
+    last_quoted: bool = False
+
+    @property
+    def file(self) -> str:
+        """The file name used in messages."""
+        return str(self.path)
+
+    def cut_off(self) -> Record | None:
+        """The last ragged record when it is the file's last and seems cut off.
+
+        That is: it has fewer fields than the header and no line break ends the file.
+        """
+        if not self.ragged or self.terminated or self.last is None:
+            return None
+        last = self.ragged[-1]
+        short = len(last.fields) < len(self.header)
+        return last if short and last.line == self.last.line else None
+
+
+def shorten(text: str, limit: int = SHOWN) -> str:
+    """``text`` cut to ``limit`` characters, with ``…`` when cut.
+
+    >>> shorten("abcdef", 4)
+    'abc…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """The bytes of a text file as text: UTF-8 (optional BOM) or UTF-16 with a BOM.
+
+    Raises
+    ------
+    DataError
+        Binary content (a NUL byte in UTF-8 text), or a byte that is not UTF-8: the
+        message names the line and column of the first bad byte and shows the line.
+
+    Examples
+    --------
+    >>> decode(Path("x.csv"), b"a,b\\n1,2\\n")
+    'a,b\\n1,2\\n'
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"not readable UTF-16 text (the file starts with a UTF-16 byte-order mark): "
+                f"{exc.reason} at byte {exc.start}",
+                file=str(path),
+            ) from None
+    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column, shown = _locate(body, exc.start)
+        raise DataError(
+            f"not UTF-8 text: byte 0x{body[exc.start]:02x} at line {line}, column {column} "
+            "cannot be read; save the file as UTF-8 (CSV UTF-8 in a spreadsheet's "
+            "'Save as')",
+            file=str(path),
+            rows=[f"line {line}: {shown!r}"],
+        ) from None
+    if "\x00" in text:
+        line, column, shown = _locate(body, body.index(b"\x00"))
+        raise DataError(
+            f"binary content: a NUL byte at line {line}, column {column}; this is not a "
+            "text (CSV) file",
+            file=str(path),
+            rows=[f"line {line}: {shown!r}"],
+        )
+    return text
+
+
+def _locate(raw: bytes, offset: int) -> tuple[int, int, str]:
+    """Line and column (1-based) of byte ``offset``, and that line's text as shown."""
+    brk = line_break(raw[:65536].decode("utf-8", "replace")).encode()
+    line = raw.count(brk, 0, offset) + 1
+    start = raw.rfind(brk, 0, offset) + 1
+    end = raw.find(brk, offset)
+    text = raw[start : end if end >= 0 else len(raw)].rstrip(b"\r")
+    column = len(raw[start:offset].decode("utf-8", "replace")) + 1
+    return line, column, shorten(text.decode("utf-8", "replace"))
+
+
+def line_break(text: str) -> str:
+    """The file's line break: ``"\\r"`` when its first line ends with a lone carriage
+    return (an old Mac file), else ``"\\n"`` (``\\r\\n`` counts as ``\\n``).
+
+    >>> line_break("a,b\\r1,2\\r"), line_break("a,b\\r\\n1,2"), line_break("a,b")
+    ('\\r', '\\n', '\\n')
+    """
+    cr, lf = text.find("\r"), text.find("\n")
+    if cr < 0 or (0 <= lf < cr):
+        return "\n"
+    return "\n" if text.startswith("\r\n", cr) else "\r"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line: ``,``, ``;``, tab or ``|`` (``,`` when unclear).
+
+    >>> sniff_delimiter("a;b;c\\n1;2;3\\n")
+    ';'
+    """
+    first = text.split("\n", 1)[0].split("\r", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+class _Lines:
+    """An iterator over the lines of a stream that keeps the lines of the current record."""
+
+    def __init__(self, stream: io.StringIO) -> None:
+        self._stream = stream
+        self.count = 0
+        self.current: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._stream)
+        self.count += 1
+        self.current.append(line)
+        return line
+
+
+def read_records(
+    path: Path,
+    *,
+    raw: bytes | None = None,
+    delimiter: str | None = None,
+    skipinitialspace: bool = False,
+    normalise: Callable[[str], str] | None = None,
+) -> Records:
+    """Read a CSV file as text records, with the line each record starts on.
+
+    Parameters
+    ----------
+    path : Path
+        The file (named in messages).
+    raw : bytes, optional
+        The file's content when already read (e.g. decompressed); else read from ``path``.
+    delimiter : str, optional
+        The field delimiter; by default sniffed from the header line (``,;\\t|``).
+    skipinitialspace : bool
+        Drop spaces after a delimiter (as the loader's CSV reader does).
+    normalise : callable, optional
+        Applied to each stripped header name before the duplicate check.
+
+    Returns
+    -------
+    Records
+
+    Raises
+    ------
+    DataError
+        Empty or binary file, not UTF-8, a bare carriage return in an unquoted field (or
+        another CSV syntax error), a quoted field still open at the end of the file, or a
+        header naming a column twice. The message names the file and the line.
+    """
+    raw = path.read_bytes() if raw is None else raw
+    if not raw:
+        raise DataError("empty file (0 bytes)", file=str(path))
+    text = decode(path, raw)
+    if not text.strip():
+        raise DataError("empty file: no header line and no rows", file=str(path))
+    delimiter = delimiter or sniff_delimiter(text)
+    stream = io.StringIO(text, newline="" if line_break(text) == "\r" else "\n")
+    lines = _Lines(stream)
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=skipinitialspace)
+    records: Records | None = None
+    width = 0
+    last: Record | None = None
+    while True:
+        lines.current = []
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _syntax_error(path, exc, lines) from None
+        start = lines.count - len(lines.current) + 1
+        rec = Record(start, fields, "".join(lines.current))
+        if not fields:  # an empty line
+            if records is not None:
+                records.blank_lines += 1
+            continue
+        last = rec
+        if records is None:
+            header = [h.strip() for h in fields]
+            if normalise is not None:
+                header = [normalise(h) for h in header]
+            _check_header(path, header, start)
+            header = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
+            records = Records(path, delimiter, header, start)
+            width = len(header)
+            continue
+        if all(not f.strip() for f in fields):
+            records.empty.append(rec)
+        elif len(fields) != width:
+            records.ragged.append(rec)
+        else:
+            records.rows.append(fields)
+            records.lines.append(start)
+    if records is None:  # pragma: no cover - text.strip() was not empty
+        raise DataError("empty file: no header line and no rows", file=str(path))
+    records.terminated = text.endswith(("\n", "\r"))
+    records.last = last
+    if last is not None:
+        _check_closed(path, last, delimiter, skipinitialspace)
+        records.last_quoted = last.raw.rstrip("\r\n").rstrip(" ").endswith('"')
+    return records
+
+
+def _syntax_error(path: Path, exc: csv.Error, lines: _Lines) -> DataError:
+    """A ``csv`` module error as a DataError naming the line and showing it."""
+    line = lines.count
+    shown = lines.current[-1] if lines.current else ""
+    message = str(exc)
+    if "new-line character" in message:
+        message = (
+            "a carriage return (\\r) inside an unquoted field; quote the field "
+            '("...") or remove the stray \\r'
+        )
+    elif "NUL" in message:
+        message = "binary content: a NUL byte; this is not a text (CSV) file"
+    elif "field larger than field limit" in message:
+        message = (
+            f"a field longer than {csv.field_size_limit():,} characters (is a quote "
+            "missing, so that the rest of the file reads as one field?)"
+        )
+    else:
+        message = f"not readable as CSV ({message})"
+    return DataError(
+        f"{message} at line {line}",
+        file=str(path),
+        rows=[f"line {line}: {shorten(shown.rstrip(chr(10) + chr(13)))!r}"],
+    )
+
+
+def _check_header(path: Path, header: list[str], line: int) -> None:
+    """No column name twice (blank names aside)."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        if name and name in seen:
+            raise DataError(
+                f"the header (line {line}) names column {name!r} twice (columns {seen[name]} "
+                f"and {i}); rename or remove one",
+                file=str(path),
+                column=name,
+            )
+        seen.setdefault(name, i)
+
+
+def _check_closed(path: Path, last: Record, delimiter: str, skipinitialspace: bool) -> None:
+    """An error when the file ends inside a quoted field (cut off, or a missing quote)."""
+    if '"' not in last.raw:
+        return
+    strict = csv.reader(
+        io.StringIO(last.raw, newline=""),
+        delimiter=delimiter,
+        skipinitialspace=skipinitialspace,
+        strict=True,
+    )
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return  # another quirk the lenient reader accepted (e.g. "ab"c)
+        raise DataError(
+            f"the file ends inside a quoted field opened in the record of line {last.line}: "
+            "the file seems cut off (or a closing quote is missing); export it again",
+            file=str(path),
+            rows=[last.example()],
+        ) from None
