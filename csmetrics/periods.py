@@ -109,8 +109,7 @@ class Period:
         if self.start is None:
             return None
         last = self.end.tz_localize(None) - pd.Timedelta(days=1)
-        months = pd.period_range(self.start.tz_localize(None), last, freq="M")
-        return tuple(months.strftime("%Y-%m"))
+        return tuple(month_range(self.start.tz_localize(None), last).strftime("%Y-%m"))
 
     def contains(self, ts: pd.Series) -> pd.Series:
         """Boolean mask: timestamps inside ``[start, end)`` (missing values are outside)."""
@@ -176,3 +175,35 @@ def latest_month_with_data(timestamps: pd.Series, tz: str) -> str | None:
     complete = latest_complete_month(ts, tz)
     done = [m for m in months if complete is not None and m <= complete]
     return done[-1] if done else months[-1]
+
+
+def month_range(first: object, last: object) -> pd.PeriodIndex:
+    """Every calendar month from the month of ``first`` to that of ``last``, both included.
+
+    The one month-by-month helper: periods, data-quality gaps and monthly row counts all
+    step through months with it.
+
+    Examples
+    --------
+    >>> month_range(pd.Period("2025-11", "M"), pd.Timestamp("2026-01-31")).astype(str).tolist()
+    ['2025-11', '2025-12', '2026-01']
+    """
+    return pd.period_range(first, last, freq="M")
+
+
+def months_of(values: pd.Series, tz: str) -> pd.PeriodIndex:
+    """The calendar month of each value: a timestamp's month in ``tz``, or a ``YYYY-MM``
+    label's (missing values dropped).
+
+    Examples
+    --------
+    >>> ts = pd.Series(pd.to_datetime(["2026-10-31 23:30"]).tz_localize("UTC"))
+    >>> months_of(ts, "Europe/Lisbon").strftime("%Y-%m").tolist()
+    ['2026-10']
+    >>> months_of(pd.Series(["2026-01", None]), "UTC").strftime("%Y-%m").tolist()
+    ['2026-01']
+    """
+    values = values.dropna()
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return pd.PeriodIndex(values.dt.tz_convert(tz).dt.tz_localize(None), freq="M")
+    return pd.PeriodIndex(values, freq="M")
