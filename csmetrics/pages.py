@@ -9,6 +9,7 @@ each page carries the Content-Security-Policy that forbids scripts and outside r
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -99,6 +100,24 @@ def failed_page(title: str, error: str, lang: str = "en") -> str:
         )
 
 
+def plain_failed_page(title: str, error: str) -> str:
+    """A minimal page for a failed section, when even the failure template fails.
+
+    Examples
+    --------
+    >>> "&lt;b&gt;" in plain_failed_page("<b>", "x")
+    True
+    """
+    csp = "default-src 'none'; style-src 'unsafe-inline'"
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{csp}\">"
+        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+        f"<p>This section failed.</p><pre>{html.escape(error)}</pre>"
+        "<p><a href='index.html'>Report index</a></p></body></html>\n"
+    )
+
+
 def scorecard_html(
     df: pd.DataFrame,
     trends: pd.DataFrame,
@@ -110,7 +129,7 @@ def scorecard_html(
     status, change and a 12-month sparkline.
 
     ``kpis``: the rows, in order (default: the headline KPIs; see
-    :func:`csmetrics.report.scorecard_kpis`). Each KPI links to the section explaining
+    :func:`csmetrics.report_exports.scorecard_kpis`). Each KPI links to the section explaining
     it, when that section is in ``sections`` (default: all), so that a report run with
     ``--section`` has no dead link.
     """
