@@ -39,7 +39,7 @@ COMMENT_TAGS = ("Translators:",)
 #: Notebooks whose markdown is not part of the report (run interactively, in English).
 INTERACTIVE_NOTEBOOKS = {"explore"}
 #: Package modules with no report text (generators of sample data, the catalogue itself).
-SKIP_MODULES = {"sample.py", "catalogue.py", "docs.py"}
+SKIP_MODULES = {"sample", "catalogue.py", "docs.py"}  # top-level modules and packages
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -113,7 +113,7 @@ def extract() -> list[Message]:
 
     out: list[Message] = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name in SKIP_MODULES and path.parent == PACKAGE:
+        if path.relative_to(PACKAGE).parts[0] in SKIP_MODULES:
             continue
         rel = path.relative_to(PACKAGE.parent).as_posix()
         out += _python_messages(path.read_bytes(), rel)
