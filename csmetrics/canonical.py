@@ -14,7 +14,7 @@ import pandas as pd
 from .coerce import coerce_column, list_columns, map_columns, null_markers
 from .config_model import CONFIG_FILENAME, Config, TableMapping
 from .errors import DataError
-from .quality import Problem, TableInfo, example_rows
+from .problems import Problem, TableInfo, example_rows
 from .schema import TABLES, TableSpec, pandera_schema
 
 

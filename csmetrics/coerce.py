@@ -29,7 +29,7 @@ from .parsers import (
     parse_numbers,
     parse_timestamps,
 )
-from .quality import Problem, example_rows
+from .problems import Problem, example_rows
 from .schema import TABLES, ColumnSpec
 
 

@@ -15,14 +15,13 @@ nor its values.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import csvfile
 from .canonical import canonical_table
 from .coerce import coerce_column, map_columns
 from .config import CONFIG_FILENAME, Config, Source, TableMapping, load_config
@@ -33,7 +32,7 @@ from .parsers import (
     parse_numbers,
     parse_timestamps,
 )
-from .quality import QualityReport, TableInfo
+from .problems import QualityReport, TableInfo
 from .schema import TABLES
 from .sources import DUCKDB_CONFIG, inside_folder, read_sql_source, source_path, sql_source_outside
 from .workbook import Workbook, default_period, finish_workbook, from_frames
@@ -92,109 +91,23 @@ def find_table_files(folder: Path) -> dict[str, list[Path]]:
 
 
 def _decode(path: Path, raw: bytes, encoding: str | None) -> str:
-    if encoding:
-        try:
-            return raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise DataError(f"cannot be read as {encoding}: {exc}", file=str(path)) from None
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        snippet = raw[max(0, exc.start - 20) : exc.start + 10]
-        raise DataError(
-            f"unreadable encoding: byte 0x{raw[exc.start]:02x} at line {line} is not UTF-8 "
-            f"(near {snippet!r}); save the file as UTF-8 or set "
-            f"columns.<table>.encoding in {CONFIG_FILENAME} (e.g. cp1252)",
-            file=str(path),
-        ) from None
+    """A table file's bytes as text (:func:`csmetrics.csvfile.decode_table`)."""
+    return csvfile.decode_table(path, raw, encoding)
 
 
 def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
-    raw = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        import gzip
-
-        try:
-            raw = gzip.decompress(raw)
-        except OSError as exc:
-            raise DataError(f"not a gzip file: {exc}", file=str(path)) from None
-    if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise DataError("wrong file type: binary content in a text file", file=str(path))
-    text = _decode(path, raw, encoding)
-    if not text.strip():
-        raise DataError("empty file: no header and no rows", file=str(path))
-    sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    _check_csv_shape(text, delimiter, path)
-    try:
-        return pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            dtype=str,
-            na_values=[""],
-            keep_default_na=False,
-            skipinitialspace=True,
-        )
-    except pd.errors.ParserError as exc:
-        raise DataError(f"malformed CSV: {exc}".strip(), file=str(path)) from None
-    except pd.errors.EmptyDataError:
-        raise DataError("empty file: no header and no rows", file=str(path)) from None
+    """A CSV table file as text columns (:func:`csmetrics.csvfile.read_table`)."""
+    return csvfile.read_table(path, encoding)
 
 
 def _check_header(names: list[str], path: Path) -> None:
-    """No column name repeats in a header (blank names aside): the second ``created_at``
-    would otherwise be renamed ``created_at.1`` and ignored."""
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names, start=1):
-        if name and name in seen:
-            raise DataError(
-                f"the header names column {name!r} twice (columns {seen[name]} and {i}); "
-                "rename or remove one",
-                file=str(path),
-                column=name,
-            )
-        seen.setdefault(name, i)
+    """No column name repeats in a header (:func:`csmetrics.csvfile.check_header`)."""
+    csvfile.check_header(path, names)
 
 
 def _check_csv_shape(text: str, delimiter: str, path: Path) -> None:
-    """Every record has as many fields as the header (:func:`_check_header` too).
-
-    A short record would be padded with blanks and a long one would shift its values,
-    so both are errors naming the rows.
-    """
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return
-    _check_header([h.strip() for h in header], path)
-    width = len(header)
-    bad: list[str] = []
-    n_bad = 0
-    try:
-        records = (r for r in reader if len(r) > 1 or (r and r[0].strip()))
-        for row_no, record in enumerate(records, start=1):
-            if len(record) != width:
-                n_bad += 1
-                if len(bad) < 5:
-                    bad.append(f"row {row_no}: {len(record)} field(s)")
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV: {exc}", file=str(path)) from None
-    if n_bad:
-        raise DataError(
-            f"malformed CSV: {n_bad:,} row(s) with a different number of fields than "
-            f"the header's {width} "
-            f"(a short row would be padded with blanks, a long one would shift its values); "
-            f"check the separator {delimiter!r} and quoting in those rows",
-            file=str(path),
-            rows=bad,
-        )
+    """Every record has as many fields as the header (:func:`csmetrics.csvfile.check_shape`)."""
+    csvfile.check_shape(text, delimiter, path)
 
 
 def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from .calendar import business_seconds
 from .config import Config
 from .i18n import N_
 from .load import Workbook
-from .quality import Problem
+from .problems import Problem
 from .schema import TABLES
 
 #: Columns any KPI can be grouped by, when the table has them.

@@ -19,7 +19,8 @@ from .config_model import CONFIG_FILENAME, Config
 from .errors import ConfigError, CsmetricsError, DataError
 from .i18n import N_
 from .periods import latest_month_with_data
-from .quality import Problem, QualityReport, run_checks, without_values
+from .problems import Problem, QualityReport, without_values
+from .quality_checks import run_checks
 from .schema import TABLES
 
 
