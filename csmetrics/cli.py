@@ -136,18 +136,20 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     from .i18n import set_language
     from .kpis import compute
     from .load import load
+    from .periods import Period
     from .prepare import prepare
     from .report import default_period
 
     wb = load(args.data, args.config)
     set_language(args.lang or wb.config.lang)  # labels and notes
-    period = args.period or default_period(wb)
+    period = args.period or default_period(wb)  # shown as given
+    chosen = Period.parse(period, wb.config.timezone)  # parsed once, here
     prepared = prepare(wb)
     if args.where:
         from .explore import filter_prepared
 
         prepared = filter_prepared(prepared, parse_where(args.where))
-    df = compute(prepared, period, by=args.by or (), kpis=args.kpi, backend=args.backend)
+    df = compute(prepared, chosen, by=args.by or (), kpis=args.kpi, backend=args.backend)
     cols = [c for c in df.columns if c != "period"]
     if args.format == "json":
         records = df[cols].astype(object).where(df[cols].notna(), None).to_dict(orient="records")
@@ -218,50 +220,105 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for documentation and tests)."""
+    """The argument parser (exposed for documentation and tests): one sub-parser per
+    command, each with a one-line description and examples in its ``--help``."""
     parser = argparse.ArgumentParser(
         prog="csmetrics",
         description="Measure a customer-service program and judge whether it is worth its cost.",
+        epilog=_examples("csmetrics validate --data DIR", "csmetrics report --data DIR"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"csmetrics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_validate_parser, _kpis_parser, _import_parser, _sample_parser, _report_parser):
+        add(sub)
+    return parser
 
-    def lang_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--lang",
-            metavar="LANG",
-            default=None,
-            help="language of the output: en, pt, es, it or pl, optionally with a region "
-            "for number formats, e.g. pt_PT (default: lang in csmetrics.yaml, else en)",
-        )
 
-    def period_arg(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--period",
-            default=None,
-            help="YYYY-MM, YYYY-Qn, YYYY or all (default: latest complete month)",
-        )
+def _examples(*lines: str) -> str:
+    """The ``examples:`` block closing a ``--help``, one command line each.
 
-    def data_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--data", metavar="DIR", default=None, help="data folder (default: the bundled sample)"
-        )
-        p.add_argument(
-            "--config",
-            metavar="FILE",
-            default=None,
-            help="csmetrics.yaml to use (default: the one in the data folder)",
-        )
+    Examples
+    --------
+    >>> print(_examples("csmetrics kpis", "csmetrics kpis --by channel"))
+    examples:
+      csmetrics kpis
+      csmetrics kpis --by channel
+    """
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
-    p = sub.add_parser("validate", help="print the data-quality report (exit 2 on errors)")
-    data_args(p)
+
+def _command(
+    sub: argparse._SubParsersAction, name: str, summary: str, description: str, *examples: str
+) -> argparse.ArgumentParser:
+    """Add the sub-command ``name``: ``summary`` in ``csmetrics --help``, ``description``
+    and ``examples`` in its own ``--help``."""
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=_examples(*examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _lang_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        default=None,
+        help="language of the output: en, pt, es, it or pl, optionally with a region "
+        "for number formats, e.g. pt_PT (default: lang in csmetrics.yaml, else en)",
+    )
+
+
+def _period_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--period",
+        default=None,
+        help="YYYY-MM, YYYY-Qn, YYYY or all (default: latest complete month)",
+    )
+
+
+def _data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data", metavar="DIR", default=None, help="data folder (default: the bundled sample)"
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="csmetrics.yaml to use (default: the one in the data folder)",
+    )
+
+
+def _validate_parser(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "validate",
+        "print the data-quality report (exit 2 on errors)",
+        "Check a data folder and print every problem found in it at once (exit 2 on errors).",
+        "csmetrics validate --data data/sample",
+        "csmetrics validate --data myfolder --format json --strict",
+    )
+    _data_args(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("kpis", help="compute KPIs as tidy records")
-    data_args(p)
-    period_arg(p)
+
+def _kpis_parser(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "kpis",
+        "compute KPIs as tidy records",
+        "Compute the KPIs of a period as tidy records: a table, CSV or JSON.",
+        "csmetrics kpis --data data/sample --period 2026-10",
+        "csmetrics kpis --kpi fcr_rate csat_score --by channel",
+        "csmetrics kpis --where channel=email,phone --by team --format csv",
+    )
+    _data_args(p)
+    _period_arg(p)
     p.add_argument(
         "--by",
         nargs="+",
@@ -270,7 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="group by columns (channel, team, agent_id, priority, category, queue, month, ...)",
     )
     p.add_argument(
-        "--kpi", action="append", default=None, metavar="ID", help="only this KPI (repeatable)"
+        "--kpi",
+        nargs="+",
+        action="extend",
+        default=None,
+        metavar="ID",
+        help="only these KPIs (--kpi a b, or --kpi a --kpi b)",
     )
     p.add_argument(
         "--where",
@@ -281,10 +343,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--backend", choices=["pandas", "duckdb"], default="pandas")
-    lang_arg(p)
+    _lang_arg(p)
     p.set_defaults(func=_cmd_kpis)
 
-    p = sub.add_parser("import", help="turn a foreign export into a canonical data folder")
+
+def _import_parser(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "import",
+        "turn a foreign export into a canonical data folder",
+        "Turn a helpdesk, call-centre or survey export into a canonical data folder.",
+        "csmetrics import --list",
+        "csmetrics import --preset zendesk export_1.csv export_2.csv --out data/mine",
+        "csmetrics import --preset freshdesk tickets.csv --out data/mine --dayfirst --force",
+    )
     p.add_argument("--preset", default=None, help="the kind of export (see --list)")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="export file(s)")
     p.add_argument("--out", metavar="DIR", default=None, help="data folder to write")
@@ -308,7 +380,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("sample", help="generate realistic sample data")
+
+def _sample_parser(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "sample",
+        "generate realistic sample data",
+        "Generate a realistic data folder: tickets, calls, surveys, costs and more.",
+        "csmetrics sample --out data/sample",
+        "csmetrics sample --out /tmp/small --scale 0.1 --months 3 --format csv",
+    )
     p.add_argument("--out", metavar="DIR", default="data/sample")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--months", type=int, default=12)
@@ -320,9 +401,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite existing data")
     p.set_defaults(func=_cmd_sample)
 
-    p = sub.add_parser("report", help="run the monthly report notebooks into HTML")
-    data_args(p)
-    period_arg(p)
+
+def _report_parser(sub: argparse._SubParsersAction) -> None:
+    p = _command(
+        sub,
+        "report",
+        "run the monthly report notebooks into HTML",
+        "Run the report notebooks for one period and write them as HTML pages with an index.",
+        "csmetrics report --data data/sample --period 2026-10",
+        "csmetrics report --period 2026-Q3 --out reports/q3 --force --lang pt",
+        "csmetrics report --section effectiveness --section data_quality --jobs 1",
+    )
+    _data_args(p)
+    _period_arg(p)
     p.add_argument(
         "--out", metavar="DIR", default=None, help="output folder (default: reports/<period>)"
     )
@@ -335,9 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="run only this notebook (repeatable)",
     )
-    lang_arg(p)
+    _lang_arg(p)
     p.set_defaults(func=_cmd_report)
-    return parser
 
 
 class Terminated(KeyboardInterrupt):
