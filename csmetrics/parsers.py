@@ -20,15 +20,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import UNITS_TO_SECONDS
+from .parsing_base import (
+    FALSE_WORDS,
+    NULL_MARKERS,
+    TRUE_WORDS,
+    AmbiguousFormat,
+    FormatError,
+    MixedFormat,
+    _arrow_text,
+    _examples,
+    _mask,
+    _matches,
+)
+from .parsing_numbers import decide_decimal, parse_numbers
 
-#: Text read as a missing value (documented in the README); everything else is a value.
-NULL_MARKERS = ("NA", "N/A", "n/a", "NULL", "null", "None", "none", "NaN", "nan", "NaT", "-")
-TRUE_WORDS = {"true", "t", "yes", "y", "1", "1.0", "sim", "si", "sì", "tak", "x"}
-FALSE_WORDS = {"false", "f", "no", "n", "0", "0.0", "não", "nao", "nie"}
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _OFFSET_RE_GROUP = r"(Z|[+-]\d{2}:?\d{2})$"
-_DURATION_RE = r"^-?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?$"
 #: A numeric date with the year last: ``03/11/2026``, ``3.11.26 09:15``, ``03-11-2026T09:15``
 #: (RE2 syntax: Arrow's regular expressions).
 _NUMERIC_DATE_RE = (
@@ -37,35 +44,6 @@ _NUMERIC_DATE_RE = (
 _NUMERIC_DATE_PREFIX = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d"
 #: A date with the year first but not in ISO form: ``2026/11/03``, ``2026.11.3``.
 _YEAR_FIRST_RE = r"^(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?P<rest>(?:[\sT].*)?)$"
-_SPACES_RE = r"[\s\x{00a0}\x{202f}']"
-
-
-class FormatError(ValueError):
-    """A column's values cannot be read one way; carries example values.
-
-    Parameters
-    ----------
-    message : str
-        What is wrong, in plain language.
-    examples : list of (int, str)
-        Positions (0-based) and values of example rows.
-    setting : str
-        The ``columns.<table>.<setting>`` key that resolves the problem.
-    """
-
-    def __init__(self, message: str, examples: list[tuple[int, str]], setting: str) -> None:
-        self.message = message
-        self.examples = examples
-        self.setting = setting
-        super().__init__(message)
-
-
-class AmbiguousFormat(FormatError):
-    """Every value allows two readings and no setting says which one is meant."""
-
-
-class MixedFormat(FormatError):
-    """Some values prove one reading and others the opposite one."""
 
 
 @dataclass
@@ -80,36 +58,6 @@ class DateOrder:
     day_first: list[int] = field(default_factory=list)
     month_first: list[int] = field(default_factory=list)
     ambiguous: list[int] = field(default_factory=list)
-
-
-def _examples(
-    text: pd.Series | pa.Array, positions: list[int], limit: int = 3
-) -> list[tuple[int, str]]:
-    if isinstance(text, pd.Series):
-        return [(int(i), str(text.iloc[i])) for i in positions[:limit]]
-    return [(int(i), str(text[int(i)].as_py())) for i in positions[:limit]]
-
-
-def _arrow_text(values: pd.Series) -> pa.StringArray:
-    """A column as Arrow text, trimmed, with blanks as nulls (Arrow's kernels are vectorised
-    and run in C++, where pandas' string methods loop in Python)."""
-    text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
-    arr = pa.array(text.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type != pa.string():
-        arr = arr.cast(pa.string())
-    arr = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.equal(arr, ""), pa.nulls(len(arr), pa.string()), arr)
-
-
-def _mask(arr: pa.Array) -> np.ndarray:
-    """An Arrow boolean array as a NumPy mask (null is False)."""
-    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False).astype(bool)
-
-
-def _matches(arr: pa.Array, pattern: str) -> np.ndarray:
-    return _mask(pc.match_substring_regex(arr, pattern))
 
 
 def _date_parts(arr: pa.Array) -> pa.StructArray | None:
@@ -281,43 +229,62 @@ def parse_timestamps(
         parsed = pd.to_datetime(nums, unit=unit, utc=True, errors="coerce")
         return parsed.dt.tz_convert(tz).astype(dtype)
     arr = _arrow_text(values)
-    out = pd.Series(pd.NaT, index=values.index, dtype=dtype)
     present = _mask(pc.is_valid(arr))
     if not present.any():
-        return out
+        return pd.Series(pd.NaT, index=values.index, dtype=dtype)
     if fmt:
-        text = pd.Series(arr.to_pandas(), index=values.index, dtype=object)
-        # an offset in the format (%z, %Z) may differ between rows: instants, as UTC
-        utc = "%z" in fmt or "%Z" in fmt
-        try:
-            parsed = pd.to_datetime(text[present], format=fmt, errors="coerce", utc=utc)
-        except (ValueError, TypeError, re.error) as exc:
-            raise FormatError(f"the format {fmt!r} cannot be used: {exc}", [], "formats") from None
-        out.loc[present] = _to_tz(parsed, tz).astype(dtype)
-        return out
+        return _with_format(arr, present, values.index, fmt, tz)
+    return _free_form(arr, present, values.index, tz, dayfirst)
+
+
+def _with_format(
+    arr: pa.Array, present: np.ndarray, index: pd.Index, fmt: str, tz: str
+) -> pd.Series:
+    """Text read with a ``strftime`` format; an offset in it (``%z``) may differ by row."""
+    dtype = pd.DatetimeTZDtype("us", tz)
+    out = pd.Series(pd.NaT, index=index, dtype=dtype)
+    text = pd.Series(arr.to_pandas(), index=index, dtype=object)
+    # an offset in the format (%z, %Z) may differ between rows: instants, as UTC
+    utc = "%z" in fmt or "%Z" in fmt
+    try:
+        parsed = pd.to_datetime(text[present], format=fmt, errors="coerce", utc=utc)
+    except (ValueError, TypeError, re.error) as exc:
+        raise FormatError(f"the format {fmt!r} cannot be used: {exc}", [], "formats") from None
+    out.loc[present] = _to_tz(parsed, tz).astype(dtype)
+    return out
+
+
+def _free_form(
+    arr: pa.Array, present: np.ndarray, index: pd.Index, tz: str, dayfirst: bool | None
+) -> pd.Series:
+    """Text without a format: numeric dates in the column's one order, then ISO 8601 or
+    another form, values with an offset read as instants and the others in ``tz``."""
     parts = _date_parts(arr)
     if parts is not None:
         arr = _iso_from_parts(arr, parts, _decide(_order_of(parts), arr, dayfirst))
     arr = _iso_year_first(arr)
     aware = _matches(arr, _OFFSET_RE)
-    text = pd.Series(arr.to_pandas(), index=values.index, dtype=object)
+    text = pd.Series(arr.to_pandas(), index=index, dtype=object)
     utc_us = np.full(len(text), np.datetime64("NaT"), dtype="M8[us]")  # positional
     for mask, utc in ((present & aware, True), (present & ~aware, False)):
-        if not mask.any():
-            continue
-        part = text[mask]
-        parsed = pd.to_datetime(part, utc=utc, errors="coerce", format="ISO8601")
-        if not utc:
-            parsed = parsed.astype("datetime64[us]")
-        retry = parsed.isna()
-        if retry.any():
-            # other forms with no numeric day and month to confuse ("Nov 3, 2026 9:15 AM")
-            parsed[retry] = pd.to_datetime(
-                part[retry], utc=utc, errors="coerce", format="mixed"
-            ).astype(parsed.dtype)
-        parsed = parsed.dt.tz_convert("UTC") if utc else _localise(parsed, tz)
-        utc_us[mask] = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[us]")
-    return pd.Series(utc_us, index=values.index).dt.tz_localize("UTC").dt.tz_convert(tz)
+        if mask.any():
+            utc_us[mask] = _utc_instants(text[mask], utc, tz)
+    return pd.Series(utc_us, index=index).dt.tz_localize("UTC").dt.tz_convert(tz)
+
+
+def _utc_instants(part: pd.Series, utc: bool, tz: str) -> np.ndarray:
+    """Values all with an offset (``utc``) or all without one, as naive UTC instants."""
+    parsed = pd.to_datetime(part, utc=utc, errors="coerce", format="ISO8601")
+    if not utc:
+        parsed = parsed.astype("datetime64[us]")
+    retry = parsed.isna()
+    if retry.any():
+        # other forms with no numeric day and month to confuse ("Nov 3, 2026 9:15 AM")
+        parsed[retry] = pd.to_datetime(
+            part[retry], utc=utc, errors="coerce", format="mixed"
+        ).astype(parsed.dtype)
+    parsed = parsed.dt.tz_convert("UTC") if utc else _localise(parsed, tz)
+    return parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("M8[us]")
 
 
 def _to_tz(parsed: pd.Series, tz: str) -> pd.Series:
@@ -330,187 +297,6 @@ def _localise(naive: pd.Series, tz: str) -> pd.Series:
     naive = naive.astype("datetime64[us]")
     ambiguous = np.zeros(len(naive), dtype=bool)
     return naive.dt.tz_localize(tz, ambiguous=ambiguous, nonexistent="shift_forward")
-
-
-# ---------------------------------------------------------------------------------------
-# Numbers
-# ---------------------------------------------------------------------------------------
-
-#: One separator with a valid thousands group on its right: ``2,884`` or ``1.234``.
-_AMBIGUOUS_NUMBER = r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$"
-
-
-def _esc(mark: str) -> str:
-    return r"\." if mark == "." else mark
-
-
-class _Shapes:
-    """Regular-expression tests of a column of numbers, run on its distinct shapes.
-
-    Every digit 1-9 becomes ``9`` (zeros stay: ``0,5`` and ``9,5`` differ in what they
-    prove), so a million amounts have a few hundred shapes; a test runs on those and is
-    mapped back to the rows.
-    """
-
-    def __init__(self, arr: pa.Array) -> None:
-        shapes = pc.replace_substring_regex(arr, r"[1-9]", "9").dictionary_encode()
-        self._codes = pc.fill_null(shapes.indices, -1).to_numpy(zero_copy_only=False)
-        self._dictionary = shapes.dictionary
-
-    def matches(self, pattern: str) -> np.ndarray:
-        hit = np.append(_matches(self._dictionary, pattern), False)  # code -1: null
-        return hit[self._codes]
-
-
-def _proves(shapes: _Shapes, decimal: str) -> np.ndarray:
-    """Values that only ``decimal`` as the decimal mark can read."""
-    other = "," if decimal == "." else "."
-    d, o = _esc(decimal), _esc(other)
-    has_d = shapes.matches(d)
-    has_o = shapes.matches(o)
-    both_last = shapes.matches(rf"^[+-]?\d[\d{o}]*{d}\d+$")  # 1.234,56 when decimal is ","
-    single = shapes.matches(rf"^[+-]?\d*{d}\d+$")  # one mark, digits after it
-    grouped_other = shapes.matches(rf"^[+-]?[1-9]\d{{0,2}}(?:{o}\d{{3}}){{2,}}$")  # 1.234.567
-    ambiguous = shapes.matches(_AMBIGUOUS_NUMBER)
-    return (has_d & has_o & both_last) | (has_d & ~has_o & single & ~ambiguous) | grouped_other
-
-
-def _decide_decimal(
-    arr: pa.Array,
-    text: pd.Series | pa.Array,
-    decimal: str | None,
-    shapes: _Shapes | None = None,
-) -> str | None:
-    if decimal is not None:
-        return decimal
-    shapes = shapes or _Shapes(arr)
-    marked = shapes.matches(r"[.,]") & ~shapes.matches(r"[eE:]")
-    if not marked.any():
-        return None
-    comma = np.flatnonzero(_proves(shapes, ",") & marked).tolist()
-    point = np.flatnonzero(_proves(shapes, ".") & marked).tolist()
-    if comma and point:
-        raise MixedFormat(
-            "the column mixes decimal commas and decimal points",
-            _examples(text, comma, 2) + _examples(text, point, 2),
-            "decimal",
-        )
-    if comma:
-        return ","
-    if point:
-        return "."
-    ambiguous = np.flatnonzero(shapes.matches(_AMBIGUOUS_NUMBER) & marked).tolist()
-    if ambiguous:
-        raise AmbiguousFormat(
-            "ambiguous numbers: each could have a decimal mark or a thousands separator "
-            "(2,884 is 2.884 or 2884)",
-            _examples(text, ambiguous),
-            "decimal",
-        )
-    return "."
-
-
-def decide_decimal(text: pd.Series, decimal: str | None) -> str | None:
-    """The decimal mark (``"."`` or ``","``) of a column of numbers written as text.
-
-    ``decimal`` from the configuration wins. Otherwise the values decide: ``12,50``,
-    ``1.234,5`` or ``1.234.567`` prove a decimal comma; ``12.5``, ``1,234.5`` or
-    ``1,234,567`` prove a decimal point. ``2,884`` or ``1.234`` alone prove nothing
-    (a decimal, or a thousands group). Returns ``None`` when no value has a mark.
-
-    Raises
-    ------
-    MixedFormat
-        Some values prove a decimal comma and others a decimal point.
-    AmbiguousFormat
-        Values with a mark, none of which proves which mark is the decimal one.
-
-    Examples
-    --------
-    >>> decide_decimal(pd.Series(["2,884", "12,50"]), None)
-    ','
-    >>> decide_decimal(pd.Series(["2,884", "7.5"]), None)
-    '.'
-    """
-    return _decide_decimal(_arrow_text(text), text, decimal)
-
-
-def _with_decimal(arr: pa.Array, decimal: str, shapes: _Shapes) -> np.ndarray:
-    """Numbers written with ``decimal`` as the mark (the other mark groups thousands)."""
-    other = "," if decimal == "." else "."
-    d, o = _esc(decimal), _esc(other)
-    valid = shapes.matches(rf"^[+-]?(?:\d+|[1-9]\d{{0,2}}(?:{o}\d{{3}})+)?(?:{d}\d+)?$")
-    valid &= shapes.matches(r"\d")
-    plain = pc.replace_substring(arr, other, "")
-    if decimal == ",":
-        plain = pc.replace_substring(plain, ",", ".")
-    plain = pc.if_else(pa.array(valid), plain, pa.nulls(len(arr), pa.string()))
-    nums = pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
-    if decimal == ".":  # scientific notation and the like
-        rest = ~valid & _mask(pc.is_valid(arr))
-        if rest.any():
-            text = pd.Series(arr.filter(pa.array(rest)).to_pandas(), dtype=object)
-            nums[rest] = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
-    return nums
-
-
-def parse_numbers(
-    values: pd.Series,
-    unit: str | None = None,
-    is_duration: bool = False,
-    decimal: str | None = None,
-) -> pd.Series:
-    """Parse numbers (``1.5``, ``1,5``, ``1 234``, ``2,884``), and ``[h]:mm:ss`` for durations.
-
-    The decimal mark is decided once for the column (:func:`decide_decimal`); spaces
-    and apostrophes group thousands. ``unit`` converts plain numbers to seconds (``ms``,
-    ``s``, ``min``, ``h``, ``d``); clock values (``0:02:30``) are seconds already.
-    Unparseable values become NaN; ``inf`` stays infinite (the loader rejects it).
-
-    Examples
-    --------
-    >>> parse_numbers(pd.Series(["1,5", "0:02:30", None]), unit="min", is_duration=True).tolist()
-    [90.0, 150.0, nan]
-    >>> parse_numbers(pd.Series(["2,884", "1,234.5"])).tolist()
-    [2884.0, 1234.5]
-    """
-    factor = UNITS_TO_SECONDS[unit] if unit else 1.0
-    if pd.api.types.is_timedelta64_dtype(values.dtype):
-        return values.dt.total_seconds()
-    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
-        return values.astype(float) * factor
-    arr = pc.replace_substring_regex(_arrow_text(values), _SPACES_RE, "")
-    clock = _matches(arr, _DURATION_RE) if is_duration else np.zeros(len(arr), dtype=bool)
-    numeric = pc.if_else(pa.array(clock), pa.nulls(len(arr), pa.string()), arr)
-    shapes = _Shapes(numeric)
-    mark = _decide_decimal(numeric, numeric, decimal, shapes)
-    if mark is None:
-        try:  # Arrow's cast is fast; it refuses the whole column if one value is not a number
-            nums = pc.cast(numeric, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            text = pd.Series(numeric.to_pandas(), dtype=object)
-            nums = pd.to_numeric(text, errors="coerce").astype(float).to_numpy()
-    else:
-        nums = _with_decimal(numeric, mark, shapes)
-    out = pd.Series(nums * factor, index=values.index, dtype=float)
-    if clock.any():
-        clocks = pd.Series(arr.filter(pa.array(clock)).to_pandas(), dtype=object)
-        out[clock] = _clock_seconds(clocks.astype(str)).to_numpy()
-    return out
-
-
-def _clock_seconds(text: pd.Series) -> pd.Series:
-    """``"1:02:03"`` → 3723.0, ``"02:03"`` → 123.0 (minutes:seconds), sign kept."""
-    sign = np.where(text.str.startswith("-"), -1.0, 1.0)
-    parts = text.str.lstrip("-").str.split(":", expand=True).astype(float)
-    if parts.shape[1] == 2:
-        parts.insert(0, "h", 0.0)
-    parts = parts.fillna(0.0).to_numpy()
-    three = text.str.count(":").to_numpy() == 2
-    secs = np.where(
-        three, parts[:, 0] * 3600 + parts[:, 1] * 60 + parts[:, 2], parts[:, 0] * 60 + parts[:, 1]
-    )
-    return pd.Series(secs * sign, index=text.index)
 
 
 # ---------------------------------------------------------------------------------------
