@@ -138,7 +138,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     from .load import load
     from .periods import Period
     from .prepare import prepare
-    from .report import default_period
+    from .workbook import default_period
 
     wb = load(args.data, args.config)
     set_language(args.lang or wb.config.lang)  # labels and notes

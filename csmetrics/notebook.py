@@ -22,7 +22,6 @@ from .load import Workbook, load
 from .markup import prose
 from .periods import Period
 from .prepare import Prepared, prepare
-from .report import default_period
 from .summary import (
     comparison_period,
     headline,
@@ -30,6 +29,7 @@ from .summary import (
     summary_prose,
     target_text,
 )
+from .workbook import default_period
 
 
 @dataclass
@@ -168,22 +168,23 @@ class Section:
             })  # fmt: skip
         display(table(pd.DataFrame(rows)))
 
-    def trend(self, kpis: Sequence[str], months: int = 12) -> pd.DataFrame:
-        """KPIs by month over the months ending with the period, each month measured as
-        a period of its own, like the section's values and changes
-        (:func:`csmetrics.analysis.monthly_series`; cached)."""
-        key = (tuple(kpis), months)
+    def trend(self, kpis: str | Sequence[str], months: int = 12) -> pd.DataFrame:
+        """One KPI (an id) or several by month over the ``months`` months ending with the
+        period, each month measured as a period of its own, like the section's values
+        and changes (:func:`csmetrics.analysis.monthly_series`, the one month-by-month
+        computation; cached). ``month_by_month`` is another name for it."""
+        key = ((kpis,) if isinstance(kpis, str) else tuple(kpis), months)
         if key not in self._trends:
-            self._trends[key] = analysis.monthly_series(self.prepared, kpis, self.period, months)
+            self._trends[key] = analysis.monthly_series(
+                self.prepared, list(key[0]), self.period, months
+            )
         return self._trends[key]
 
-    def month_by_month(self, kpi: str, months: int = 12) -> pd.DataFrame:
-        """A KPI month by month, each month as its own period (:meth:`trend`)."""
-        return self.trend([kpi], months)
+    month_by_month = trend
 
     def plot_trend(self, kpi: str, ax=None, months: int = 12):
         """Line chart of a KPI by month with its interval and target."""
-        trend = self.trend([kpi], months)
+        trend = self.trend(kpi, months)
         return plots.kpi_trend(trend, kpi, ax=ax, target=self.target(kpi))
 
     def plot_by(self, kpi: str, group: str, ax=None):

@@ -37,7 +37,7 @@ from .handoff import write_handoff
 from .i18n import N_, _
 from .load import Workbook, load
 from .pages import evaluation_html, failed_page, index_html, plain_failed_page, render_html
-from .periods import Period, latest_month_with_data
+from .periods import Period
 from .prepare import Prepared, prepare
 from .report_exports import (  # noqa: F401  (kpi_exports... are also this module's names)
     ACTION_KPIS,
@@ -57,6 +57,7 @@ from .report_folder import (  # noqa: F401  (the errors are also this module's n
 from .report_processes import KERNEL_FILES, KERNEL_START_RETRIES, Interrupts, ReportInterrupted
 from .report_processes import kernel_failed_to_start as _kernel_failed_to_start
 from .report_processes import kernel_start_pause as _kernel_start_pause
+from .workbook import default_period
 
 # the names these had when they lived here
 _TargetLock = TargetLock
@@ -125,30 +126,6 @@ def notebooks_dir() -> Path:
         if candidate.is_dir():
             return candidate
     raise CsmetricsError(f"notebooks folder not found next to {here}")
-
-
-def default_period(wb: Workbook) -> str:
-    """The latest complete month with data (tickets, calls and surveys), as ``YYYY-MM``
-    (:func:`csmetrics.periods.latest_month_with_data`)."""
-    import pandas as pd
-
-    stamps = []
-    for table, col in (("tickets", "created_at"), ("calls", "arrived_at"), ("surveys", "sent_at")):
-        if table in wb:
-            stamps.append(wb.usable(table)[col].dropna().dt.tz_convert("UTC"))
-    if not stamps:
-        months = [
-            wb[t]["period"].dropna().max()
-            for t in ("monthly_metrics", "costs")
-            if t in wb and wb[t]["period"].notna().any()
-        ]
-        if months:
-            return max(months)
-        raise CsmetricsError("no tickets, calls or surveys: give --period explicitly")
-    month = latest_month_with_data(pd.concat(stamps), wb.config.timezone)
-    if month is None:
-        raise CsmetricsError("the data has no usable timestamps: give --period explicitly")
-    return month
 
 
 # ---------------------------------------------------------------------------------------
