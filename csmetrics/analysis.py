@@ -125,17 +125,22 @@ def monthly_series(
         compute(prepared, m, by=by, kpis=kpis, backend=backend).assign(month=m)
         for m in series_months(prepared, period, months)
     ]
-    df = pd.concat(frames, ignore_index=True)
-    # a month without rows comes back as text-typed columns: numbers and flags again
+    df = _typed_records(pd.concat(frames, ignore_index=True))
+    df = df[df["n"].fillna(0) > 0]
+    keys = ["kpi", "month", *[g for g in by if g in df]]
+    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _typed_records(df: pd.DataFrame) -> pd.DataFrame:
+    """KPI records with float numbers and boolean flags: a month without rows comes back
+    as text-typed columns, which concatenating would spread to every month."""
     for col in ("value", "n", "ci_low", "ci_high", "excluded"):
         if col in df:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     for col in ("low_sample", "available"):
         if col in df:
             df[col] = df[col].fillna(False).astype(bool)
-    df = df[df["n"].fillna(0) > 0]
-    keys = ["kpi", "month", *[g for g in by if g in df]]
-    return df.sort_values(keys, kind="stable").reset_index(drop=True)
+    return df
 
 
 def rows_in(prepared: Prepared, table: str, column: str, period: str | Period) -> pd.DataFrame:
