@@ -1,10 +1,14 @@
 """The ``csmetrics`` command line.
 
-Sub-commands: ``validate`` (data-quality report), ``sample`` (generate sample data),
-``report`` (the monthly notebooks to HTML). Errors in the user's input print one
-clear message and exit with code 2; a report with a failed notebook exits 1. Ctrl-C
-exits 130 and SIGTERM 143, with one line and no traceback; output piped into a command
-that stops reading early (``csmetrics kpis | head``) ends quietly with 141.
+Sub-commands: ``validate`` (data-quality report), ``kpis`` (KPIs as tidy records),
+``import`` (a foreign export to a data folder), ``sample`` (generate sample data),
+``report`` (the monthly notebooks to HTML); each has a one-line description and examples
+in its ``--help`` (:func:`build_parser`, one small function per sub-command).
+
+Errors in the user's input print one clear message and exit with code 2; a report with a
+failed notebook exits 1. Ctrl-C exits 130 and SIGTERM 143, with one line and no
+traceback; output piped into a command that stops reading early (``csmetrics kpis |
+head``) ends quietly with 141.
 """
 
 from __future__ import annotations
