@@ -1,19 +1,28 @@
-"""Reading a CSV export as text records, with the source line of every record.
+"""Reading CSV files: the one place that decodes, sniffs, checks and parses them.
 
-Every CSV preset reads its files through :func:`read_records`, so that each problem of
-the file is reported the same way, naming the file and the line a text editor shows:
+Two paths share the decoding, the delimiter sniffing (:func:`sniff_line`), the header
+check (:func:`check_header`) and the record reader that tracks source lines
+(:func:`iter_records`):
 
-* bytes that are not UTF-8 (nor UTF-16 with its byte-order mark): an error naming the
-  line and showing it;
-* a carriage return (``\\r``) inside an unquoted field, a NUL byte, a field above the
-  ``csv`` module's size limit: an error naming the line;
-* a quoted field still open at the end of the file (a missing quote, or a file cut off
-  in the middle of a record): an error naming the line the record starts on;
-* records with another number of fields than the header, records holding only
-  delimiters (``,,,``) or spaces, and blank lines: returned apart, for the preset to
-  reject and report (blank lines are only counted);
-* whether the file ends with a line break: when it does not, the preset can check that
-  its last record was not cut off.
+* the loader reads a table with :func:`read_table`: the file is checked (a repeated
+  column name, records with another number of fields than the header) by a fast pass
+  of the ``csv`` module, then parsed by pandas' C parser; only when records do not fit
+  is the file read again with line tracking, to name them;
+* every CSV import preset reads its files through :func:`read_records`, so that each
+  problem of the file is reported the same way, naming the file and the line a text
+  editor shows:
+
+  * bytes that are not UTF-8 (nor UTF-16 with its byte-order mark): an error naming the
+    line and showing it;
+  * a carriage return (``\\r``) inside an unquoted field, a NUL byte, a field above the
+    ``csv`` module's size limit: an error naming the line;
+  * a quoted field still open at the end of the file (a missing quote, or a file cut off
+    in the middle of a record): an error naming the line the record starts on;
+  * records with another number of fields than the header, records holding only
+    delimiters (``,,,``) or spaces, and blank lines: returned apart, for the preset to
+    reject and report (blank lines are only counted);
+  * whether the file ends with a line break: when it does not, the preset can check that
+    its last record was not cut off.
 
 Line numbers count line feeds (``\\n``; ``\\r\\n`` is one line break); a file whose first
 line ends with a lone carriage return (an old Mac file) is read with ``\\r`` as the line
@@ -24,11 +33,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from .config_model import CONFIG_FILENAME
 from .errors import DataError
 
 #: Characters of a record shown in an error message or an example.
@@ -195,9 +208,13 @@ def sniff_delimiter(text: str) -> str:
     >>> sniff_delimiter("a;b;c\\n1;2;3\\n")
     ';'
     """
-    first = text.split("\n", 1)[0].split("\r", 1)[0]
+    return sniff_line(text.split("\n", 1)[0].split("\r", 1)[0])
+
+
+def sniff_line(line: str) -> str:
+    """The delimiter of ``line`` (``,;\\t|``), ``,`` when the sniffer cannot tell."""
     try:
-        return csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
+        return csv.Sniffer().sniff(line, delimiters=",;\t|").delimiter
     except csv.Error:
         return ","
 
@@ -218,6 +235,31 @@ class _Lines:
         self.count += 1
         self.current.append(line)
         return line
+
+
+def iter_records(
+    path: Path, stream: io.StringIO, delimiter: str, skipinitialspace: bool
+) -> Iterator[Record]:
+    """Every record of ``stream`` (empty lines too, with no fields), with the line it
+    starts on and its text.
+
+    Raises
+    ------
+    DataError
+        A CSV syntax error (e.g. a carriage return in an unquoted field), naming the line.
+    """
+    lines = _Lines(stream)
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=skipinitialspace)
+    while True:
+        lines.current = []
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _syntax_error(path, exc, lines) from None
+        start = lines.count - len(lines.current) + 1
+        yield Record(start, fields, "".join(lines.current))
 
 
 def read_records(
@@ -262,50 +304,46 @@ def read_records(
         raise DataError("empty file: no header line and no rows", file=str(path))
     delimiter = delimiter or sniff_delimiter(text)
     stream = io.StringIO(text, newline="" if line_break(text) == "\r" else "\n")
-    lines = _Lines(stream)
-    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=skipinitialspace)
     records: Records | None = None
-    width = 0
-    last: Record | None = None
-    while True:
-        lines.current = []
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise _syntax_error(path, exc, lines) from None
-        start = lines.count - len(lines.current) + 1
-        rec = Record(start, fields, "".join(lines.current))
-        if not fields:  # an empty line
-            if records is not None:
-                records.blank_lines += 1
-            continue
-        last = rec
+    for rec in iter_records(path, stream, delimiter, skipinitialspace):
         if records is None:
-            header = [h.strip() for h in fields]
-            if normalise is not None:
-                header = [normalise(h) for h in header]
-            _check_header(path, header, start)
-            header = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
-            records = Records(path, delimiter, header, start)
-            width = len(header)
-            continue
-        if all(not f.strip() for f in fields):
-            records.empty.append(rec)
-        elif len(fields) != width:
-            records.ragged.append(rec)
+            if rec.fields:
+                records = _header(path, rec, delimiter, normalise)
+        elif not rec.fields:  # an empty line
+            records.blank_lines += 1
         else:
-            records.rows.append(fields)
-            records.lines.append(start)
+            _add(records, rec)
     if records is None:  # pragma: no cover - text.strip() was not empty
         raise DataError("empty file: no header line and no rows", file=str(path))
     records.terminated = text.endswith(("\n", "\r"))
-    records.last = last
-    if last is not None:
-        _check_closed(path, last, delimiter, skipinitialspace)
-        records.last_quoted = last.raw.rstrip("\r\n").rstrip(" ").endswith('"')
+    if records.last is not None:
+        _check_closed(path, records.last, delimiter, skipinitialspace)
+        records.last_quoted = records.last.raw.rstrip("\r\n").rstrip(" ").endswith('"')
     return records
+
+
+def _header(
+    path: Path, rec: Record, delimiter: str, normalise: Callable[[str], str] | None
+) -> Records:
+    """The :class:`Records` of a file whose header is ``rec`` (checked)."""
+    header = [h.strip() for h in rec.fields]
+    if normalise is not None:
+        header = [normalise(h) for h in header]
+    check_header(path, header, rec.line)
+    header = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
+    return Records(path, delimiter, header, rec.line, last=rec)
+
+
+def _add(records: Records, rec: Record) -> None:
+    """File a data record: a row, a ragged record or an empty one."""
+    records.last = rec
+    if all(not f.strip() for f in rec.fields):
+        records.empty.append(rec)
+    elif len(rec.fields) != len(records.header):
+        records.ragged.append(rec)
+    else:
+        records.rows.append(rec.fields)
+        records.lines.append(rec.line)
 
 
 def _syntax_error(path: Path, exc: csv.Error, lines: _Lines) -> DataError:
@@ -334,14 +372,24 @@ def _syntax_error(path: Path, exc: csv.Error, lines: _Lines) -> DataError:
     )
 
 
-def _check_header(path: Path, header: list[str], line: int) -> None:
-    """No column name twice (blank names aside)."""
+def check_header(path: Path, names: list[str], line: int | None = None) -> None:
+    """No column name twice in a header (blank names aside): a second ``created_at``
+    would otherwise be renamed ``created_at.1`` and ignored.
+
+    ``line`` (the header's line) is named in the message when given.
+
+    >>> check_header(Path("t.csv"), ["id", "a", "id"])
+    Traceback (most recent call last):
+    ...
+    csmetrics.errors.DataError: t.csv: the header names column 'id' twice (columns 1 and 3); rename or remove one
+    """  # noqa: E501
+    where = "the header" if line is None else f"the header (line {line})"
     seen: dict[str, int] = {}
-    for i, name in enumerate(header, start=1):
+    for i, name in enumerate(names, start=1):
         if name and name in seen:
             raise DataError(
-                f"the header (line {line}) names column {name!r} twice (columns {seen[name]} "
-                f"and {i}); rename or remove one",
+                f"{where} names column {name!r} twice (columns {seen[name]} and {i}); "
+                "rename or remove one",
                 file=str(path),
                 column=name,
             )
@@ -370,3 +418,138 @@ def _check_closed(path: Path, last: Record, delimiter: str, skipinitialspace: bo
             file=str(path),
             rows=[last.example()],
         ) from None
+
+
+# ---------------------------------------------------------------------------------------
+# The loader's path: a whole table through pandas' C parser, checked first
+# ---------------------------------------------------------------------------------------
+
+
+def decode_table(path: Path, raw: bytes, encoding: str | None = None) -> str:
+    """The bytes of a table file as text, for the loader: ``encoding`` when set (the
+    ``columns.<table>.encoding`` setting), else UTF-16 with its byte-order mark or UTF-8
+    (optional BOM).
+
+    Raises
+    ------
+    DataError
+        The bytes cannot be read in that encoding (the message names the line).
+
+    Examples
+    --------
+    >>> decode_table(Path("t.csv"), "id\\nä\\n".encode("cp1252"), "cp1252")
+    'id\\nä\\n'
+    """
+    if encoding:
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise DataError(f"cannot be read as {encoding}: {exc}", file=str(path)) from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        snippet = raw[max(0, exc.start - 20) : exc.start + 10]
+        raise DataError(
+            f"unreadable encoding: byte 0x{raw[exc.start]:02x} at line {line} is not UTF-8 "
+            f"(near {snippet!r}); save the file as UTF-8 or set "
+            f"columns.<table>.encoding in {CONFIG_FILENAME} (e.g. cp1252)",
+            file=str(path),
+        ) from None
+
+
+def read_table(path: Path, encoding: str | None = None) -> pd.DataFrame:
+    """A CSV table file (``.csv``, ``.tsv``, ``.txt``, ``.csv.gz``) as text columns, for
+    the loader: empty cells missing, spaces after a delimiter dropped.
+
+    The delimiter is sniffed from the header line; the header and the number of fields
+    of every record are checked (:func:`check_shape`) before pandas' C parser reads it.
+
+    Raises
+    ------
+    DataError
+        Not gzip, binary, not decodable, empty, a repeated column name, records with
+        another number of fields than the header, or a CSV syntax error.
+    """
+    raw = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except OSError as exc:
+            raise DataError(f"not a gzip file: {exc}", file=str(path)) from None
+    if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError("wrong file type: binary content in a text file", file=str(path))
+    text = decode_table(path, raw, encoding)
+    if not text.strip():
+        raise DataError("empty file: no header and no rows", file=str(path))
+    delimiter = sniff_line(text[:65536].split("\n", 1)[0])
+    check_shape(text, delimiter, path)
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            na_values=[""],
+            keep_default_na=False,
+            skipinitialspace=True,
+        )
+    except pd.errors.ParserError as exc:
+        raise DataError(f"malformed CSV: {exc}".strip(), file=str(path)) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("empty file: no header and no rows", file=str(path)) from None
+
+
+def _blank(fields: list[str]) -> bool:
+    """Whether a record has no field or one blank field (a blank line: no row)."""
+    return len(fields) < 2 and not (fields and fields[0].strip())
+
+
+def check_shape(text: str, delimiter: str, path: Path) -> None:
+    """Every record has as many fields as the header (:func:`check_header` too).
+
+    A short record would be padded with blanks and a long one would shift its values,
+    so both are errors naming the rows: ``row N`` is the record's position among the
+    table's rows (header excluded), as the loader's other messages count them.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return
+    check_header(path, [h.strip() for h in header], None)
+    width = len(header)
+    try:
+        n_bad = sum(len(r) != width for r in reader if not _blank(r))
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc}", file=str(path)) from None
+    if n_bad:
+        raise DataError(
+            f"malformed CSV: {n_bad:,} row(s) with a different number of fields than "
+            f"the header's {width} "
+            f"(a short row would be padded with blanks, a long one would shift its values); "
+            f"check the separator {delimiter!r} and quoting in those rows",
+            file=str(path),
+            rows=_ragged_rows(text, delimiter, path, width),
+        )
+
+
+def _ragged_rows(text: str, delimiter: str, path: Path, width: int, limit: int = 5) -> list[str]:
+    """``row N: k field(s)`` for the first records that do not fit the header.
+
+    A blank record is no row, unless quoted (``""``): pandas reads that one as a row.
+    """
+    records = iter_records(path, io.StringIO(text), delimiter, True)
+    next(records)  # the header
+    out: list[str] = []
+    row_no = 0
+    for rec in records:
+        if _blank(rec.fields) and '"' not in rec.raw:
+            continue
+        row_no += 1
+        if not _blank(rec.fields) and len(rec.fields) != width:
+            out.append(f"row {row_no}: {len(rec.fields)} field(s)")
+            if len(out) == limit:
+                break
+    return out
