@@ -72,8 +72,20 @@ def canonical_table(
         canon[c] = df[c]
     canon = canon[[c for c in spec.names if c in canon] + extras]
     _validate_with_pandera(canon, table, cfg, source)
-    info = TableInfo(
-        name=table,
+    return canon, _table_info(canon, spec, source, extras, notes, found)
+
+
+def _table_info(
+    canon: pd.DataFrame,
+    spec: TableSpec,
+    source: str,
+    extras: list,
+    notes: list[str],
+    found: list[Problem],
+) -> TableInfo:
+    """What was read of the table, for the quality report."""
+    return TableInfo(
+        name=spec.name,
         source=source,
         rows=len(canon),
         columns=[c for c in spec.names if c in canon],
@@ -82,7 +94,6 @@ def canonical_table(
         notes=notes,
         problems=found,
     )
-    return canon, info
 
 
 def _check_required_present(df: pd.DataFrame, spec: TableSpec, table: str, source: str) -> None:
