@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from . import i18n
-from .i18n import _
+from .i18n import N_
 
 # fmt: off
 STOP_WORDS: dict[str, frozenset[str]] = {
@@ -100,19 +100,19 @@ def detect_language(text: str) -> str:
     return winners[0]
 
 
-def language_label(code: str) -> str:
-    """A language of :func:`detect_language` as shown to people, in the current language
-    (``pt`` → ``Portuguese``; ``unknown`` translated).
+def language_label(code: str, *, lang: str | None = None) -> str:
+    """A language of :func:`detect_language` as shown to people, in ``lang`` (default:
+    the current language): ``pt`` → ``Portuguese``; ``unknown`` translated.
 
     Examples
     --------
-    >>> language_label("pt"), language_label("unknown")
-    ('Portuguese', 'unknown')
+    >>> language_label("pt"), language_label("unknown"), language_label("pt", lang="it")
+    ('Portuguese', 'unknown', 'portoghese')
     """
     if code == "unknown":
         # Translators: the language of a comment could not be recognised
-        return _("unknown")
-    return i18n.language_name(code)
+        return i18n.translate(N_("unknown"), lang)
+    return i18n.language_name(code, lang=lang)
 
 
 def content_words(text: str, lang: str) -> list[str]:
