@@ -237,7 +237,7 @@ def index_html(
     result, wb, data_label: str, scorecard: str = "", descriptions: Mapping[str, str] = {}
 ) -> str:
     """The report's front page (in the current language): the headline scorecard and one
-    card per section; ``result`` is the run's :class:`csmetrics.report.ReportResult`,
+    card per section; ``result`` is the run's :class:`csmetrics.report_results.ReportResult`,
     ``descriptions`` the English one-line description of each section by name."""
     q = wb.quality
     cards, problems = [], []

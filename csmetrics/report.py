@@ -13,7 +13,8 @@ they fail, and the leftovers of a killed run are removed by the next one
 (:mod:`csmetrics.report_folder`); SIGINT and SIGTERM stop the workers and kernels and
 remove the work folder, and on Linux workers and kernels die with a run killed outright
 (:mod:`csmetrics.report_processes`). ``kpis.csv``, ``kpis.json`` and the scorecard's
-numbers come from :mod:`csmetrics.report_exports`, the pages from :mod:`csmetrics.pages`.
+numbers come from :mod:`csmetrics.report_exports`, the pages from :mod:`csmetrics.pages`,
+the sections and the outcome of a run from :mod:`csmetrics.report_results`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import nbformat
 from . import i18n, report_folder, report_processes
 from .errors import CsmetricsError
 from .handoff import write_handoff
-from .i18n import N_, _
+from .i18n import _
 from .load import Workbook, load
 from .pages import evaluation_html, failed_page, index_html, plain_failed_page, render_html
 from .periods import Period
@@ -57,66 +58,18 @@ from .report_folder import (  # noqa: F401  (the errors are also this module's n
 from .report_processes import KERNEL_FILES, KERNEL_START_RETRIES, Interrupts, ReportInterrupted
 from .report_processes import kernel_failed_to_start as _kernel_failed_to_start
 from .report_processes import kernel_start_pause as _kernel_start_pause
+from .report_results import SECTIONS, ReportResult, SectionResult
+from .report_results import outcome as _outcome
 from .workbook import default_period
 
 # the names these had when they lived here
 _TargetLock = TargetLock
 _clean_leftovers = report_folder.clean_leftovers
 
-#: Notebooks of the report, in reading order: (file stem, title, one-line description);
-#: title and description are English messages, shown translated.
-SECTIONS: list[tuple[str, str, str]] = [
-    (
-        "evaluation",
-        N_("Evaluation summary"),
-        N_("The checklist answered with evidence, patterns, what repeats, where to improve, "
-           "cost against value, and ranked recommendations."),
-    ),
-    ("effectiveness", N_("Effectiveness"),
-     N_("Response and resolution times, first-contact resolution, backlog, SLA, calls, teams "
-        "and agents, product reliability.")),
-    ("operational_cost", N_("Operational cost"),
-     N_("Cost per contact and per resolution, by channel and category, against revenue; "
-        "staffing against demand (Erlang C).")),
-    ("customer_experience", N_("Customer experience"),
-     N_("CSAT, NPS, effort, survey response, retention and churn, and what customers write.")),
-    ("channels", N_("Channels and journeys"),
-     N_("Channel mix and requests by channel, peak against regular periods, channel "
-        "switching.")),
-    ("data_quality", N_("Data quality"),
-     N_("What was read, what is wrong with it, and what was left out of which measure.")),
-]  # fmt: skip
-
 KERNEL_NAME = "python3"
 #: Longest a notebook cell may run: a cell past it (or a kernel that stops answering) is
 #: interrupted and its section reported as failed, instead of the run waiting forever.
 CELL_TIMEOUT_S = 1800
-
-
-@dataclass
-class SectionResult:
-    """Outcome of one notebook (``attempts``: how often its kernel was started)."""
-
-    name: str
-    title: str
-    ok: bool
-    seconds: float
-    error: str = ""
-    attempts: int = 1
-
-
-@dataclass
-class ReportResult:
-    """Outcome of a report run."""
-
-    out: Path
-    period: str
-    sections: list[SectionResult] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every notebook ran without error."""
-        return all(s.ok for s in self.sections)
 
 
 def notebooks_dir() -> Path:
@@ -225,19 +178,6 @@ def _write_page(
             page = plain_failed_page(title, error)
     out_html.write_text(page, encoding="utf-8")
     return ok, error
-
-
-def _outcome(r: SectionResult) -> str:
-    """A section's progress line (after ``[i/n]``).
-
-    Examples
-    --------
-    >>> _outcome(SectionResult("x", "X", False, 1.25, "ValueError: no", attempts=2))
-    'X: FAILED: ValueError: no (1.2 s, kernel started 2 times)'
-    """
-    started = f", kernel started {r.attempts} times" if r.attempts > 1 else ""
-    state = "ok" if r.ok else f"FAILED: {r.error}"
-    return f"{r.title}: {state} ({r.seconds:.1f} s{started})"
 
 
 def _params(name: str, params: dict, work: Path) -> dict:
