@@ -11,6 +11,12 @@ A table file with a header and no rows is an error (an optional table is left ou
 having no file). Messages about a file outside the data folder (an absolute path in
 ``sources``, or a link to a file elsewhere) never show its content: neither its header
 nor its values.
+
+This module reads the files and assembles the folder; the rest of the data side lives in
+:mod:`csmetrics.sources` (paths kept in the folder, SQL sources), :mod:`csmetrics.coerce`
+(column mapping and parsing), :mod:`csmetrics.canonical` (one table's rules) and
+:mod:`csmetrics.workbook` (:class:`Workbook`, :func:`from_frames`, the default period).
+Their public names are importable from here too.
 """
 
 from __future__ import annotations

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from .calendar import business_seconds
-from .config import Config
+from .config_model import Config
 from .i18n import N_
-from .load import Workbook
 from .problems import Problem
 from .schema import TABLES
+from .workbook import Workbook
 
 #: Columns any KPI can be grouped by, when the table has them.
 GROUP_COLUMNS = ("channel", "team", "agent_id", "priority", "category", "queue", "segment",
