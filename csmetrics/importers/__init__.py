@@ -15,7 +15,9 @@ The canonical tables are written as Parquet, not CSV, and keep their values as t
 
 A preset is a function ``convert(sources, ctx) -> (frames, config)``; it records what it
 does through the :class:`ImportContext` it receives. Presets register themselves with
-:func:`register` in the modules of this package.
+:func:`register` in the modules of this package (:func:`get` finds one by name). Most
+are stated as data, a :class:`~csmetrics.importers.spec.PresetSpec` whose column rules
+a generic runner applies (:mod:`csmetrics.importers.spec`).
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ PRESETS: dict[str, Preset] = {}
 
 
 def register(preset: Preset) -> Preset:
-    """Add a preset to the registry (called by the preset modules)."""
+    """Add a preset to the registry (called by the preset modules; see :func:`get`)."""
     PRESETS[preset.name] = preset
     return preset
 
@@ -175,6 +177,20 @@ class ImportResult:
         return "\n".join(lines)
 
 
+def get(name: str) -> Preset:
+    """The preset registered as ``name``.
+
+    Raises
+    ------
+    CsmetricsError
+        No preset has that name (the message lists the presets).
+    """
+    _load_presets()
+    if name not in PRESETS:
+        raise ImportError_(f"unknown preset {name!r}; presets: {', '.join(sorted(PRESETS))}")
+    return PRESETS[name]
+
+
 def run_import(
     preset: str,
     sources: Sequence[str | Path],
@@ -198,34 +214,57 @@ def run_import(
         Whether numeric dates (``03/11/2026``) are day first; by default the export's
         values must prove the order (a day above 12), else the import stops.
 
+    Returns
+    -------
+    ImportResult
+        The tables written, every step, the rejected files and the quality report.
+
     Raises
     ------
     CsmetricsError
         Unknown preset, missing source, existing output without ``force``, or a source
         the preset cannot read (the message names the file, the column and lines).
     """
-    _load_presets()
-    if preset not in PRESETS:
-        raise ImportError_(f"unknown preset {preset!r}; presets: {', '.join(sorted(PRESETS))}")
+    chosen = get(preset)
     paths = [Path(s) for s in sources]
-    if not paths:
-        raise ImportError_(
-            f"preset {preset!r} needs at least one source file ({PRESETS[preset].sources})"
-        )
-    for p in paths:
-        if not p.exists():
-            raise ImportError_(f"{p}: source file not found")
     out = Path(out)
-    if out.exists() and any(out.iterdir()) and not force:
-        raise ImportError_(f"{out} already holds files; use --force to replace them")
+    _check_paths(chosen, paths, out, force)
     ctx = ImportContext(preset, dayfirst=dayfirst)
-    frames, config = PRESETS[preset].convert(paths, ctx)
+    frames, config = chosen.convert(paths, ctx)
     wb = from_frames(frames, config)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     write_tables(wb.tables, out)
     write_config(config, out)
+    rejected_files = _write_rejected(ctx, out)
+    result = ImportResult(
+        preset,
+        out,
+        {t: len(df) for t, df in wb.tables.items()},
+        ctx.steps,
+        rejected_files,
+        wb.quality.render_text(),
+    )
+    _write_reports(result, paths)
+    return result
+
+
+def _check_paths(preset: Preset, paths: list[Path], out: Path, force: bool) -> None:
+    """Errors for no source, a missing source, or an output folder in the way."""
+    if not paths:
+        raise ImportError_(
+            f"preset {preset.name!r} needs at least one source file ({preset.sources})"
+        )
+    for p in paths:
+        if not p.exists():
+            raise ImportError_(f"{p}: source file not found")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise ImportError_(f"{out} already holds files; use --force to replace them")
+
+
+def _write_rejected(ctx: ImportContext, out: Path) -> dict[str, Path]:
+    """``<out>/rejected/<table>.csv`` for every table with rejected rows."""
     rejected_files = {}
     if ctx.rejected:
         from ..display import safe_csv_frame  # IPython: only when there is something to write
@@ -239,30 +278,27 @@ def run_import(
                 path, index=False, lineterminator="\r\n"
             )
             rejected_files[table] = path
-    result = ImportResult(
-        preset,
-        out,
-        {t: len(df) for t, df in wb.tables.items()},
-        ctx.steps,
-        rejected_files,
-        wb.quality.render_text(),
-    )
+    return rejected_files
+
+
+def _write_reports(result: ImportResult, paths: list[Path]) -> None:
+    """``import_report.txt`` and ``import_report.json`` beside the data."""
+    out = result.out
     (out / "import_report.txt").write_text(result.render_text(), encoding="utf-8")
     (out / "import_report.json").write_text(
         json.dumps(
             {
-                "preset": preset,
+                "preset": result.preset,
                 "sources": [str(p) for p in paths],
                 "rows": result.rows,
-                "steps": [s.__dict__ for s in ctx.steps],
-                "rejected": {t: str(p) for t, p in rejected_files.items()},
+                "steps": [s.__dict__ for s in result.steps],
+                "rejected": {t: str(p) for t, p in result.rejected_files.items()},
             },
             indent=2,
             default=str,
         ),
         encoding="utf-8",
     )
-    return result
 
 
 def list_presets() -> list[Preset]:

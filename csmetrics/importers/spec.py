@@ -149,9 +149,11 @@ class PresetSpec:
                 return col
         raise KeyError(f"preset {self.name!r} has no column rule {role!r}")
 
-    def preset(self) -> Preset:
-        """The :class:`~csmetrics.importers.Preset` that runs this spec."""
-        return Preset(self.name, self.description, self.sources, functools.partial(convert, self))
+    def preset(self, run: Callable[[list[Path], ImportContext], tuple] | None = None) -> Preset:
+        """The :class:`~csmetrics.importers.Preset` that runs this spec (through ``run``,
+        a documented ``convert(paths, ctx)`` calling :func:`convert`, when given)."""
+        run = run or functools.partial(convert, self)
+        return Preset(self.name, self.description, self.sources, run)
 
 
 @dataclass
