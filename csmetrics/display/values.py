@@ -94,16 +94,12 @@ def format_value(
     ('61.8%', '4.25 h', '€9.10')
     >>> format_value(5117.0, "count"), format_value(377.66, "s"), format_value(float("nan"), "h")
     ('5,117', '378 s', '–')
-    >>> from csmetrics.i18n import language
-    >>> with language("it"):
-    ...     format_value(0.618, "share"), format_value(1234.6, "h"), format_value(0.5, "score")
-    ('61,8%', '1.235 h', '0,50')
+    >>> format_value(0.618, "share", lang="it"), format_value(1234.6, "h", lang="it")
+    ('61,8%', '1.235 h')
     >>> format_value(0.021, "share", change=True), format_value(-1.5, "h", change=True)
     ('+2.1 pp', '-1.50 h')
     >>> format_value(0.27, "currency", "EUR", change=True), format_value(3, "tickets", change=True)
     ('+€0.27', '+3')
-    >>> format_value(0.618, "share", lang="it")
-    '61,8%'
     """
     if _missing(value):
         return "–"
@@ -112,6 +108,12 @@ def format_value(
         return _share(x, change, lang)
     if unit == "currency":
         return _amount(x, currency or i18n.get_currency(), change, lang)
+    return _quantity(x, unit, change, lang)
+
+
+def _quantity(x: float, unit: object, change: bool, lang: str | None) -> str:
+    """Hours and seconds with their unit (two decimals below 100, none above); other
+    units with their decimals (:data:`UNIT_DECIMALS`, counts none)."""
     decimals = 2 if unit in ("h", "s") and abs(x) < 100 else UNIT_DECIMALS.get(str(unit), 0)
     text = i18n.number(x, decimals, signed=change, lang=lang)
     return f"{text} {unit}" if unit in ("h", "s") else text
