@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
+from .checklist import TARGET_SOURCES, targets_in_force
 from .display import format_value  # the one formatter, re-exported here
 from .i18n import N_, _, ngettext
 from .kpis import compute, direction, get
@@ -103,8 +104,6 @@ def target_text(
         return ""
     text = format_value(target, unit, currency)
     if source and source != "configured":
-        from .evaluate import TARGET_SOURCES  # the evaluation imports this module
-
         text += f" ({_(TARGET_SOURCES[source])})"
     return text
 
@@ -129,7 +128,7 @@ def headline(
     comparison period (default: the previous period).
 
     Targets are those the evaluation judges against
-    (:func:`csmetrics.evaluate.targets_in_force`: configured, else the checklist's), with
+    (:func:`csmetrics.checklist.targets_in_force`: configured, else the checklist's), with
     their source in ``target_source``. A comparison period without observations of a KPI
     (no rows: a count of nothing) gives no previous value, hence no change.
 
@@ -140,8 +139,6 @@ def headline(
         excluded, available, note, target, target_source, status, previous, change,
         change_better, period, compared_with``.
     """
-    from .evaluate import targets_in_force  # the evaluation imports this module
-
     targets = targets_in_force(prepared.config)
     tz = prepared.config.timezone
     p = period if isinstance(period, Period) else Period.parse(period, tz)

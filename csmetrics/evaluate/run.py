@@ -1,0 +1,95 @@
+"""The entry point: :func:`evaluate` answers the checklist for one period, analyses the
+answers and ends with the recommendations and the program's four answers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..checklist import checklist
+from ..periods import Period, PeriodError
+from ..prepare import Prepared
+from ..summary import comparison_period, monthly_trend
+from .answers import answer_questions
+from .control import pattern_findings
+from .facts import _Facts
+from .findings import cost_value_findings, improvement_findings, peak_findings
+from .model import Evaluation
+from .programs import program_answers
+from .recommend import recommendations
+from .recurring import repeat_findings
+
+#: The KPIs followed month by month (control charts, trends, cost against value).
+TREND_KPIS = (
+    "frt_median_h",
+    "resolution_median_h",
+    "fcr_rate",
+    "abandonment_rate",
+    "service_level",
+    "aht_s",
+    "cost_per_contact",
+    "cost_per_resolution",
+    "csat_score",
+    "nps",
+    "ces_mean",
+    "complaints_received",
+    "tickets_created",
+)
+
+
+def evaluate(
+    prepared: Prepared, period: str | Period, comparison: str | None = None, months: int = 12
+) -> Evaluation:
+    """Answer the checklist for one period and analyse the answers.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        Output of :func:`csmetrics.prepare`.
+    period : str or Period
+        The period evaluated (``YYYY-MM``, ``YYYY-Qn``, ``YYYY``).
+    comparison : str, optional
+        Period to compare with (default: the previous period).
+    months : int
+        Months of history for control charts, trends and recurring issues.
+
+    Returns
+    -------
+    Evaluation
+        The answers, findings, recommendations and the program's four answers
+        (``Evaluation.to_json()`` is ``evaluation.json``).
+    """
+    cfg = prepared.config
+    cur = cfg.currency
+    p = period if isinstance(period, Period) else Period.parse(period, cfg.timezone)
+    try:
+        cmp_p = comparison_period(p, comparison)
+    except PeriodError:
+        cmp_p = None
+    try:
+        year = p.year_before()
+    except PeriodError:
+        year = None
+    facts = _Facts(prepared, p, cmp_p, year)
+    answers = answer_questions(facts, checklist(cfg), cur)
+    trend = (
+        monthly_trend(prepared, list(TREND_KPIS), p, months)
+        if p.kind != "all"
+        else pd.DataFrame(columns=["kpi", "month", "value", "available", "n"])
+    )
+    findings = []
+    findings += pattern_findings(trend, p, cur)
+    findings += repeat_findings(prepared, p)
+    findings += improvement_findings(facts, answers, cur)
+    findings += cost_value_findings(prepared, p, trend, cur)
+    findings += peak_findings(prepared, cur)
+    recs = recommendations(facts, answers, findings, cur)
+    return Evaluation(
+        p.label,
+        cmp_p.label if cmp_p else None,
+        year.label if year else None,
+        answers,
+        findings,
+        recs,
+        cur,
+        program_answers(facts, answers, findings, cur),
+    )
