@@ -381,7 +381,7 @@ def check_header(path: Path, names: list[str], line: int | None = None) -> None:
     >>> check_header(Path("t.csv"), ["id", "a", "id"])
     Traceback (most recent call last):
     ...
-    csmetrics.errors.DataError: t.csv: the header names column 'id' twice (columns 1 and 3); rename or remove one
+    csmetrics.errors.DataError: t.csv: column 'id': the header names column 'id' twice (columns 1 and 3); rename or remove one
     """  # noqa: E501
     where = "the header" if line is None else f"the header (line {line})"
     seen: dict[str, int] = {}
