@@ -379,5 +379,14 @@ def _load_tables(folder: Path, cfg: Config) -> tuple[dict[str, pd.DataFrame], Qu
 
 
 def default_data_dir() -> Path:
-    """The bundled sample: ``data/sample`` in the repository checkout."""
-    return Path(__file__).resolve().parent.parent / "data" / "sample"
+    """The bundled sample: ``data/sample`` of the repository checkout, else the copy an
+    installed wheel ships inside the package (``csmetrics/_sample``).
+
+    Examples
+    --------
+    >>> (default_data_dir() / "tickets.parquet").is_file()
+    True
+    """
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "data" / "sample"
+    return checkout if checkout.is_dir() else here / "_sample"

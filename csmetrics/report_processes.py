@@ -208,6 +208,26 @@ def use_kernel_folder(work: Path) -> Path:
     return folder
 
 
+def on_this_interpreter(kernel_cmd: list[str]) -> list[str]:
+    """An IPython kernel command run by this Python, whatever the kernel spec names.
+
+    The report's notebooks need the interpreter csmetrics is installed in; a ``python3``
+    kernel spec installed elsewhere (a system Jupyter, another venv) could point to a
+    Python without it. Other kernel commands are left as they are.
+
+    Examples
+    --------
+    >>> cmd = on_this_interpreter(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "c"])
+    >>> cmd[0] == sys.executable and cmd[1:] == ["-m", "ipykernel_launcher", "-f", "c"]
+    True
+    >>> on_this_interpreter(["julia", "-i"])
+    ['julia', '-i']
+    """
+    if kernel_cmd[1:3] == ["-m", "ipykernel_launcher"]:
+        return [sys.executable, *kernel_cmd[1:]]
+    return kernel_cmd
+
+
 def kernel_manager_class() -> type:
     """jupyter_client's ``AsyncKernelManager``, whose kernels die with the process that
     started them (Linux) and are recorded for :func:`kill_kernels`.
@@ -233,6 +253,7 @@ def kernel_manager_class() -> type:
                 return await super()._async_pre_start_kernel(**kw)
 
             async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+                kernel_cmd = on_this_interpreter(kernel_cmd)
                 if sys.platform.startswith("linux") and "preexec_fn" not in kw:
                     kw["preexec_fn"] = _kernel_preexec(os.getpid())
                 await super()._async_launch_kernel(kernel_cmd, **kw)
