@@ -56,8 +56,8 @@ def test_installed_wheel_finds_its_own_sample_outside_a_clone(installed, tmp_pat
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     where = subprocess.run(
-        [sys.executable, "-c", "import csmetrics, csmetrics.load as l;"
-         "print(csmetrics.__file__); print(l.default_data_dir())"],
+        [sys.executable, "-c", "import csmetrics; from csmetrics.load import default_data_dir as d;"
+         "print(csmetrics.__file__); print(d())"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout.split()  # fmt: skip
     assert where[0] == str(target / "csmetrics" / "__init__.py")
