@@ -6,11 +6,42 @@ Each row is one call that left the bank's VRU (IVR) asking for an agent: when it
 joined the queue, how long it waited, whether an agent served it (``AGENT``), the
 caller hung up (``HANG``) or it was a virtual call (``PHANTOM``), and how long the
 service took. Times of day are stored without a date; the ``date`` column is the day
-the call entered the VRU. :func:`convert` lists the mapping rules.
+the call entered the VRU. The mapping rules are below.
 
 Source: Ilan Guedj and Avi Mandelbaum, Technion (SEE Lab), "'Anonymous Bank' Call-Center
 Data" (2000), analysed in Brown et al., "Statistical Analysis of a Telephone Call Center",
 JASA 100(469), 2005. The data are free for use; acknowledge the Technion as the source.
+
+Mapping rules
+-------------
+- ``call_id`` = ``<YYYY-MM>-<vru+line>-<call_id>``: the source ids repeat within a
+  month (they count per VRU line) and across months; month, line and id are unique.
+  A second row with the same month, line and id is rejected as a duplicate.
+- ``outcome``: AGENT → answered, HANG → abandoned, PHANTOM → other.
+- ``arrived_at`` = ``date`` + ``q_start`` for calls that joined the queue
+  (``q_start`` not ``0:00:00``, or ``q_time`` > 0), else ``date`` + ``vru_exit``.
+  ``date`` is the VRU entry day: a time more than 12 h before ``vru_entry`` is the
+  next day (the call crossed midnight), and is repaired and counted.
+- ``wait_s`` = ``q_time`` (0 for calls never queued).
+- ``answered_at`` (AGENT only) = ``date`` + ``q_exit`` for queued calls, dated the
+  next day when the queue crossed midnight (``q_exit`` < ``q_start``); = ``arrived_at``
+  for calls answered without queueing. ``ser_start`` is not used: it is usually 0-2 s
+  before ``q_exit`` in this log (one-second clock steps), which would put answers
+  before arrivals.
+- ``talk_s`` = ``ser_time`` for AGENT calls; empty for HANG and PHANTOM (HANG rows
+  with ``ser_time`` > 0 are counted as repaired).
+- ``agent_id`` = ``server``; ``NO_SERVER`` → empty (AGENT calls without a server
+  are noted with counts).
+- ``customer_id`` = ``customer_id``; ``0`` (caller not identified) → empty.
+- ``queue`` = readable name of ``type`` (PS Regular, PE Regular (English), IN
+  Internet, NE Stock exchange, NW Prospective customers, TT Callback; other codes
+  ``Unknown (<code>)``); the code is kept in ``queue_code``.
+- ``priority`` (0/1 regular or unidentified, 2 priority customer) and ``vru_line``
+  are kept as extra columns; ``vru_entry``, ``vru_time``, ``ser_start`` and
+  ``ser_exit`` are not carried over.
+- Lines with too few tab-separated fields are split on white space when that gives
+  exactly 17 fields (repaired); other malformed lines, bad dates, times, numbers or
+  outcomes are rejected with their line numbers.
 """
 
 from __future__ import annotations
@@ -92,36 +123,7 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
 
     Notes
     -----
-    Mapping rules:
-
-    - ``call_id`` = ``<YYYY-MM>-<vru+line>-<call_id>``: the source ids repeat within a
-      month (they count per VRU line) and across months; month, line and id are unique.
-      A second row with the same month, line and id is rejected as a duplicate.
-    - ``outcome``: AGENT → answered, HANG → abandoned, PHANTOM → other.
-    - ``arrived_at`` = ``date`` + ``q_start`` for calls that joined the queue
-      (``q_start`` not ``0:00:00``, or ``q_time`` > 0), else ``date`` + ``vru_exit``.
-      ``date`` is the VRU entry day: a time more than 12 h before ``vru_entry`` is the
-      next day (the call crossed midnight), and is repaired and counted.
-    - ``wait_s`` = ``q_time`` (0 for calls never queued).
-    - ``answered_at`` (AGENT only) = ``date`` + ``q_exit`` for queued calls, dated the
-      next day when the queue crossed midnight (``q_exit`` < ``q_start``); = ``arrived_at``
-      for calls answered without queueing. ``ser_start`` is not used: it is usually 0-2 s
-      before ``q_exit`` in this log (one-second clock steps), which would put answers
-      before arrivals.
-    - ``talk_s`` = ``ser_time`` for AGENT calls; empty for HANG and PHANTOM (HANG rows
-      with ``ser_time`` > 0 are counted as repaired).
-    - ``agent_id`` = ``server``; ``NO_SERVER`` → empty (AGENT calls without a server
-      are noted with counts).
-    - ``customer_id`` = ``customer_id``; ``0`` (caller not identified) → empty.
-    - ``queue`` = readable name of ``type`` (PS Regular, PE Regular (English), IN
-      Internet, NE Stock exchange, NW Prospective customers, TT Callback; other codes
-      ``Unknown (<code>)``); the code is kept in ``queue_code``.
-    - ``priority`` (0/1 regular or unidentified, 2 priority customer) and ``vru_line``
-      are kept as extra columns; ``vru_entry``, ``vru_time``, ``ser_start`` and
-      ``ser_exit`` are not carried over.
-    - Lines with too few tab-separated fields are split on white space when that gives
-      exactly 17 fields (repaired); other malformed lines, bad dates, times, numbers or
-      outcomes are rejected with their line numbers.
+    The mapping rules are listed in the module docstring.
     """
     df = _drop_duplicate_calls(_read_months(paths, ctx), ctx)
     answered = df["outcome"] == "AGENT"
