@@ -21,6 +21,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+import csmetrics as cm
 from csmetrics import schema
 from csmetrics.cli import main
 from csmetrics.kpis import get, public_kpis
@@ -623,11 +624,32 @@ def test_a_cell_past_the_time_limit_fails_its_section_instead_of_hanging(
     assert (out / "slow.html").exists()
 
 
-def test_a_period_without_data_gives_short_paragraphs_and_exit_0(small_sample, tmp_path):
+def test_a_period_without_data_gives_short_paragraphs_and_exit_0(
+    small_sample, tmp_path, monkeypatch, capsys
+):
+    """One full run, which also proves the report loads the data once: the main process
+    loads it once, then the data folder is moved away, so a notebook that read it again
+    would fail its section."""
+    from csmetrics import report
+
+    data = tmp_path / "data"
+    shutil.copytree(small_sample, data)
+    loads = []
+
+    def load_once_then_hide(folder, config=None):
+        loads.append(folder)
+        wb = cm.load(folder, config)
+        data.rename(tmp_path / "hidden")
+        return wb
+
+    monkeypatch.setattr(report, "load", load_once_then_hide)
     # the small sample covers August to October 2026: July has no row in any table
     out = tmp_path / "july"
-    proc = run_cli("report", "--data", small_sample, "--period", "2026-07", "--out", out)
-    assert proc.returncode == 0, proc.stderr
+    code = main(["report", "--data", str(data), "--period", "2026-07", "--out", str(out)])
+    stderr = capsys.readouterr().err
+    assert code == 0, stderr
+    assert len(loads) == 1 and not data.exists()
+    assert stderr.count(": ok") == len(SECTIONS) + 1, stderr  # the scorecard and each section
     index = _page(out, "index")
     assert "This section failed" not in index and "could not be computed" not in index
     for name in ("evaluation", "effectiveness", "operational_cost", "customer_experience",
