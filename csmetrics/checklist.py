@@ -23,6 +23,7 @@ import yaml
 from .errors import ConfigError, CsmetricsError
 from .i18n import N_
 from .kpis import get
+from .registry import Registry
 
 #: The checklist's categories (in the order the evaluation shows them).
 CATEGORIES = ("effectiveness", "cost", "experience")
@@ -34,7 +35,7 @@ POLARITIES = ("positive", "negative", "open")
 #: A judging rule: ``(facts, question, currency) -> (status, sentence, evidence)``.
 Judge = Callable[..., tuple[str, str, list[Any]]]
 #: The registered judging rules by name, in registration order (:func:`register_judge`).
-JUDGES: dict[str, Judge] = {}
+JUDGES: Registry[Judge] = Registry("judging rule")
 
 
 def register_judge(name: str, judge: Judge | None = None) -> Any:
@@ -64,10 +65,7 @@ def register_judge(name: str, judge: Judge | None = None) -> Any:
     True
     >>> _ = JUDGES.pop("always_fine")
     """
-    if judge is None:
-        return lambda fn: register_judge(name, fn)
-    JUDGES[name] = judge
-    return judge
+    return JUDGES.register(name, judge)
 
 
 def get_judge(name: str) -> Judge:
@@ -86,11 +84,7 @@ def get_judge(name: str) -> Judge:
     ...
     csmetrics.errors.CsmetricsError: unknown judging rule 'guess'; known rules: target, trend, group_extreme, group_spread, staffing, themes
     """  # noqa: E501
-    try:
-        return JUDGES[name]
-    except KeyError:
-        known = ", ".join(JUDGES) or "none registered"
-        raise CsmetricsError(f"unknown judging rule {name!r}; known rules: {known}") from None
+    return JUDGES.lookup(name)
 
 
 def rule_names() -> tuple[str, ...]:

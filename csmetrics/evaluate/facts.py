@@ -17,7 +17,7 @@ from scipy import stats as sstats
 from .. import analysis
 from ..checklist import targets_in_force
 from ..i18n import _
-from ..kpis import compute, direction, get, public_kpis
+from ..kpis import KPI, compute, direction, get, public_kpis
 from ..periods import Period
 from ..prepare import Prepared
 from ..stats import mann_whitney, nps_difference, poisson_rate_test, two_proportion_test
@@ -98,17 +98,7 @@ class _Facts:
                 "no_data",
                 note=note or _("no observations in the period"),
             )
-        ev = Evidence(
-            kpi,
-            k.label,
-            k.unit,
-            float(r["value"]),
-            _f(r["ci_low"]),
-            _f(r["ci_high"]),
-            float(r["n"]),
-            target,
-            status_for(float(r["value"]), target, better),
-        )
+        ev = _row_evidence(k, r, target, status_for(float(r["value"]), target, better))
         ev.previous = self.change(kpi, "prev")
         ev.year_before = self.change(kpi, "year")
         return ev
@@ -135,6 +125,26 @@ def _f(x: Any) -> float:
         return float(x)
     except (TypeError, ValueError):
         return math.nan
+
+
+def _row_evidence(
+    k: KPI, row: Any, target: float | None, status: str, by: str | None = None, note: str = ""
+) -> Evidence:
+    """The evidence of one computed record of ``k`` (its value, interval and n); with
+    ``by``, the record of one group of that column."""
+    return Evidence(
+        k.id,
+        k.label,
+        k.unit,
+        float(row["value"]),
+        _f(row["ci_low"]),
+        _f(row["ci_high"]),
+        float(row["n"]),
+        target,
+        status,
+        group={by: str(row[by])} if by is not None else None,
+        note=note,
+    )
 
 
 def _days(p: Period) -> float:

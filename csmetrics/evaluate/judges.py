@@ -12,7 +12,6 @@ unhappy comments repeat).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import pandas as pd
 
@@ -22,7 +21,7 @@ from ..i18n import _, ngettext
 from ..kpis import KPI, direction, get
 from ..stats import two_proportion_test
 from ..summary import format_change, format_value, negligible, status_for
-from .facts import _f, _Facts, _group_records
+from .facts import _Facts, _group_records, _row_evidence
 from .model import ALPHA, MIN_N, Evidence, _severity
 from .wording import (
     _change_clause,
@@ -52,25 +51,6 @@ def _target_source(f: _Facts, j: dict) -> str:
     return "checklist" if "target" in j else "benchmark"
 
 
-def _group_row_evidence(
-    k: KPI, row: Any, by: str, target: float | None, status: str, note: str = ""
-) -> Evidence:
-    """The evidence of one group (a row of :func:`_group_records`, ``by`` its column)."""
-    return Evidence(
-        k.id,
-        k.label,
-        k.unit,
-        float(row["value"]),
-        _f(row["ci_low"]),
-        _f(row["ci_high"]),
-        float(row["n"]),
-        target,
-        status,
-        group={by: str(row[by])},
-        note=note,
-    )
-
-
 def _group_evidence(f: _Facts, kpi: str, by: str, target: float | None) -> list[Evidence]:
     """Each group of ``by`` with at least :data:`MIN_N` observations, judged against the
     same ``target``, worst first (severity, then relative gap, then the group's name)."""
@@ -79,7 +59,7 @@ def _group_evidence(f: _Facts, kpi: str, by: str, target: float | None) -> list[
     df = _group_records(f, kpi, by)
     df = df[df["n"] >= MIN_N]
     out = [
-        _group_row_evidence(k, r, by, target, status_for(float(r["value"]), target, better))
+        _row_evidence(k, r, target, status_for(float(r["value"]), target, better), by)
         for r in df.to_dict(orient="records")
     ]
 
@@ -228,7 +208,7 @@ def _judge_group_extreme(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[E
     )
     median = float(df["value"].median())
     ratio = float(pick["value"]) / median if median else math.nan
-    ev = _group_row_evidence(k, pick, j["by"], None, "no_target")
+    ev = _row_evidence(k, pick, None, "no_target", j["by"])
     limit = float(j.get("ratio", 2.0))
     status = "watch" if ratio > limit else "on_target"
     # Translators: e.g. "Phone: cost per resolution €30.00, 2.9× the median channel
@@ -268,7 +248,7 @@ def _judge_group_spread(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Ev
         p_value = two_proportion_test(float(worst["value"]) * n1, n1, overall.value * n2, n2)
     # Translators: {p} is a p-value (statistical significance), e.g. 0.012
     note = _("p = {p} against all").format(p=_g(p_value, 3)) if not math.isnan(p_value) else ""
-    ev = _group_row_evidence(k, worst, j["by"], overall.target, "no_target", note)
+    ev = _row_evidence(k, worst, overall.target, "no_target", j["by"], note)
     status = _spread_status(gap, float(j.get("margin", 0.05)), p_value, overall.status)
     return status, _spread_sentence(k, j["by"], worst, overall, p_value, cur), [ev, overall]
 

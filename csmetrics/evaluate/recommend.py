@@ -25,11 +25,11 @@ import pandas as pd
 from babel import Locale
 
 from .. import analysis, i18n
-from ..errors import CsmetricsError
 from ..i18n import N_, _, ngettext
 from ..kpis import get
 from ..periods import Period
 from ..prepare import Prepared
+from ..registry import Registry
 from ..summary import format_change, format_value, negligible
 from .facts import _Facts
 from .findings import cost_value
@@ -43,7 +43,7 @@ MIN_VOLUME = 30
 #: A recommendation rule: ``rule(facts, answers, findings, currency)``.
 RecommendationRule = Callable[[_Facts, list[Answer], list[Finding], str], list[Recommendation]]
 #: The registered rules by name, in registration order (the order they run in).
-RECOMMENDATION_RULES: dict[str, RecommendationRule] = {}
+RECOMMENDATION_RULES: Registry[RecommendationRule] = Registry("recommendation rule")
 
 
 def register_rule(name: str, rule: RecommendationRule | None = None) -> Any:
@@ -65,10 +65,7 @@ def register_rule(name: str, rule: RecommendationRule | None = None) -> Any:
     callable
         ``rule``, or (without it) the decorator that registers the function it wraps.
     """
-    if rule is None:
-        return lambda fn: register_rule(name, fn)
-    RECOMMENDATION_RULES[name] = rule
-    return rule
+    return RECOMMENDATION_RULES.register(name, rule)
 
 
 def get_rule(name: str) -> RecommendationRule:
@@ -86,13 +83,7 @@ def get_rule(name: str) -> RecommendationRule:
     ...
     csmetrics.errors.CsmetricsError: unknown recommendation rule 'guess'; known rules: shift_channel_volume, staff_weak_hours, fix_recurring_request, improve_off_target_kpi, act_on_recurring_theme, cost_up_satisfaction_down
     """  # noqa: E501
-    try:
-        return RECOMMENDATION_RULES[name]
-    except KeyError:
-        known = ", ".join(RECOMMENDATION_RULES) or "none registered"
-        raise CsmetricsError(
-            f"unknown recommendation rule {name!r}; known rules: {known}"
-        ) from None
+    return RECOMMENDATION_RULES.lookup(name)
 
 
 def recommendations(
