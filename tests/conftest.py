@@ -19,13 +19,22 @@ from hypothesis import HealthCheck, settings
 
 # Hypothesis profiles: "ci" (the default: small, so that `make test` stays fast) and
 # "long" for a thorough run, e.g. `HYPOTHESIS_PROFILE=long pytest tests/test_fuzz_*.py`.
-# Tests that set their own ``max_examples`` keep it; the fuzz tests take the profile's.
+# Tests whose examples cost more or less than most set ``max_examples=examples(n)``
+# (n under "ci", fifty times n under "long"); the fuzz tests take the profile's count.
 _SLOW_OK = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_SLOW_OK)
 settings.register_profile(
     "long", max_examples=20_000, deadline=None, suppress_health_check=_SLOW_OK
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def examples(ci: int) -> int:
+    """``max_examples`` for a property test: ``ci`` in the "ci" profile (chosen per test
+    by what one example costs), fifty times as many in the "long" one."""
+    return ci if PROFILE == "ci" else ci * 50
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -184,12 +193,32 @@ def sample_report(tmp_path_factory) -> ReportRun:
     return shared_report(tmp_path_factory, "sample-report", SAMPLE)
 
 
-@pytest.fixture(scope="session", params=["pt", "es", "it", "pl"])
+#: The sections each non-English run of the bundled sample covers: Polish the whole
+#: report (the one full non-English run), the other languages two sections each, so that
+#: every section is also seen in a second language; each run writes the index and
+#: scorecard. The message catalogues themselves are checked for every language by
+#: ``test_i18n.py::test_catalogue_translates_every_message``.
+LANGUAGE_SECTIONS: dict[str, tuple[str, ...] | None] = {
+    "pl": None,
+    "pt": ("evaluation", "effectiveness"),
+    "es": ("operational_cost", "customer_experience"),
+    "it": ("channels", "data_quality"),
+}
+
+
+def language_run(tmp_path_factory, lang: str) -> ReportRun:
+    """``csmetrics report --lang LANG [--section ...]`` on the bundled sample for 2026-10
+    (:data:`LANGUAGE_SECTIONS`), once per session."""
+    sections = [a for name in LANGUAGE_SECTIONS[lang] or () for a in ("--section", name)]
+    return shared_report(
+        tmp_path_factory, f"sample-report-{lang}", SAMPLE, "--lang", lang, *sections
+    )
+
+
+@pytest.fixture(scope="session", params=list(LANGUAGE_SECTIONS))
 def language_report(request, tmp_path_factory) -> tuple[str, ReportRun]:
-    """``csmetrics report --lang LANG`` on the bundled sample for 2026-10, each language
-    once per session: ``(lang, run)``."""
-    lang = request.param
-    return lang, shared_report(tmp_path_factory, f"sample-report-{lang}", SAMPLE, "--lang", lang)
+    """Each non-English run of :data:`LANGUAGE_SECTIONS`: ``(lang, run)``."""
+    return request.param, language_run(tmp_path_factory, request.param)
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from csmetrics.calendar import business_seconds
 from csmetrics.config import WEEKDAYS, Calendar
 
+from .conftest import examples
+
 TZ = "Europe/Lisbon"
 WEEK_9_18 = Calendar(business_hours={d: ("09:00", "18:00") for d in WEEKDAYS[:5]})
 ALWAYS = Calendar(business_hours={d: ("00:00", "24:00") for d in WEEKDAYS})
@@ -62,7 +64,7 @@ def test_missing_end_is_nan_and_reversed_is_negative():
     assert np.isnan(out[0]) and out[1] == -2.0
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(0, 24 * 60 * 40), st.integers(0, 24 * 60 * 40)),

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 import csmetrics as cm
 from csmetrics.errors import CsmetricsError
 
+from .conftest import examples
+
 NOW = pd.Timestamp("2026-11-23", tz="UTC")
 COLUMNS = [
     "ticket_id",
@@ -51,7 +53,7 @@ CELLS = st.one_of(
     st.integers(-(10**6), 10**6).map(str),
 )
 FUZZ = settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -21,6 +21,8 @@ from csmetrics.errors import ConfigError
 from csmetrics.i18n import _, language, ngettext
 from csmetrics.summary import format_change, format_value
 
+from .conftest import examples
+
 OTHER = ["pt", "es", "it", "pl"]
 NB = "\xa0"  # no-break space (fr/pl/pt_PT thousands, "9,10 €")
 NNB = "\u202f"  # narrow no-break space
@@ -222,7 +224,7 @@ def test_missing_values_show_a_dash():
             assert i18n.number(None) == "–"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     x=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
     lang=st.sampled_from(["en", "pt", "pt_PT", "es", "it", "pl"]),

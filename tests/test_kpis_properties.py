@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 import csmetrics as cm
 from csmetrics.kpis import compute, public_kpis
 
+from .conftest import examples
+
 CONFIG = {
     "timezone": "Europe/Lisbon",
     "as_of": "2026-12-31T23:59",
@@ -47,7 +49,7 @@ MAX_DELAY = 10 * DAY  # delays (first response, resolution, answer) at most 10 d
 SLACK = DAY  # a delay may be negative down to -1 day: "resolved before created" etc.
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=examples(8),  # one example runs the whole engine twice
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

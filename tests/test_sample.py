@@ -22,6 +22,8 @@ from csmetrics.sample import (
     write_sample,
 )
 
+from .conftest import examples
+
 TZ = "Europe/Lisbon"
 #: The detail tables the generator makes (monthly_metrics holds pre-aggregated imports).
 GENERATED = [t for t in schema.TABLE_NAMES if t != "monthly_metrics"]
@@ -397,7 +399,7 @@ def test_write_sample(tmp_path):
 # --- properties -------------------------------------------------------------------------
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(
     seed=st.integers(0, 10_000),
     months=st.integers(1, 6),

@@ -30,12 +30,16 @@ from csmetrics.stats import (
     xmr_limits,
 )
 
+from .conftest import examples
+
 try:  # statsmodels >= 0.14
     from statsmodels.stats.rates import test_poisson_2indep as poisson_2indep
 except ImportError:  # pragma: no cover - older statsmodels
     poisson_2indep = None
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 # ---------------------------------------------------------------------------------------
