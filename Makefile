@@ -42,7 +42,7 @@ report: $(VENV)/.installed-base
 
 # pytest exit code 5 (no test collected) is a failure, never a silent pass.
 test: $(VENV)/.installed-dev
-	@$(BIN)/python -m pytest -n 2 $(ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 lint: $(VENV)/.installed-dev

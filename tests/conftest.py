@@ -298,3 +298,46 @@ def local_targets(page: str) -> list[str]:
             continue
         out.append(url)
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Report-level tests grouped by the report they read (``make test`` runs pytest-xdist with
+# ``--dist loadgroup``): all tests of one report go to one worker, so the other worker
+# builds another report meanwhile instead of waiting on the first one's lock.
+# ---------------------------------------------------------------------------------------
+
+#: Report fixtures and the group their tests join (a fixture built on another one joins
+#: that one's group).
+REPORT_GROUPS = {
+    "small_report": "small-report",
+    "rerun": "small-report",
+    "sample_report": "sample-report",
+    "hostile_report": "hostile-report",
+    "tickets_only_report": "tickets-only-report",
+}
+
+
+def report_group(item: pytest.Item) -> str | None:
+    """The report a test reads, as an xdist group name (``None``: no report)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "report" in params:  # test_report.py's fixture over the small and bundled runs
+        return REPORT_GROUPS[params["report"]]
+    if "language_report" in params or ("lang" in params and "language_run" in _source(item)):
+        return f"language-report-{params.get('language_report', params.get('lang'))}"
+    for name in item.fixturenames:
+        if name in REPORT_GROUPS:
+            return REPORT_GROUPS[name]
+    return None
+
+
+def _source(item: pytest.Item) -> str:
+    function = getattr(item, "function", None)
+    code = getattr(function, "__code__", None)
+    return " ".join(code.co_names) if code else ""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = report_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(name=group))
