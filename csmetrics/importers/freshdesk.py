@@ -31,6 +31,7 @@ import pandas as pd
 from . import ImportContext, register
 from .helpdesk_common import (
     after_created,
+    core_columns,
     csat_surveys,
     done_mask,
     drop_stale,
@@ -238,15 +239,7 @@ SPEC = PresetSpec(
     kind="Freshdesk ticket",
     extra_tables=("surveys",),
     columns=(
-        Column("id", FRESHDESK_COLUMNS["id"], "id", "ticket_id", required=True),
-        Column(
-            "created", FRESHDESK_COLUMNS["created"], "timestamp", "created_at", required=True,
-            options={"reject": True},
-        ),
-        Column(
-            "status", FRESHDESK_COLUMNS["status"], "status", "status", required=True,
-            options={"mapping": FRESHDESK_STATUS, "doc": FRESHDESK_STATUS_DOC},
-        ),
+        *core_columns(FRESHDESK_COLUMNS, FRESHDESK_STATUS, FRESHDESK_STATUS_DOC),
         Column(
             "source", _OPT["source"], "channel", "channel",
             options={

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .spec import ImportState
+from .spec import Column, ImportState
 from .values import (
     add_seconds,
     add_step,
@@ -21,6 +21,27 @@ from .values import (
     flag_resolved_before_created,
     parse_duration_s,
 )
+
+
+def core_columns(
+    aliases: Mapping[str, tuple[str, ...]], status: Mapping[str, str], doc: str
+) -> tuple[Column, Column, Column]:
+    """The rules every ticket export starts with: the id (empty and repeated ones
+    rejected), the creation time (empty or unreadable ones rejected) and the status
+    (through ``status``, described by ``doc``); ``aliases`` names their columns
+    (keys ``id``, ``created``, ``status``)."""
+    return (
+        Column("id", aliases["id"], "id", "ticket_id", required=True),
+        Column(
+            "created", aliases["created"], "timestamp", "created_at", required=True,
+            options={"reject": True},
+        ),
+        Column(
+            "status", aliases["status"], "status", "status", required=True,
+            options={"mapping": status, "doc": doc},
+        ),
+    )  # fmt: skip
+
 
 #: Statuses of tickets that are done (they may carry a resolution time).
 DONE = ("resolved", "closed")

@@ -35,6 +35,7 @@ from . import ImportContext, register
 from .export import norm
 from .helpdesk_common import (
     after_created,
+    core_columns,
     csat_surveys,
     done_mask,
     drop_stale,
@@ -235,15 +236,7 @@ SPEC = PresetSpec(
     kind="Zendesk ticket",
     extra_tables=("surveys",),
     columns=(
-        Column("id", ZENDESK_COLUMNS["id"], "id", "ticket_id", required=True),
-        Column(
-            "created", ZENDESK_COLUMNS["created"], "timestamp", "created_at", required=True,
-            options={"reject": True},
-        ),
-        Column(
-            "status", ZENDESK_COLUMNS["status"], "status", "status", required=True,
-            options={"mapping": ZENDESK_STATUS, "doc": ZENDESK_STATUS_DOC},
-        ),
+        *core_columns(ZENDESK_COLUMNS, ZENDESK_STATUS, ZENDESK_STATUS_DOC),
         Column(
             "via", _OPT["via"], "channel", "channel",
             options={
