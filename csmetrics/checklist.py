@@ -13,6 +13,8 @@ import it, it imports neither.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -94,7 +96,13 @@ def rule_names() -> tuple[str, ...]:
 
 
 def default_checklist() -> list[dict]:
-    """The questions shipped with the package (``csmetrics/checklist.yaml``)."""
+    """The questions shipped with the package (``csmetrics/checklist.yaml``): a fresh
+    copy each call (callers may change it), the file read and parsed once."""
+    return copy.deepcopy(_shipped_questions())
+
+
+@functools.cache
+def _shipped_questions() -> list[dict]:
     raw = yaml.safe_load(
         resources.files("csmetrics").joinpath("checklist.yaml").read_text(encoding="utf-8")
     )
