@@ -375,14 +375,7 @@ def _judge_themes(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
             ).format(unhappy=i18n.number(len(unhappy)), n=i18n.number(n)),
             [csat],
         )
-    items = "; ".join(
-        # Translators: a theme of comments: {term} is words from the comments (not to be
-        # translated), {comments} e.g. "12 comments", {language} a language's name
-        _("“{term}” ({comments}, {language})").format(
-            term=t, comments=_n_comments(c), language=i18n.language_name(lang)
-        )
-        for t, c, lang in zip(top["term"], top["comments"], top["language"], strict=True)
-    )
+    items = _themes_text(top)
     status = "watch" if share >= float(q["judge"].get("share", 0.1)) else "on_target"
     ev = Evidence(
         "unhappy_comments",
@@ -404,4 +397,16 @@ def _judge_themes(f: _Facts, q: dict, cur: str) -> tuple[str, str, list[Evidence
             n,
         ).format(share=i18n.percent(share, 0), n=i18n.number(n), themes=items),
         [ev, csat],
+    )
+
+
+def _themes_text(top: pd.DataFrame) -> str:
+    """``“waiting” (12 comments, English); …``: the themes of :func:`_judge_themes`."""
+    return "; ".join(
+        # Translators: a theme of comments: {term} is words from the comments (not to be
+        # translated), {comments} e.g. "12 comments", {language} a language's name
+        _("“{term}” ({comments}, {language})").format(
+            term=t, comments=_n_comments(c), language=i18n.language_name(lang)
+        )
+        for t, c, lang in zip(top["term"], top["comments"], top["language"], strict=True)
     )

@@ -13,7 +13,7 @@ from .answers import answer_questions
 from .control import pattern_findings
 from .facts import _Facts
 from .findings import cost_value_findings, improvement_findings, peak_findings
-from .model import Evaluation
+from .model import Answer, Evaluation, Finding
 from .programs import program_answers
 from .recommend import recommendations
 from .recurring import repeat_findings
@@ -61,27 +61,10 @@ def evaluate(
     cfg = prepared.config
     cur = cfg.currency
     p = period if isinstance(period, Period) else Period.parse(period, cfg.timezone)
-    try:
-        cmp_p = comparison_period(p, comparison)
-    except PeriodError:
-        cmp_p = None
-    try:
-        year = p.year_before()
-    except PeriodError:
-        year = None
+    cmp_p, year = _compared_periods(p, comparison)
     facts = _Facts(prepared, p, cmp_p, year)
     answers = answer_questions(facts, checklist(cfg), cur)
-    trend = (
-        monthly_trend(prepared, list(TREND_KPIS), p, months)
-        if p.kind != "all"
-        else pd.DataFrame(columns=["kpi", "month", "value", "available", "n"])
-    )
-    findings = []
-    findings += pattern_findings(trend, p, cur)
-    findings += repeat_findings(prepared, p)
-    findings += improvement_findings(facts, answers, cur)
-    findings += cost_value_findings(prepared, p, trend, cur)
-    findings += peak_findings(prepared, cur)
+    findings = _findings(facts, answers, months, cur)
     recs = recommendations(facts, answers, findings, cur)
     return Evaluation(
         p.label,
@@ -93,3 +76,35 @@ def evaluate(
         cur,
         program_answers(facts, answers, findings, cur),
     )
+
+
+def _compared_periods(p: Period, comparison: str | None) -> tuple[Period | None, Period | None]:
+    """The period ``p`` is compared with (``comparison``, else the previous one) and the
+    same period a year earlier; None where there is none (the period ``all``)."""
+    try:
+        cmp_p = comparison_period(p, comparison)
+    except PeriodError:
+        cmp_p = None
+    try:
+        year = p.year_before()
+    except PeriodError:
+        year = None
+    return cmp_p, year
+
+
+def _findings(facts: _Facts, answers: list[Answer], months: int, cur: str) -> list[Finding]:
+    """The analysis, in the order the notebook shows it: patterns over the last
+    ``months`` months, what repeats, improvement areas, cost against value, peaks."""
+    prepared, p = facts.prepared, facts.period
+    trend = (
+        monthly_trend(prepared, list(TREND_KPIS), p, months)
+        if p.kind != "all"
+        else pd.DataFrame(columns=["kpi", "month", "value", "available", "n"])
+    )
+    findings = []
+    findings += pattern_findings(trend, p, cur)
+    findings += repeat_findings(prepared, p)
+    findings += improvement_findings(facts, answers, cur)
+    findings += cost_value_findings(prepared, p, trend, cur)
+    findings += peak_findings(prepared, cur)
+    return findings
