@@ -161,3 +161,41 @@ def test_notebooks_import_names_and_never_call_dunder_import():
     assert notebooks
     offenders = [nb.name for nb in notebooks if "__import__(" in nb.read_text(encoding="utf-8")]
     assert not offenders
+
+
+#: The steps of the README's "Architecture" section: a module imports only modules of
+#: its own step or of the steps above it.
+LAYERS = [
+    ["errors", "registry", "i18n", "markup", "periods"],
+    ["schema", "io", "calendar", "stats", "text"],
+    ["kpis"],
+    ["config_model", "config_values", "config_sections", "sqltext", "config"],
+    ["csvfile", "parsing_base", "parsing_numbers", "parsers", "sources"],
+    ["coerce", "canonical", "problems", "quality_checks", "quality", "workbook", "load"],
+    ["prepare"],
+    ["display", "plots", "analysis", "summary", "checklist"],
+    ["evaluate"],
+    ["explore", "handoff", "notebook"],
+    ["report_results", "report_exports", "report_folder", "report_processes", "pages",
+     "report"],
+    ["cli", "importers", "sample", "catalogue", "docs", "__main__"],
+]  # fmt: skip
+
+
+def test_imports_follow_the_architecture_steps_of_the_readme():
+    step = {name: i for i, names in enumerate(LAYERS) for name in names}
+    graph = _import_graph()
+    unplaced = sorted({m.split(".")[1] for m in graph if m != "csmetrics"} - set(step))
+    assert not unplaced, f"modules missing from LAYERS and the README: {unplaced}"
+    upward = [
+        f"{m} -> {d}"
+        for m, deps in sorted(graph.items())
+        if m != "csmetrics"
+        for d in sorted(deps)
+        if step[d.split(".")[1]] > step[m.split(".")[1]]
+    ]
+    assert not upward, "imports against the data flow:\n" + "\n".join(upward)
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    for name in set(step) - {"__main__"}:
+        assert f"`{name}" in section, name
