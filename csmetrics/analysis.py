@@ -14,7 +14,7 @@ import pandas as pd
 from .i18n import N_, _
 from .kpis.engine import make_ctx
 from .kpis.registry import erlang_by_hour as _erlang_by_hour
-from .periods import Period
+from .periods import Period, in_zone
 from .prepare import Prepared
 
 AGE_BUCKETS = [0, 1, 3, 7, 14, 30, 90, np.inf]
@@ -49,7 +49,7 @@ PERIOD_TYPES = {
 
 
 def _period(prepared: Prepared, period: str | Period) -> Period:
-    return period if isinstance(period, Period) else Period.parse(period, prepared.config.timezone)
+    return in_zone(period, prepared.config.timezone)
 
 
 def series_months(prepared: Prepared, period: str | Period, months: int | None = 12) -> list[str]:

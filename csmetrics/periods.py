@@ -129,6 +129,30 @@ def _label(p: pd.Period, kind: str) -> str:
     return str(p.year)
 
 
+def in_zone(period: str | Period, tz: str) -> Period:
+    """``period`` in the data's time zone ``tz``: text is parsed there; a :class:`Period`
+    must already be in it (months start at local midnight, so a period parsed in another
+    zone would count other rows: a clear error, never a silent shift).
+
+    Examples
+    --------
+    >>> in_zone("2026-10", "Europe/Lisbon").start
+    Timestamp('2026-10-01 00:00:00+0100', tz='Europe/Lisbon')
+    >>> in_zone(Period.parse("2026-10"), "Europe/Lisbon")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    csmetrics.periods.PeriodError: period '2026-10' was parsed in UTC, but the data's ...
+    """
+    if not isinstance(period, Period):
+        return Period.parse(period, tz)
+    if period.start is not None and str(period.start.tz) != tz:
+        raise PeriodError(
+            f"period {period.label!r} was parsed in {period.start.tz}, but the data's time "
+            f"zone is {tz}: use Period.parse({period.label!r}, {tz!r})"
+        )
+    return period
+
+
 def latest_complete_month(timestamps: pd.Series, tz: str) -> str | None:
     """The last month the data covers to its final day, as ``YYYY-MM``.
 

@@ -19,7 +19,7 @@ from .display import format_value  # the one formatter, re-exported here
 from .i18n import N_, _, ngettext
 from .kpis import compute, direction, get
 from .markup import Prose
-from .periods import Period
+from .periods import Period, in_zone
 from .prepare import Prepared
 
 #: Relative distance from the target (on the wrong side) still called "watch".
@@ -141,7 +141,7 @@ def headline(
     """
     targets = targets_in_force(prepared.config)
     tz = prepared.config.timezone
-    p = period if isinstance(period, Period) else Period.parse(period, tz)
+    p = in_zone(period, tz)
     cur = compute(prepared, p, kpis=list(kpis), backend=backend)
     cur = cur[cur["kpi"] != "channel_share"] if "channel" in cur else cur
     cmp_p = comparison_period(p, comparison)

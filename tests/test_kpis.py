@@ -1033,3 +1033,17 @@ def public_kpis_ids() -> list[str]:
 def test_every_public_kpi_is_covered_by_a_hand_test():
     covered = {kpi for fn in list(globals().values()) for kpi in getattr(fn, "kpis_covered", ())}
     assert covered == set(public_kpis_ids())
+
+
+def test_a_period_parsed_in_another_zone_is_an_error_not_a_shift():
+    """A Period is taken as it is only in the data's zone: October parsed in UTC starts
+    an hour after Lisbon's October, so it would count other tickets."""
+    from csmetrics.periods import Period, PeriodError
+
+    p = prepared({"tickets": volume_tickets()})
+    lisbon = Period.parse("2026-10", "Europe/Lisbon")
+    check(pick(compute(p, lisbon, kpis=["tickets_created"]), "tickets_created"), 4, n=4)
+    with pytest.raises(PeriodError, match=r"parsed in UTC.*Europe/Lisbon"):
+        compute(p, Period.parse("2026-10", "UTC"), kpis=["tickets_created"])
+    with pytest.raises(PeriodError, match="parsed in UTC"):
+        cm.evaluate(p, Period.parse("2026-10", "UTC"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..checklist import checklist
-from ..periods import Period, PeriodError
+from ..periods import Period, PeriodError, in_zone
 from ..prepare import Prepared
 from ..summary import comparison_period, monthly_trend
 from .answers import answer_questions
@@ -60,7 +60,7 @@ def evaluate(
     """
     cfg = prepared.config
     cur = cfg.currency
-    p = period if isinstance(period, Period) else Period.parse(period, cfg.timezone)
+    p = in_zone(period, cfg.timezone)
     cmp_p, year = _compared_periods(p, comparison)
     facts = _Facts(prepared, p, cmp_p, year)
     answers = answer_questions(facts, checklist(cfg), cur)

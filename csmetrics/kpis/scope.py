@@ -7,7 +7,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from ..periods import Period
+from ..periods import Period, in_zone
 from .base import KPI, Ctx, PreparedData
 from .frames import Frames
 
@@ -15,7 +15,7 @@ from .frames import Frames
 def make_ctx(prepared: PreparedData, period: str | Period) -> Ctx:
     """The context of one period."""
     tz = prepared.config.timezone
-    p = period if isinstance(period, Period) else Period.parse(period, tz)
+    p = in_zone(period, tz)
     if p.start is None:
         return Ctx(p, None, None, prepared.as_of_s, None, prepared.config, prepared)
     return Ctx(
