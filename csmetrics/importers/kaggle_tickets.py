@@ -29,19 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import ImportContext, Preset, register
-from .helpdesk import (
-    add_step,
-    drop_duplicate_ids,
-    flag_resolved_before_created,
-    label,
-    map_values,
-    parse_times,
-    pseudonym,
-    read_export,
-    reject_empty,
-    reject_rows,
-)
+from . import ImportContext, register
+from ._ticket_rules import TABLE, count, parse_ticket_id, reject
+from .export import read_export
+from .spec import Column, ImportState, PresetSpec, convert_file
+from .values import flag_resolved_before_created, label, map_values, parse_times, pseudonym
 
 TZ = "UTC"
 FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -64,6 +56,17 @@ STATUS = {
     "closed": "closed",
 }
 STATUS_DOC = "Open → open; Pending Customer Response → pending; Closed → closed"
+#: Notes added after every file is read, in this order.
+NOTES = (
+    "SYNTHETIC data set (Kaggle suraj520): use it to test loading and KPI shapes, not "
+    "for plausible durations",
+    "no creation time in this file: created_at is the First Response Time, so "
+    "first-response KPIs are not available and resolution times run from the first "
+    "response (a lower bound)",
+    "the file states no time zone: times read as UTC",
+    "not imported: Customer Name, Customer Age, Customer Gender, Product Purchased, "
+    "Date of Purchase, Ticket Description, Resolution (personal or free text)",
+)
 
 
 def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
@@ -105,190 +108,131 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
                                       survey_id ``kg-csat-<id>``, sent_at = resolved_at
     ================================  =======================================================
     """
-    parts = [_one(ctx, read_export(p)) for p in paths]
-    tickets = pd.concat([p[0] for p in parts], ignore_index=True)
-    surveys = pd.concat([p[1] for p in parts], ignore_index=True)
+    parts = [convert_file(SPEC, read_export(p), ctx) for p in paths]
+    tickets = pd.concat([p[TABLE] for p in parts], ignore_index=True)
+    surveys = pd.concat([p["surveys"] for p in parts], ignore_index=True)
     config: dict = {"timezone": TZ}
     stamps = pd.concat([tickets["created_at"], tickets["resolved_at"]]).dropna()
     if len(stamps):
         config["as_of"] = stamps.max().isoformat()
-        ctx.derived("tickets", f"as_of = {config['as_of']}, the latest timestamp in the file")
-    ctx.note(
-        "tickets",
-        "SYNTHETIC data set (Kaggle suraj520): use it to test loading and KPI shapes, not "
-        "for plausible durations",
-    )
-    ctx.note(
-        "tickets",
-        "no creation time in this file: created_at is the First Response Time, so "
-        "first-response KPIs are not available and resolution times run from the first "
-        "response (a lower bound)",
-    )
-    ctx.note("tickets", "the file states no time zone: times read as UTC")
-    ctx.note(
-        "tickets",
-        "not imported: Customer Name, Customer Age, Customer Gender, Product Purchased, "
-        "Date of Purchase, Ticket Description, Resolution (personal or free text)",
-    )
-    return {"tickets": tickets, "surveys": surveys}, config
+        ctx.derived(TABLE, f"as_of = {config['as_of']}, the latest timestamp in the file")
+    for text in NOTES:
+        ctx.note(TABLE, text)
+    return {TABLE: tickets, "surveys": surveys}, config
 
 
-def _one(ctx: ImportContext, exp) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cols = exp.require("Kaggle customer-support tickets", COLUMNS)
-    # rejected rows show the mapped columns only: not the customer's name, e-mail (only
-    # hashed), age, gender or the free-text description
-    raw = exp.show(c for role, c in cols.items() if role != "email")
-    lines = exp.lines
-    reject_empty(ctx, "tickets", exp)
-    keep = pd.Series(True, index=raw.index)
-
-    ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)
-    ctx.mapped("tickets", cols["id"], "ticket_id")
-    keep &= reject_rows(ctx, "tickets", raw, ids.isna(), "empty 'Ticket ID'", lines)
-    keep &= drop_duplicate_ids(ctx, "tickets", raw, ids.where(keep), lines)
-
-    status_raw = exp.text(cols["status"])
-    status = map_values(status_raw, STATUS)
-
-    first_raw = exp.text(cols["first"])
+def _timestamps(state: ImportState, column: Column) -> None:
+    """``created_at`` from the First Response Time (rows without one rejected) and the
+    Time to Resolution (unreadable ones left empty)."""
+    first_raw, res_raw = state.text("first"), state.text("resolution")
     first, bad_first = parse_times(first_raw, TZ, FORMAT)
-    res_raw = exp.text(cols["resolution"])
     resolved, bad_res = parse_times(res_raw, TZ, FORMAT)
-    ctx.mapped("tickets", cols["first"], "created_at (proxy: there is no creation time)")
-    ctx.mapped("tickets", cols["resolution"], "resolved_at (a timestamp, closed tickets)")
-
-    no_time = keep & first_raw.isna() & res_raw.isna()
-    keep &= reject_rows(
-        ctx,
-        "tickets",
-        raw,
-        no_time,
+    state.ctx.mapped(TABLE, state.found["first"], "created_at (proxy: there is no creation time)")
+    state.ctx.mapped(TABLE, state.found["resolution"], "resolved_at (a timestamp, closed tickets)")
+    reject(
+        state,
+        state.keep & first_raw.isna() & res_raw.isna(),
         "no timestamp at all (no First Response Time, no Time to Resolution; the file has "
         "no creation time): the ticket cannot be placed in a period",
-        lines,
     )
-    keep &= reject_rows(
-        ctx,
-        "tickets",
-        raw,
-        keep & first_raw.isna(),
+    reject(
+        state,
+        state.keep & first_raw.isna(),
         "resolved but no First Response Time: no time to stand in for the creation time",
-        lines,
     )
-    keep &= reject_rows(
-        ctx,
-        "tickets",
-        raw,
-        keep & bad_first,
-        f"unparseable 'First Response Time' ({FORMAT})",
-        lines,
-    )
-    add_step(
-        ctx,
-        "repaired",
-        "tickets",
-        "unparseable 'Time to Resolution': left empty",
-        keep & bad_res,
-        res_raw,
-        lines,
-    )
+    reject(state, state.keep & bad_first, f"unparseable 'First Response Time' ({FORMAT})")
+    text = "unparseable 'Time to Resolution': left empty"
+    count(state, "repaired", text, state.keep & bad_res, res_raw)
+    state.values["first"], state.values["resolution"] = first, resolved
 
-    ctx.derived(
-        "tickets", f"status from 'Ticket Status': {STATUS_DOC}", int((keep & status.notna()).sum())
-    )
-    unknown = keep & status_raw.notna() & status.isna()
-    add_step(
-        ctx,
+
+def _status(state: ImportState, column: Column) -> None:
+    """Canonical statuses; unknown ones left empty (counted)."""
+    status_raw = state.text("status")
+    status = map_values(status_raw, STATUS)
+    counted = int((state.keep & status.notna()).sum())
+    state.ctx.derived(TABLE, f"status from 'Ticket Status': {STATUS_DOC}", counted)
+    unknown = state.keep & status_raw.notna() & status.isna()
+    count(state, "repaired", "unknown 'Ticket Status': status left empty", unknown, status_raw)
+    state.values["status"] = status
+
+
+def _resolved(state: ImportState, column: Column) -> None:
+    """``resolved_at``: the Time to Resolution of closed tickets; oddities counted."""
+    keep, status_raw = state.keep, state.text("status")
+    first, resolved = state.values["first"], state.values["resolution"]
+    is_closed = state.values["status"] == "closed"
+    count(
+        state,
         "repaired",
-        "tickets",
-        "unknown 'Ticket Status': status left empty",
-        unknown,
-        status_raw,
-        lines,
-    )
-    is_closed = status == "closed"
-    add_step(
-        ctx,
-        "repaired",
-        "tickets",
         "Time to Resolution on a ticket that is not closed: resolved_at left empty",
         keep & resolved.notna() & ~is_closed,
         status_raw,
-        lines,
     )
     resolved = resolved.where(is_closed)
-    add_step(
-        ctx,
-        "note",
-        "tickets",
-        "closed without a Time to Resolution: counted as unresolved",
-        keep & is_closed & resolved.isna(),
-        status_raw,
-        lines,
-    )
+    text = "closed without a Time to Resolution: counted as unresolved"
+    count(state, "note", text, keep & is_closed & resolved.isna(), status_raw)
     flag_resolved_before_created(
-        ctx,
+        state.ctx,
         first,
         resolved,
         keep,
-        lines,
+        state.lines,
         "Time to Resolution before First Response Time (the stand-in creation time)",
     )
     same = keep & resolved.notna() & (resolved == first)
-    add_step(
-        ctx,
-        "note",
-        "tickets",
-        "resolved at the very second of the first response (resolution time 0)",
-        same,
-        res_raw,
-        lines,
-    )
+    text = "resolved at the very second of the first response (resolution time 0)"
+    count(state, "note", text, same, state.text("resolution"))
+    state.values["resolved"] = resolved
 
-    email = exp.text(cols["email"])
+
+def _tickets(state: ImportState, column: Column) -> None:
+    """The ``tickets`` columns: channel, hashed customer, priority, category, subject."""
+    ctx, keep, found = state.ctx, state.keep, state.found
+    email = state.text("email")
     tickets = pd.DataFrame(
         {
-            "ticket_id": ids,
-            "created_at": first,
-            "channel": label(exp.text(cols["channel"])),
+            "ticket_id": state.values["id"],
+            "created_at": state.values["first"],
+            "channel": label(state.text("channel")),
             "customer_id": pseudonym(email),
-            "resolved_at": resolved,
-            "status": status,
-            "priority": label(exp.text(cols["priority"])),
-            "category": exp.text(cols["type"]),
-            "subject": exp.text(cols["subject"]),
+            "resolved_at": state.values["resolved"],
+            "status": state.values["status"],
+            "priority": label(state.text("priority")),
+            "category": state.text("type"),
+            "subject": state.text("subject"),
         },
-        index=raw.index,
+        index=state.exp.evidence.index,
     )
-    ctx.mapped("tickets", cols["channel"], "channel (lower case, spaces as _)")
-    ctx.mapped("tickets", cols["priority"], "priority (lower case)")
-    ctx.mapped("tickets", cols["type"], "category")
-    ctx.mapped("tickets", cols["subject"], "subject (extra column)")
+    ctx.mapped(TABLE, found["channel"], "channel (lower case, spaces as _)")
+    ctx.mapped(TABLE, found["priority"], "priority (lower case)")
+    ctx.mapped(TABLE, found["type"], "category")
+    ctx.mapped(TABLE, found["subject"], "subject (extra column)")
     ctx.derived(
-        "tickets",
+        TABLE,
         f"customer_id = hash of 'Customer Email' ({email[keep].nunique():,} addresses, "
         f"{int(email[keep].duplicated(keep=False).sum()):,} tickets share one)",
         int((keep & email.notna()).sum()),
     )
-    add_step(
-        ctx,
-        "repaired",
-        "tickets",
-        "empty 'Ticket Channel': channel 'unknown'",
-        keep & tickets["channel"].isna(),
-        lines=lines,
-    )
+    text = "empty 'Ticket Channel': channel 'unknown'"
+    count(state, "repaired", text, keep & tickets["channel"].isna())
     tickets["channel"] = tickets["channel"].fillna("unknown")
+    state.out = tickets
 
-    rating_raw = exp.text(cols["rating"])
+
+def _surveys(state: ImportState, column: Column) -> None:
+    """One csat survey per rated ticket, dated by its resolution."""
+    raw, lines, keep, tickets = state.exp.evidence, state.lines, state.keep, state.out
+    resolved = state.values["resolved"]
+    rating_raw = state.text("rating")
     rating = pd.to_numeric(rating_raw, errors="coerce")
     rated = keep & rating_raw.notna()
     bad = rated & (rating.isna() | (rating < 1) | (rating > 5))
     if bad.any():
-        ctx.reject("surveys", raw.loc[bad], "rating not a number from 1 to 5", lines)
+        state.ctx.reject("surveys", raw.loc[bad], "rating not a number from 1 to 5", lines)
     no_when = rated & ~bad & resolved.isna()
     if no_when.any():
-        ctx.reject(
+        state.ctx.reject(
             "surveys",
             raw.loc[no_when],
             "rating on a ticket with no Time to Resolution: no time to date the survey",
@@ -297,31 +241,54 @@ def _one(ctx: ImportContext, exp) -> tuple[pd.DataFrame, pd.DataFrame]:
     ok = rated & ~bad & ~no_when
     surveys = pd.DataFrame(
         {
-            "survey_id": "kg-csat-" + ids.astype(str),
+            "survey_id": "kg-csat-" + tickets["ticket_id"].astype(str),
             "metric": "csat",
             "sent_at": resolved,
             "score": rating.astype(float),
-            "ticket_id": ids,
+            "ticket_id": tickets["ticket_id"],
             "customer_id": tickets["customer_id"],
             "channel": tickets["channel"],
         },
         index=raw.index,
     )[ok]
-    ctx.derived(
+    state.ctx.derived(
         "surveys",
         "one csat survey per rated ticket: score = 'Customer Satisfaction Rating' (1-5), "
         "sent_at = Time to Resolution (the file has no survey time)",
         int(ok.sum()),
     )
-    return tickets[keep].reset_index(drop=True), surveys.reset_index(drop=True)
+    state.tables["surveys"] = surveys.reset_index(drop=True)
 
 
-register(
-    Preset(
-        "kaggle-tickets",
-        "Kaggle 'Customer Support Ticket Dataset' (suraj520, synthetic)",
-        "customer_support_tickets.csv (Ticket ID, Ticket Status, First Response Time, "
-        "Time to Resolution, Customer Satisfaction Rating, ...)",
-        convert,
-    )
+def _found(role: str, **kw) -> Column:
+    """The rule of a required column of :data:`COLUMNS` (parsed by ``kw["parse"]``)."""
+    return Column(role, COLUMNS[role], required=True, **kw)
+
+
+#: The ``kaggle-tickets`` preset as data: the columns (all required; the e-mail address
+#: never shown in rejected rows), then the rules in the order the import runs them.
+SPEC = PresetSpec(
+    name="kaggle-tickets",
+    description="Kaggle 'Customer Support Ticket Dataset' (suraj520, synthetic)",
+    sources="customer_support_tickets.csv (Ticket ID, Ticket Status, First Response Time, "
+    "Time to Resolution, Customer Satisfaction Rating, ...)",
+    kind="Kaggle customer-support tickets",
+    extra_tables=("surveys",),
+    timezone=TZ,
+    columns=(
+        _found(
+            "id", parse=parse_ticket_id, target="ticket_id", options={"empty": "empty 'Ticket ID'"}
+        ),
+        _found("email", shown=False),
+        *(_found(role) for role in ("type", "subject", "status", "priority", "channel")),
+        _found("first", parse=_timestamps),
+        _found("resolution"),
+        _found("rating"),
+        Column("_status", parse=_status),
+        Column("_resolved", parse=_resolved),
+        Column("_tickets", parse=_tickets),
+        Column("_surveys", parse=_surveys),
+    ),
 )
+
+register(SPEC.preset(convert))

@@ -24,25 +24,21 @@ Decisions
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pandas as pd
 
-from . import ImportContext, Preset, register
-from .helpdesk import (
-    add_step,
-    drop_duplicate_ids,
-    flag_resolved_before_created,
-    label,
-    map_values,
-    parse_times,
-    read_export,
-    reject_empty,
-    reject_rows,
-)
+from . import ImportContext, register
+from ._ticket_rules import TABLE, count, parse_ticket_id, reject
+from .export import read_export
+from .spec import Column, ImportState, PresetSpec, convert_file
+from .values import flag_resolved_before_created, label, map_values, parse_times
 
 TZ = "America/New_York"
 FORMAT = "%m/%d/%Y %I:%M:%S %p"
+#: The table of one file's latest timestamp (see :func:`_tickets`), not written.
+LATEST = "_latest"
 
 COLUMNS = {
     "id": ("Unique Key",),
@@ -73,6 +69,18 @@ STATUS_DOC = (
     "finished; nothing is awaited from the requester); Pending, Email Sent → pending; "
     "Closed, Cancel → closed"
 )
+#: The settings of every 311 import (``as_of`` is added from the data).
+CONFIG = {
+    "timezone": TZ,
+    "currency": "USD",
+    "calendar": {
+        "country": "US",
+        "subdivision": "NY",
+        "business_hours": {
+            d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        },
+    },
+}
 
 
 def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
@@ -115,167 +123,132 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
     (none)                      is_complaint not set: a 311 "complaint type" is a request type
     ==========================  =============================================================
     """
-    parts, latest = [], []
-    for path in paths:
-        tickets, last = _one(ctx, read_export(path))
-        parts.append(tickets)
-        latest.append(last)
-    tickets = pd.concat(parts, ignore_index=True)
-    config: dict = {
-        "timezone": TZ,
-        "currency": "USD",
-        "calendar": {
-            "country": "US",
-            "subdivision": "NY",
-            "business_hours": {
-                d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-            },
-        },
-    }
-    stamps = [t for t in latest if t is not None and not pd.isna(t)]
+    parts = [convert_file(SPEC, read_export(path), ctx) for path in paths]
+    tickets = pd.concat([p[TABLE] for p in parts], ignore_index=True)
+    config: dict = copy.deepcopy(CONFIG)
+    stamps = [t for p in parts for t in p[LATEST]["at"] if t is not None and not pd.isna(t)]
     if stamps:
         as_of = max(stamps)
         config["as_of"] = as_of.isoformat()
         ctx.derived(
-            "tickets",
+            TABLE,
             f"as_of = {as_of.isoformat()}, the latest timestamp in the export (the extract "
             "was taken then or later)",
         )
     ctx.note(
-        "tickets",
+        TABLE,
         "is_complaint not set: a 311 'Complaint Type' is the kind of request, not a complaint "
         "about the service; the complaints KPI is not available",
     )
     ctx.note(
-        "tickets",
+        TABLE,
         "no first response, customer, agent or survey in a 311 export: those KPIs are not "
         "available",
     )
-    return {"tickets": tickets}, config
+    return {TABLE: tickets}, config
 
 
-def _one(ctx: ImportContext, exp) -> tuple[pd.DataFrame, pd.Timestamp | None]:
-    cols = exp.require("NYC 311 service request", COLUMNS)
-    updated_col = exp.find("Resolution Action Updated Date")
-    # rejected rows show the mapped columns only (not addresses or free text)
-    raw = exp.show([*cols.values(), updated_col])
-    lines = exp.lines
-    reject_empty(ctx, "tickets", exp)
-    keep = pd.Series(True, index=raw.index)
-
+def _reject_cut_off(state: ImportState, column: Column) -> None:
+    """Reject a last record that seems cut off; note one checked and found complete."""
+    exp = state.exp
     cut = _cut_off_last_record(exp)
     if cut is not None:
-        last = pd.Series(raw.index == raw.index[-1], index=raw.index)
-        keep &= reject_rows(ctx, "tickets", raw, last, cut, lines)
+        index = exp.evidence.index
+        reject(state, pd.Series(index == index[-1], index=index), cut)
     elif exp.last_record_open():
-        ctx.note(
-            "tickets",
+        state.ctx.note(
+            TABLE,
             f"{exp.path.name} does not end with a line break: its last record "
-            f"(line {int(lines.iloc[-1])}) was checked and looks complete",
+            f"(line {int(state.lines.iloc[-1])}) was checked and looks complete",
         )
 
-    ids = exp.text(cols["id"]).str.replace(r"\.0$", "", regex=True)
-    ctx.mapped("tickets", cols["id"], "ticket_id")
-    keep &= reject_rows(ctx, "tickets", raw, keep & ids.isna(), "empty 'Unique Key'", lines)
-    keep &= drop_duplicate_ids(ctx, "tickets", raw, ids.where(keep), lines)
 
-    created_raw = exp.text(cols["created"])
+def _created(state: ImportState, column: Column) -> None:
+    """``created_at``; rows with an empty or unreadable Created Date are rejected."""
+    created_raw = state.text("created")
     created, bad = parse_times(created_raw, TZ, FORMAT)
-    ctx.mapped("tickets", cols["created"], f"created_at ({TZ}, {FORMAT})")
-    keep &= reject_rows(
-        ctx, "tickets", raw, keep & created_raw.isna(), "empty 'Created Date'", lines
-    )
-    keep &= reject_rows(
-        ctx, "tickets", raw, keep & bad, f"unparseable 'Created Date' (expected {FORMAT})", lines
-    )
+    state.ctx.mapped(TABLE, state.found["created"], f"created_at ({TZ}, {FORMAT})")
+    reject(state, state.keep & created_raw.isna(), "empty 'Created Date'")
+    reject(state, state.keep & bad, f"unparseable 'Created Date' (expected {FORMAT})")
+    state.values["created"] = created
 
-    channel_raw = exp.text(cols["channel"])
-    channel = label(channel_raw)
-    ctx.mapped("tickets", cols["channel"], "channel (PHONE, ONLINE, MOBILE, ... → lower case)")
-    add_step(
-        ctx,
-        "repaired",
-        "tickets",
-        "empty 'Open Data Channel Type': channel 'unknown'",
-        keep & channel.isna(),
-        lines=lines,
-    )
-    channel = channel.fillna("unknown")
 
-    status_raw = exp.text(cols["status"])
+def _channel(state: ImportState, column: Column) -> None:
+    """Channel labels (``PHONE`` → ``phone``); empty → ``unknown`` (counted)."""
+    channel = label(state.text("channel"))
+    describe = "channel (PHONE, ONLINE, MOBILE, ... → lower case)"
+    state.ctx.mapped(TABLE, state.found["channel"], describe)
+    text = "empty 'Open Data Channel Type': channel 'unknown'"
+    count(state, "repaired", text, state.keep & channel.isna())
+    state.values["channel"] = channel.fillna("unknown")
+
+
+def _status(state: ImportState, column: Column) -> None:
+    """Canonical statuses; unknown values left empty (counted, with the first six)."""
+    keep, status_raw = state.keep, state.text("status")
     status = map_values(status_raw, STATUS)
-    ctx.derived(
-        "tickets", f"status from 'Status': {STATUS_DOC}", int((keep & status.notna()).sum())
-    )
+    counted = int((keep & status.notna()).sum())
+    state.ctx.derived(TABLE, f"status from 'Status': {STATUS_DOC}", counted)
     unknown = keep & status_raw.notna() & status.isna()
-    add_step(
-        ctx,
+    count(
+        state,
         "repaired",
-        "tickets",
         f"unknown 'Status' value(s) {sorted(set(status_raw[unknown]))[:6]}: status left empty",
         unknown,
         status_raw,
-        lines,
     )
+    state.values["status"] = status
 
-    closed_raw = exp.text(cols["closed"])
+
+def _resolved(state: ImportState, column: Column) -> None:
+    """``resolved_at``: the Closed Date of closed requests; oddities counted."""
+    keep, status_raw, closed_raw = state.keep, state.text("status"), state.text("closed")
     closed, bad_closed = parse_times(closed_raw, TZ, FORMAT)
-    add_step(
-        ctx,
+    text = "unparseable 'Closed Date': left empty"
+    count(state, "repaired", text, keep & bad_closed, closed_raw)
+    is_closed = state.values["status"] == "closed"
+    count(
+        state,
         "repaired",
-        "tickets",
-        "unparseable 'Closed Date': left empty",
-        keep & bad_closed,
-        closed_raw,
-        lines,
-    )
-    is_closed = status == "closed"
-    dropped = keep & closed.notna() & ~is_closed
-    add_step(
-        ctx,
-        "repaired",
-        "tickets",
         "Closed Date on a request that is not closed: "
         "resolved_at left empty (the request counts as open)",
-        dropped,
+        keep & closed.notna() & ~is_closed,
         status_raw,
-        lines,
     )
     resolved = closed.where(is_closed)
-    ctx.mapped("tickets", cols["closed"], "resolved_at (closed requests only)")
-    add_step(
-        ctx,
-        "note",
-        "tickets",
-        "closed without a Closed Date: counted as unresolved",
-        keep & is_closed & resolved.isna(),
-        status_raw,
-        lines,
-    )
-    flag_resolved_before_created(
-        ctx, created, resolved, keep, lines, "Closed Date before Created Date"
-    )
+    state.ctx.mapped(TABLE, state.found["closed"], "resolved_at (closed requests only)")
+    text = "closed without a Closed Date: counted as unresolved"
+    count(state, "note", text, keep & is_closed & resolved.isna(), status_raw)
+    created = state.values["created"]
+    before = "Closed Date before Created Date"
+    flag_resolved_before_created(state.ctx, created, resolved, keep, state.lines, before)
+    state.values["closed"], state.values["resolved"] = closed, resolved
 
-    out = pd.DataFrame(
+
+def _tickets(state: ImportState, column: Column) -> None:
+    """The ``tickets`` columns, and (table :data:`LATEST`) the file's latest timestamp:
+    of Created Date, Closed Date and Resolution Action Updated Date, rows kept."""
+    keep, values = state.keep, state.values
+    state.out = pd.DataFrame(
         {
-            "ticket_id": ids,
-            "created_at": created,
-            "channel": channel,
-            "status": status,
-            "resolved_at": resolved,
-            "category": exp.text(cols["type"]),
-            "team": exp.text(cols["agency"]),
+            "ticket_id": values["id"],
+            "created_at": values["created"],
+            "channel": values["channel"],
+            "status": values["status"],
+            "resolved_at": values["resolved"],
+            "category": state.text("type"),
+            "team": state.text("agency"),
         },
-        index=raw.index,
-    )[keep]
-    ctx.mapped("tickets", cols["type"], "category")
-    ctx.mapped("tickets", cols["agency"], "team")
-
-    stamps = [created[keep].max(), closed[keep].max()]
-    if updated_col is not None:
-        stamps.append(parse_times(exp.text(updated_col), TZ, FORMAT)[0][keep].max())
+        index=state.exp.evidence.index,
+    )
+    state.ctx.mapped(TABLE, state.found["type"], "category")
+    state.ctx.mapped(TABLE, state.found["agency"], "team")
+    stamps = [values["created"][keep].max(), values["closed"][keep].max()]
+    if state.found["updated"] is not None:
+        stamps.append(parse_times(state.text("updated"), TZ, FORMAT)[0][keep].max())
     stamps = [s for s in stamps if not pd.isna(s)]
-    return out.reset_index(drop=True), (max(stamps) if stamps else None)
+    latest = max(stamps) if stamps else None
+    state.tables[LATEST] = pd.DataFrame({"at": pd.Series([latest], dtype=object)})
 
 
 def _cut_off_last_record(exp) -> str | None:
@@ -328,12 +301,30 @@ def _cut_off_last_record(exp) -> str | None:
     return None
 
 
-register(
-    Preset(
-        "nyc-311",
-        "NYC Open Data 311 service requests (one row per request, New York local time)",
-        "311_Service_Requests*.csv (Unique Key, Created Date, Closed Date, Agency, "
-        "Complaint Type, Status, Open Data Channel Type)",
-        convert,
-    )
-)
+#: The ``nyc-311`` preset as data: the rules in the order they run (the cut-off check
+#: first); every column is required but the Resolution Action Updated Date, which only
+#: dates the extract.
+SPEC = PresetSpec(
+    name="nyc-311",
+    description="NYC Open Data 311 service requests (one row per request, New York local time)",
+    sources="311_Service_Requests*.csv (Unique Key, Created Date, Closed Date, Agency, "
+    "Complaint Type, Status, Open Data Channel Type)",
+    kind="NYC 311 service request",
+    timezone=TZ,
+    columns=(
+        Column("_cut_off", parse=_reject_cut_off),
+        Column(
+            "id", COLUMNS["id"], parse_ticket_id, "ticket_id", required=True,
+            options={"empty": "empty 'Unique Key'"},
+        ),
+        *(Column(role, COLUMNS[role], required=True) for role in list(COLUMNS)[1:]),
+        Column("updated", ("Resolution Action Updated Date",)),
+        Column("_created", parse=_created),
+        Column("_channel", parse=_channel),
+        Column("_status", parse=_status),
+        Column("_resolved", parse=_resolved),
+        Column("_tickets", parse=_tickets),
+    ),
+)  # fmt: skip
+
+register(SPEC.preset(convert))
