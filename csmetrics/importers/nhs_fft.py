@@ -49,214 +49,45 @@ the import with the line it is on.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
 from . import ImportContext, Preset, register
-from ._csvtext import read_records, reject_odd_records
+from ._nhs_fft_dates import NEIGHBOURS, parse_dates, report_dates
+from ._nhs_fft_read import NOT_IMPORTED, OPTIONAL, REQUIRED, TABLE, Comments, read_comments
+from ._nhs_fft_read import norm as _norm
+from ._nhs_fft_surveys import (
+    EXTRAS,
+    NO_SCORE,
+    PLACEHOLDER_ANSWERS,
+    RATING_LABELS,
+    TIMEZONE,
+    Merged,
+    comment_rows,
+    merge_by_respondent,
+    rating_summary,
+    score_surveys,
+)
 
-TABLE = "surveys"
-TIMEZONE = "Europe/London"
+__all__ = [
+    "NEIGHBOURS",
+    "NOT_IMPORTED",
+    "NO_SCORE",
+    "OPTIONAL",
+    "PLACEHOLDER_ANSWERS",
+    "RATING_LABELS",
+    "REQUIRED",
+    "SERIES_CHANNEL",
+    "TABLE",
+    "TIMEZONE",
+    "convert",
+    "parse_dates",
+    "rating_summary",
+]
 
-#: Source columns the preset needs, by role.
-REQUIRED = {
-    "respondent": "Respondent ID",
-    "rating": "FFT categorical answer",
-    "date": "Date",
-    "answer": "FFT answer",
-}
-#: Source columns used when present.
-OPTIONAL = {
-    "comment_id": "Comment ID",
-    "trust": "Trust",
-    "service": "Service type 1",
-    "sub_service": "Service type 2",
-    "question": "FFT question",
-}
-#: Source columns deliberately not imported (what the report says about them).
-NOT_IMPORTED = {
-    "Person identifiable info?": "a flag for the labellers",
-    "Comment sentiment": "the labeller's sentiment per comment, not the respondent's answer",
-}
-RATING_LABELS = {
-    1: "very good",
-    2: "good",
-    3: "neither good nor poor",
-    4: "poor",
-    5: "very poor",
-    6: "don't know",
-    7: "undocumented, taken as not answered",
-}
-#: FFT codes that are no rating: the survey is kept with an empty score.
-NO_SCORE = (6, 7)
-PLACEHOLDER_ANSWERS = frozenset({"", "did not answer"})
 SERIES_CHANNEL = {"NEAS 111": "phone", "NEAS PTS": "in_person", "NEAS S&C": "in_person"}
-NEIGHBOURS = 10
-_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def _norm(name: str) -> str:
-    """Header name compared loosely: case, non-breaking and repeated spaces ignored."""
-    return " ".join(str(name).replace("\xa0", " ").split()).casefold()
-
-
-def _header_name(name: str) -> str:
-    """A header name with non-breaking and repeated spaces made one space."""
-    return " ".join(name.replace("\xa0", " ").split())
-
-
-def _read(path: Path, ctx: ImportContext) -> pd.DataFrame:
-    """The source as text, one row per record, with ``_line`` (first line of the record).
-
-    Records that do not fit the header, and records holding only delimiters (``,,,``),
-    are rejected with their line; blank lines are skipped and counted.
-
-    Raises
-    ------
-    DataError
-        An empty or unreadable file; the message names the line (e.g. of a byte that is
-        not UTF-8).
-    """
-    rec = read_records(path, delimiter=",", normalise=_header_name)
-    df = pd.DataFrame(rec.rows, columns=rec.header, dtype=object)
-    df["_line"] = rec.lines
-    df["_file"] = path.name
-    reject_odd_records(ctx, TABLE, path, rec, "record")
-    return df
-
-
-def _columns(df: pd.DataFrame, path: Path) -> dict[str, str]:
-    """Map roles to the file's own column names; DataError when a required one is absent."""
-    by_norm = {_norm(c): c for c in df.columns if not c.startswith("_")}
-    found, missing = {}, []
-    for role, name in {**REQUIRED, **OPTIONAL}.items():
-        if _norm(name) in by_norm:
-            found[role] = by_norm[_norm(name)]
-        elif role in REQUIRED:
-            missing.append(name)
-    if missing:
-        cols = ", ".join(repr(c) for c in list(by_norm.values())[:12])
-        raise DataError(
-            f"not an NHS FFT comment export: missing column(s) "
-            f"{', '.join(repr(m) for m in missing)}; the file has {cols}",
-            file=str(path),
-            column=missing[0],
-        )
-    return found
-
-
-def _label_columns(df: pd.DataFrame, used: set[str]) -> list[str]:
-    """The one-hot framework label columns: only 0, 1 or blank, after the known columns."""
-    skip = used | {c for c in df.columns if _norm(c) in {_norm(n) for n in NOT_IMPORTED}}
-    out = []
-    for c in df.columns:
-        if c.startswith("_") or c in skip:
-            continue
-        values = set(df[c].str.strip().unique())
-        if values <= {"", "0", "1"}:
-            out.append(c)
-    return out
-
-
-def parse_dates(text: pd.Series, series: pd.Series, number: pd.Series) -> pd.DataFrame:
-    """Read ``d/m/yyyy`` and ``m/d/yyyy`` dates, resolving ambiguous ones per series.
-
-    Parameters
-    ----------
-    text : Series of str
-        The raw dates.
-    series : Series of str
-        The respondent series (respondent id without its number).
-    number : Series of float
-        The respondent number (NaN when the id has none).
-
-    Returns
-    -------
-    DataFrame
-        ``date`` (naive ``datetime64``, NaT when unreadable) and ``how``: ``day_first``,
-        ``month_first``, ``same`` (day = month), ``iso``, ``ambiguous_day_first``
-        (series without month-first dates), ``resolved_day_first`` /
-        ``resolved_month_first`` (by neighbours) or ``unreadable``.
-    """
-    t = text.fillna("").astype(str).str.strip()
-    parts = t.str.extract(_DATE_RE).astype(float)
-    a, b, y = parts[0], parts[1], parts[2]
-    iso = t.str.extract(_ISO_RE).astype(float)
-
-    def build(year, month, day):
-        ok = month.between(1, 12) & day.between(1, 31) & year.notna()
-        frame = pd.DataFrame(
-            {"year": year.where(ok, 2000), "month": month.where(ok, 1), "day": day.where(ok, 1)}
-        )
-        return pd.to_datetime(frame, errors="coerce").where(ok)
-
-    dmy, mdy = build(y, b, a), build(y, a, b)
-    iso_date = build(iso[0], iso[1], iso[2])
-    how = pd.Series("unreadable", index=t.index, dtype=object)
-    date = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
-    same = dmy.notna() & (a == b)
-    only_d = dmy.notna() & mdy.isna()
-    only_m = mdy.notna() & dmy.isna()
-    amb = dmy.notna() & mdy.notna() & ~same
-    for mask, value, label in (
-        (same, dmy, "same"),
-        (only_d, dmy, "day_first"),
-        (only_m, mdy, "month_first"),
-        (iso_date.notna(), iso_date, "iso"),
-    ):
-        date[mask] = value[mask]
-        how[mask] = label
-    mixed = set(series[only_m].unique())
-    plain = amb & ~series.isin(mixed)
-    date[plain] = dmy[plain]
-    how[plain] = "ambiguous_day_first"
-    known = date.notna() & ~amb
-    for s in mixed:
-        todo = amb & (series == s)
-        ref = known & (series == s) & number.notna()
-        if not todo.any():
-            continue
-        if not ref.any():  # nothing to compare with: day-first, like the other series
-            date[todo] = dmy[todo]
-            how[todo] = "ambiguous_day_first"
-            continue
-        ref_num = number[ref].to_numpy(float)
-        ref_day = date[ref].to_numpy("datetime64[D]").astype(float)
-        for i in todo[todo].index:
-            if np.isnan(number[i]):
-                date[i], how[i] = dmy[i], "ambiguous_day_first"
-                continue
-            near = np.argsort(np.abs(ref_num - number[i]), kind="stable")[:NEIGHBOURS]
-            centre = float(np.median(ref_day[near]))
-            d_day = np.datetime64(dmy[i], "D").astype(float)
-            m_day = np.datetime64(mdy[i], "D").astype(float)
-            if abs(m_day - centre) < abs(d_day - centre):
-                date[i], how[i] = mdy[i], "resolved_month_first"
-            else:
-                date[i], how[i] = dmy[i], "resolved_day_first"
-    return pd.DataFrame({"date": date, "how": how})
-
-
-def rating_summary(code: pd.Series) -> str:
-    """One line: surveys per FFT code and the share rated good or very good (codes 1-2)."""
-    dist = code.value_counts()
-    parts = [f"{int(k)} ({RATING_LABELS[int(k)]}): {int(dist[k]):,}" for k in sorted(dist.index)]
-    blank = int(code.isna().sum())
-    if blank:
-        parts.append(f"blank: {blank:,}")
-    rated = int(code.between(1, 5).sum())
-    good = int(code.isin([1, 2]).sum())
-    share = f"{good / rated:.1%}" if rated else "–"
-    return (
-        "surveys by FFT rating: "
-        + ", ".join(parts)
-        + f"; good or very good (csat 4-5): {good:,} of {rated:,} rated = {share}"
-    )
 
 
 def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -282,242 +113,99 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
     DataError
         A file lacks ``Respondent ID``, ``FFT categorical answer``, ``Date`` or ``FFT answer``.
     """
-    frames, cols = [], None
-    for path in paths:
-        df = _read(path, ctx)
-        c = _columns(df, path)
-        if cols is not None and set(c) != set(cols):
-            raise DataError(
-                "the files do not have the same FFT columns", file=str(path), column=None
-            )
-        cols = c
-        frames.append(df.rename(columns={v: f"_src_{k}" for k, v in c.items()}))
-    assert cols is not None
-    raw = pd.concat(frames, ignore_index=True)
-    # rejected rows show the columns the import maps (not the labels, flags or others)
-    src = raw[[c for c in raw.columns if c.startswith("_src_")] + ["_file"]].rename(
-        columns={**{f"_src_{k}": v for k, v in cols.items()}, "_file": "source_file"}
-    )
-    lines = raw["_line"]
-    n_rows = len(raw)
-    ctx.note(TABLE, f"read {n_rows:,} comment rows from {', '.join(p.name for p in paths)}")
+    comments = read_comments(paths, ctx)
+    respondent, code, valid, dates = _check_rows(ctx, comments)
+    keep, cols = comments.keep, comments.cols
+    text, lines = comments.get("date")[keep], comments.lines[keep]
+    report_dates(ctx, cols["date"], text, dates.loc[keep], lines)
+    group, label_cols = comment_rows(ctx, comments, respondent, code.where(valid), dates)
+    merged = merge_by_respondent(ctx, group, cols)
+    _report_merge(ctx, comments, merged)
+    score_surveys(ctx, merged, cols["rating"])
+    _channels(ctx, merged.out)
+    _report_columns(ctx, comments, merged, label_cols)
+    out = merged.out
+    columns = [
+        "survey_id",
+        "metric",
+        "sent_at",
+        "score",
+        "answered_at",
+        "channel",
+        "comment",
+        *[c for c in EXTRAS if c in out],
+        "fft_rating",
+        "n_comments",
+        *[c for c in ("comment_ids", "topics") if c in out],
+        "source_lines",
+    ]
+    surveys = out[columns].reset_index(drop=True)
+    config = {"timezone": TIMEZONE, "currency": "GBP", "lang": "en"}
+    return {TABLE: surveys}, config
 
-    def get(role: str) -> pd.Series:
-        return raw[f"_src_{role}"].fillna("").astype(str) if role in cols else None
 
-    keep = pd.Series(True, index=raw.index)
+def _check_rows(
+    ctx: ImportContext, comments: Comments
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.DataFrame]:
+    """Reject the comment rows without a respondent, repeated, with an invalid rating or
+    date, or whose respondent has several ratings (in this order).
 
-    def reject(mask: pd.Series, reason: str) -> None:
-        mask = mask & keep
-        if mask.any():
-            ctx.reject(TABLE, src[mask], reason, lines)
-            keep[mask] = False
-
-    # --- respondent -------------------------------------------------------------------
-    respondent = get("respondent").str.replace("\xa0", " ").str.strip()
-    reject(respondent == "", "no Respondent ID: the comment cannot be tied to a survey")
-    if "comment_id" in cols:
-        cid = get("comment_id").str.strip()
-        dup = cid.ne("") & cid.duplicated() & keep
-        reject(dup, "duplicate Comment ID: the same comment row appears again in the source")
-
-    # --- rating ---------------------------------------------------------------------------
-    rating_text = get("rating").str.strip()
+    Returns the respondent ids, the FFT codes, the mask of valid codes and the dates
+    (:func:`~csmetrics.importers._nhs_fft_dates.parse_dates`) of every row.
+    """
+    respondent = comments.get("respondent").str.replace("\xa0", " ").str.strip()
+    reason = "no Respondent ID: the comment cannot be tied to a survey"
+    comments.reject(ctx, respondent == "", reason)
+    if "comment_id" in comments.cols:
+        cid = comments.get("comment_id").str.strip()
+        dup = cid.ne("") & cid.duplicated() & comments.keep
+        reason = "duplicate Comment ID: the same comment row appears again in the source"
+        comments.reject(ctx, dup, reason)
+    rating_text = comments.get("rating").str.strip()
     code = pd.to_numeric(rating_text, errors="coerce")
     valid = code.isin(list(RATING_LABELS))
-    reject(
+    comments.reject(
+        ctx,
         (rating_text != "") & ~valid,
         "FFT rating is not a code 1-7 (1 very good … 5 very poor, 6 don't know, 7 undocumented)",
     )
-
-    # --- dates ----------------------------------------------------------------------------
     series = respondent.str.replace(r"\s*\d+$", "", regex=True)
     number = pd.to_numeric(respondent.str.extract(r"(\d+)$")[0], errors="coerce")
-    dates = parse_dates(get("date"), series, number)
-    reject(dates["how"].eq("unreadable"), "unreadable Date (expected d/m/yyyy or m/d/yyyy)")
-
-    # --- one rating per respondent --------------------------------------------------------
-    rated = keep & valid
+    dates = parse_dates(comments.get("date"), series, number)
+    reason = "unreadable Date (expected d/m/yyyy or m/d/yyyy)"
+    comments.reject(ctx, dates["how"].eq("unreadable"), reason)
+    rated = comments.keep & valid
     n_codes = code[rated].groupby(respondent[rated]).nunique()
-    conflicting = respondent.isin(n_codes[n_codes > 1].index) & keep
-    reject(conflicting, "the respondent's rows carry different FFT ratings: no single score")
+    conflicting = respondent.isin(n_codes[n_codes > 1].index) & comments.keep
+    reason = "the respondent's rows carry different FFT ratings: no single score"
+    comments.reject(ctx, conflicting, reason)
+    return respondent, code, valid, dates
 
-    rows = raw[keep]
-    r_resp = respondent[keep]
-    r_code = code[keep].where(valid[keep])
-    r_date = dates.loc[keep, "date"]
-    how = dates.loc[keep, "how"]
-    r_lines = lines[keep]
-    date_text = get("date")[keep]
 
-    # --- report what the date reading did (comment rows) ---------------------------------
-    resolved = dates.loc[keep, "date"].dt.strftime("%Y-%m-%d")
-    ex = date_text + " → " + resolved
-    ctx.mapped(TABLE, cols["date"], "sent_at (midnight Europe/London; answered_at when rated)")
-    ctx.repaired(
-        TABLE,
-        "comment rows with a month-first date (second part above 12), read as m/d/yyyy",
-        how.eq("month_first"),
-        ex,
-        r_lines,
-    )
-    ctx.repaired(
-        TABLE,
-        "comment rows with an ambiguous date in a series that has month-first dates, read "
-        "month-first because that reading is closer to the respondents numbered next to it",
-        how.eq("resolved_month_first"),
-        ex,
-        r_lines,
-    )
-    ctx.repaired(
-        TABLE,
-        "comment rows with an ambiguous date in a series that has month-first dates, read "
-        "day-first because that reading is closer to the respondents numbered next to it",
-        how.eq("resolved_day_first"),
-        ex,
-        r_lines,
-    )
-    ctx.repaired(
-        TABLE,
-        "comment rows with an ambiguous date (both parts ≤ 12) in a series without any "
-        "month-first date, read day-first",
-        how.eq("ambiguous_day_first"),
-        ex,
-        r_lines,
-    )
-
-    # --- group the comment rows by respondent ---------------------------------------------
-    answer = get("answer")[keep].str.strip()
-    placeholder = answer.str.casefold().isin(PLACEHOLDER_ANSWERS)
-    ctx.repaired(
-        TABLE,
-        "blank or 'Did not answer' comment texts left out of the comment (the rows still "
-        "count for their respondent)",
-        placeholder,
-        get("answer")[keep],
-        r_lines,
-    )
-    label_cols = _label_columns(raw, {f"_src_{k}" for k in cols})
-    group = pd.DataFrame(
-        {
-            "respondent": r_resp,
-            "code": r_code,
-            "date": r_date,
-            "answer": answer.where(~placeholder),
-            "line": r_lines.astype(int).astype(str),
-            "_line_int": r_lines.astype(int),
-            "file": rows["_file"],
-        }
-    )
-    if "comment_id" in cols:
-        group["comment_id"] = get("comment_id")[keep].str.strip().replace("", np.nan)
-    for role in ("trust", "service", "sub_service"):
-        if role in cols:
-            v = get(role)[keep].str.replace("\xa0", " ").str.split().str.join(" ")
-            group[role] = v.replace("", np.nan)
-    if label_cols:
-        flags = np.column_stack([rows[c].str.strip().eq("1").to_numpy() for c in label_cols])
-        group["topics"] = [[label_cols[j] for j in np.flatnonzero(f)] for f in flags]
-    multi_file = group["file"].nunique() > 1
-    if multi_file:
-        group["line"] = group["file"] + ":" + group["line"]
-
-    g = group.groupby("respondent", sort=False)
-    first = g.first()  # first non-null value of each column, per respondent
-    out = pd.DataFrame({"survey_id": first.index.to_numpy()})
-    n_comments = g.size().to_numpy()
-    code_r = pd.Series(first["code"].to_numpy(float), index=out.index)
-    first_line = pd.Series(g["_line_int"].min().to_numpy(), index=out.index)
-    first_date = pd.Series(g["date"].min().to_numpy(), index=out.index)
-    n_dates = pd.Series(g["date"].nunique().to_numpy(), index=out.index)
-    out["n_comments"] = pd.array(n_comments, dtype="Int64")
-    out["fft_rating"] = code_r.astype("Int64")
-
-    # text aggregates in one pass (file order within each respondent)
-    texts: dict[str, list[str]] = {}
-    ids: dict[str, list[str]] = {}
-    where: dict[str, list[str]] = {}
-    topics: dict[str, dict[str, None]] = {}
-    has_ids, has_topics = "comment_id" in group, "topics" in group
-    for rec in group.to_dict("records"):
-        r = rec["respondent"]
-        if isinstance(rec["answer"], str) and rec["answer"]:
-            texts.setdefault(r, []).append(rec["answer"])
-        if has_ids and isinstance(rec["comment_id"], str):
-            ids.setdefault(r, []).append(rec["comment_id"])
-        where.setdefault(r, []).append(rec["line"])
-        if has_topics:
-            topics.setdefault(r, {}).update(dict.fromkeys(rec["topics"]))
-    sid = out["survey_id"]
-    out["comment"] = [("\n\n".join(texts[r]) if r in texts else np.nan) for r in sid]
-    if has_ids:
-        out["comment_ids"] = ["; ".join(ids.get(r, [])) for r in sid]
-    out["source_lines"] = ["; ".join(where[r]) for r in sid]
-    if has_topics:
-        out["topics"] = [("; ".join(topics[r]) if topics[r] else np.nan) for r in sid]
-    for role in ("trust", "service", "sub_service"):
-        if role in group:
-            out[role] = first[role].to_numpy()
-            n_distinct = g[role].nunique().to_numpy()
-            if (n_distinct > 1).any():
-                ctx.note(
-                    TABLE,
-                    f"{int((n_distinct > 1).sum()):,} respondents have comment rows with "
-                    f"different {cols[role]!r} values; the first is kept",
-                )
-    merged = n_comments > 1
-    ctx.mapped(TABLE, cols["respondent"], "survey_id")
+def _report_merge(ctx: ImportContext, comments: Comments, merged: Merged) -> None:
+    """Report the survey per respondent: rows merged, and respondents with several dates."""
+    n_comments, out = merged.n_comments, merged.out
+    several = n_comments > 1
+    ctx.mapped(TABLE, comments.cols["respondent"], "survey_id")
     ctx.derived(
         TABLE,
-        f"one survey per {cols['respondent']}: {int(keep.sum()):,} comment rows merged into "
-        f"{len(out):,} surveys ({int(merged.sum()):,} respondents had several comment rows; "
-        f"{int(n_comments[merged].sum() - merged.sum()):,} rows folded into another row's "
-        "survey); their comment texts are joined by a blank line",
+        f"one survey per {comments.cols['respondent']}: {int(comments.keep.sum()):,} comment "
+        f"rows merged into {len(out):,} surveys ({int(several.sum()):,} respondents had "
+        f"several comment rows; {int(n_comments[several].sum() - several.sum()):,} rows "
+        "folded into another row's survey); their comment texts are joined by a blank line",
         len(out),
     )
-    label = out["survey_id"]
     ctx.repaired(
         TABLE,
         "respondents whose comment rows carry different dates: the earliest is the survey date",
-        n_dates > 1,
-        label,
-        first_line,
+        merged.n_dates > 1,
+        out["survey_id"],
+        merged.first_line,
     )
 
-    # --- scores ---------------------------------------------------------------------------
-    out["metric"] = "csat"
-    ctx.derived(TABLE, "metric = 'csat' (the FFT overall rating)", len(out))
-    out["score"] = (6 - code_r.where(code_r.between(1, 5))).astype(float)
-    ctx.mapped(
-        TABLE,
-        cols["rating"],
-        "score = 6 − rating (FFT 1 very good … 5 very poor → csat 5 … 1); raw code kept "
-        "in fft_rating",
-    )
-    for c in NO_SCORE:
-        ctx.repaired(
-            TABLE,
-            f"surveys with FFT code {c} ({RATING_LABELS[c]}): kept with an empty score "
-            "(not answered), so outside csat",
-            code_r.eq(c),
-            label,
-            first_line,
-        )
-    ctx.repaired(
-        TABLE,
-        "surveys with a blank FFT rating: kept with an empty score (not answered)",
-        code_r.isna(),
-        label,
-        first_line,
-    )
-    when = pd.to_datetime(first_date).dt.tz_localize(TIMEZONE)
-    out["sent_at"] = when
-    out["answered_at"] = when.where(out["score"].notna())
-    ctx.derived(
-        TABLE,
-        "answered_at = sent_at for rated surveys (empty for codes 6, 7 and blank ratings)",
-        int(out["score"].notna().sum()),
-    )
+
+def _channels(ctx: ImportContext, out: pd.DataFrame) -> None:
+    """``channel`` from the respondent series (:data:`SERIES_CHANNEL`), counted."""
     channel = out["survey_id"].str.replace(r"\s*\d+$", "", regex=True).map(SERIES_CHANNEL)
     out["channel"] = channel
     counts = channel.fillna("(empty)").value_counts()
@@ -527,13 +215,22 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
         "in_person, others empty (" + ", ".join(f"{k}: {v:,}" for k, v in counts.items()) + ")",
         int(channel.notna().sum()),
     )
+
+
+def _report_columns(
+    ctx: ImportContext, comments: Comments, merged: Merged, label_cols: list[str]
+) -> None:
+    """Report the comment and extra columns (``service`` 'Unknown' made empty), the
+    topics, the columns not imported and the ratings."""
+    cols, out = comments.cols, merged.out
     ctx.mapped(TABLE, cols["answer"], "comment (placeholders left out, texts joined)")
-    for role in ("trust", "service", "sub_service"):
+    for role in EXTRAS:
         if role in cols:
             ctx.mapped(TABLE, cols[role], f"{role} (extra column)")
     if "service" in out:
         unknown = out["service"].eq("Unknown").fillna(False).astype(bool)
-        ctx.repaired(TABLE, "service 'Unknown' → empty", unknown, label, first_line)
+        text = "service 'Unknown' → empty"
+        ctx.repaired(TABLE, text, unknown, out["survey_id"], merged.first_line)
         out.loc[unknown, "service"] = np.nan
     if label_cols:
         ctx.derived(
@@ -542,7 +239,7 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
             "of the respondent's comments, joined by '; '",
             int(out["topics"].notna().sum()),
         )
-    for c in raw.columns:
+    for c in comments.raw.columns:
         why = [v for k, v in NOT_IMPORTED.items() if _norm(k) == _norm(c)]
         if why:
             ctx.note(TABLE, f"column {c!r} not imported: {why[0]}")
@@ -552,24 +249,7 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
             f"column {cols['question']!r} not imported: the question wording would repeat "
             "in every comment text",
         )
-    ctx.note(TABLE, rating_summary(code_r))
-    columns = [
-        "survey_id",
-        "metric",
-        "sent_at",
-        "score",
-        "answered_at",
-        "channel",
-        "comment",
-        *[c for c in ("trust", "service", "sub_service") if c in out],
-        "fft_rating",
-        "n_comments",
-        *[c for c in ("comment_ids", "topics") if c in out],
-        "source_lines",
-    ]
-    surveys = out[columns].reset_index(drop=True)
-    config = {"timezone": TIMEZONE, "currency": "GBP", "lang": "en"}
-    return {TABLE: surveys}, config
+    ctx.note(TABLE, rating_summary(merged.code))
 
 
 register(
