@@ -44,6 +44,26 @@ def _build(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     return pd.to_datetime(frame, errors="coerce").where(ok)
 
 
+def _resolve_series(
+    todo: pd.Series,
+    ref: pd.Series,
+    number: pd.Series,
+    readings: tuple[pd.Series, pd.Series],
+    date: pd.Series,
+    how: pd.Series,
+) -> None:
+    """Read the ambiguous dates ``todo`` of one series with month-first dates: by their
+    neighbours ``ref``, or day-first when the series has none to compare with."""
+    if not todo.any():
+        return
+    if not ref.any():  # nothing to compare with: day-first, like the other series
+        dmy = readings[0]
+        date[todo] = dmy[todo]
+        how[todo] = "ambiguous_day_first"
+        return
+    _resolve_by_neighbours(todo, ref, number, readings, date, how)
+
+
 def _resolve_by_neighbours(
     todo: pd.Series,
     ref: pd.Series,
@@ -126,13 +146,7 @@ def parse_dates(text: pd.Series, series: pd.Series, number: pd.Series) -> pd.Dat
     for s in mixed:
         todo = amb & (series == s)
         ref = known & (series == s) & number.notna()
-        if not todo.any():
-            continue
-        if not ref.any():  # nothing to compare with: day-first, like the other series
-            date[todo] = dmy[todo]
-            how[todo] = "ambiguous_day_first"
-            continue
-        _resolve_by_neighbours(todo, ref, number, (dmy, mdy), date, how)
+        _resolve_series(todo, ref, number, (dmy, mdy), date, how)
     return pd.DataFrame({"date": date, "how": how})
 
 

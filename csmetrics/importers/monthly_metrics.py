@@ -57,7 +57,7 @@ in a note. ``rejected/monthly_metrics.csv`` shows the mapped columns only.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -65,19 +65,20 @@ import pandas as pd
 
 from ..errors import DataError
 from . import ImportContext, Preset, Step, register
-from ._csvtext import read_records, reject_odd_records
+from ._monthly_read import (
+    ALIASES,
+    TABLE,
+    decimals,
+    find_roles,
+    parse_month,
+    parse_number,
+    read_sheet,
+)
 
-TABLE = "monthly_metrics"
+__all__ = ["ALIASES", "KPI", "LARGE_GAP_PP", "TABLE", "convert", "parse_month"]
+
 #: Percentage points beyond which a disagreement is also counted as large.
 LARGE_GAP_PP = 0.15
-
-#: Loose header names (see :func:`_norm`) by role.
-ALIASES = {
-    "month": ("month", "period", "month year"),
-    "answered": ("inbound calls", "calls answered", "answered calls", "inbound"),
-    "offered": ("calls offered", "offered calls", "offered"),
-    "abandoned": ("abandoned calls", "calls abandoned", "abandoned"),
-}
 #: Role → KPI id of the registry.
 KPI = {
     "answered": "calls_answered",
@@ -86,104 +87,62 @@ KPI = {
     "asa": "asa_s",
     "rate": "abandonment_rate",
 }
-_SECONDS = {"s", "sec", "secs", "second", "seconds"}
-_MINUTES = {"min", "mins", "minute", "minutes"}
-_MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m/%Y", "%Y/%m", "%b-%y", "%b %y")
+#: The measures, in the order their rows are read and written.
+MEASURES = ("answered", "offered", "abandoned", "asa", "rate")
 
 
-def _norm(name: object) -> str:
-    """``'Average Speed of Answer (Secs)'`` → ``'average speed of answer secs'``."""
-    return " ".join(re.sub(r"[^0-9a-z%]+", " ", str(name).casefold()).split())
+@dataclass
+class _Run:
+    """What the import gathers over every file.
 
-
-def _roles(columns: list[str], path: Path) -> tuple[dict[str, str], dict[str, float]]:
-    """Find each role's column; return ``(roles, scale)`` (ASA to seconds, rate to share)."""
-    roles: dict[str, str] = {}
-    scale: dict[str, float] = {}
-    for col in columns:
-        n = _norm(col)
-        words = set(n.split())
-        hit = next((r for r, names in ALIASES.items() if n in names), None)
-        if hit is None and (n.startswith("average speed of answer") or n.split()[:1] == ["asa"]):
-            hit = "asa"
-            if words & _SECONDS:
-                scale["asa"] = 1.0
-            elif words & _MINUTES:
-                scale["asa"] = 60.0
-            else:
-                raise DataError(
-                    "the header does not say the unit of the average speed of answer; "
-                    "rename it e.g. 'Average Speed of Answer in Secs' or '... in Minutes'",
-                    file=str(path),
-                    column=col,
-                )
-        if hit is None and re.search(r"abandon(ment|ed)? rate|rate of abandon", n):
-            hit = "rate"
-            scale["rate"] = 1.0 if words & {"share", "fraction", "ratio"} else 0.01
-        if hit is not None and hit not in roles:
-            roles[hit] = col
-    if "month" not in roles or not ({"answered", "offered"} & set(roles)):
-        raise DataError(
-            "not a monthly call-metrics file: it needs a Month column and an Inbound Calls "
-            f"(or Calls Offered) column; the file has {', '.join(repr(c) for c in columns)}",
-            file=str(path),
-            column="Month" if "month" not in roles else "Inbound Calls",
-        )
-    return roles, scale
-
-
-def parse_month(text: pd.Series) -> pd.Series:
-    """Month labels → ``YYYY-MM`` (NaN when unreadable).
-
-    Examples
-    --------
-    >>> parse_month(pd.Series(["Apr 2024", "2011-01", "13/2020"])).tolist()
-    ['2024-04', '2011-01', nan]
+    ``seen`` maps a month to where it was first read; ``checks`` lists the months whose
+    published rate disagrees with the recomputed one; ``blanks`` the months each column
+    is blank in; ``rows`` the ``monthly_metrics`` rows of every file.
     """
-    t = text.fillna("").astype(str).str.strip()
-    out = pd.Series(np.nan, index=t.index, dtype=object)
-    for fmt in _MONTH_FORMATS:
-        todo = out.isna() & (t != "")
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(t[todo], format=fmt, errors="coerce")
-        out[parsed.dropna().index] = parsed.dropna().dt.strftime("%Y-%m")
-    return out
+
+    seen: dict[str, str] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)
+    blanks: dict[str, list[str]] = field(default_factory=dict)
+    rows: list[pd.DataFrame] = field(default_factory=list)
 
 
-def _number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``(values, bad)``: numbers (blank → NaN) and a mask of non-blank unreadable cells."""
-    t = text.fillna("").astype(str).str.strip().str.replace(",", "").str.rstrip("%").str.strip()
-    values = pd.to_numeric(t, errors="coerce")
-    return values, values.isna() & (t != "")
+@dataclass
+class _Sheet:
+    """One file being converted: its cells, the columns of its roles and what is parsed.
 
-
-def _decimals(text: pd.Series) -> pd.Series:
-    """Decimals written in each published figure (at least 1: ``5`` is read as ``5.0``)."""
-    frac = text.fillna("").astype(str).str.strip().str.extract(r"\.(\d+)")[0]
-    return frac.str.len().fillna(0).clip(lower=1)
-
-
-def _read(path: Path, ctx: ImportContext) -> tuple[pd.DataFrame, pd.Series]:
-    """The file as text cells, and the line each record starts on.
-
-    Records that do not fit the header, and records holding only delimiters (``,,,``),
-    are rejected with their line; blank lines are skipped and counted.
-
-    Raises
-    ------
-    DataError
-        An empty or unreadable file (its line named), or a header without data rows.
+    ``ok`` marks the lines with a readable month not imported before; ``values`` holds
+    each measure (scaled: seconds, shares), empty outside ``ok``.
     """
-    rec = read_records(path, delimiter=",")
-    reject_odd_records(ctx, TABLE, path, rec, "line")
-    if not rec.rows and not rec.ragged and not rec.empty:
-        raise DataError(
-            f"no data rows: the file has only its header line ({', '.join(rec.header)})",
-            file=str(path),
+
+    path: Path
+    raw: pd.DataFrame
+    lines: pd.Series
+    roles: dict[str, str]
+    scale: dict[str, float]
+    period: pd.Series | None = None
+    ok: pd.Series | None = None
+    values: dict[str, pd.Series] = field(default_factory=dict)
+    derived_offered: bool = False
+    recomputed: pd.Series | None = None
+
+    @property
+    def src(self) -> pd.DataFrame:
+        """What rejected lines show: the columns the import maps, and the file."""
+        mapped = [c for c in self.raw.columns if c in self.roles.values()]
+        return self.raw[mapped].assign(source_file=self.path.name)
+
+    def value_rows(self, mask: pd.Series, role: str, metric: str) -> pd.DataFrame:
+        """Rejected values of ``role``'s column, with their month and metric."""
+        col = self.roles[role]
+        return pd.DataFrame(
+            {
+                "source_file": self.path.name,
+                "period": self.period[mask],
+                "metric": metric,
+                "column": col,
+                "value": self.raw.loc[mask, col],
+            }
         )
-    df = pd.DataFrame(rec.rows, columns=rec.header, dtype=object)
-    return df, pd.Series(rec.lines, index=df.index, dtype=int)
 
 
 def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -210,204 +169,218 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
         A file without a Month column and an Inbound Calls (or Calls Offered) column, or
         with an average speed of answer whose unit the header does not give.
     """
-    rows: list[pd.DataFrame] = []
-    seen: dict[str, str] = {}  # month → where it was first read
-    checks: list[dict] = []
-    blanks: dict[str, list[str]] = {}
+    run = _Run()
     for path in paths:
-        raw, lines = _read(path, ctx)
-        roles, scale = _roles(list(raw.columns), path)
-        # rejected lines show the columns the import maps, not the others
-        src = raw[[c for c in raw.columns if c in roles.values()]].assign(source_file=path.name)
+        raw, lines = read_sheet(path, ctx)
+        sheet = _Sheet(path, raw, lines, *find_roles(list(raw.columns), path))
         ctx.note(TABLE, f"read {len(raw):,} monthly lines from {path.name}")
         if raw.empty:
             continue  # every line was rejected: nothing to map or check
-        for role, col in roles.items():
-            target = "period" if role == "month" else f"{KPI[role]} (metric)"
-            ctx.mapped(TABLE, f"{path.name}: {col}", target)
-        for col in raw.columns:
-            if col not in roles.values():
-                ctx.note(
-                    TABLE,
-                    f"{path.name}: column {col!r} not imported: no KPI of the registry measures it",
-                )
-        period = parse_month(raw[roles["month"]])
-        bad_month = period.isna()
+        _report_columns(ctx, sheet)
+        _read_periods(ctx, sheet, run.seen)
+        for role in MEASURES:
+            if role in sheet.roles:
+                sheet.values[role] = _read_measure(ctx, sheet, role, run.blanks)
+        _derive_offered(ctx, sheet)
+        _reject_placeholder_rate(ctx, sheet)
+        _check_rate(ctx, sheet, run.checks)
+        run.rows += _metric_rows(sheet, run.checks)
+    return {TABLE: _finish(ctx, run, paths)}, {}
+
+
+def _report_columns(ctx: ImportContext, sheet: _Sheet) -> None:
+    """Report the columns mapped, and those no KPI of the registry measures."""
+    name = sheet.path.name
+    for role, col in sheet.roles.items():
+        target = "period" if role == "month" else f"{KPI[role]} (metric)"
+        ctx.mapped(TABLE, f"{name}: {col}", target)
+    for col in sheet.raw.columns:
+        if col not in sheet.roles.values():
+            ctx.note(
+                TABLE, f"{name}: column {col!r} not imported: no KPI of the registry measures it"
+            )
+
+
+def _read_periods(ctx: ImportContext, sheet: _Sheet, seen: dict[str, str]) -> None:
+    """The month of each line; unreadable months and months already imported rejected."""
+    raw, lines, src, month = sheet.raw, sheet.lines, sheet.src, sheet.roles["month"]
+    period = parse_month(raw[month])
+    bad_month = period.isna()
+    ctx.reject(
+        TABLE,
+        src[bad_month],
+        f"unreadable month in {month!r} (expected e.g. 'Apr 2024' or '2024-04')",
+        lines,
+    )
+    first_at = pd.Series(np.nan, index=raw.index, dtype=object)
+    for i in period.dropna().index:
+        if period[i] in seen:
+            first_at[i] = seen[period[i]]
+        else:
+            seen[period[i]] = f"{sheet.path.name}, line {int(lines[i])}"
+    for where in first_at.dropna().unique():
         ctx.reject(
             TABLE,
-            src[bad_month],
-            f"unreadable month in {roles['month']!r} (expected e.g. 'Apr 2024' or '2024-04')",
+            src[first_at == where],
+            f"month already imported from {where}: the later line is left out",
             lines,
         )
-        first_at = pd.Series(np.nan, index=raw.index, dtype=object)
-        for i in period.dropna().index:
-            if period[i] in seen:
-                first_at[i] = seen[period[i]]
-            else:
-                seen[period[i]] = f"{path.name}, line {int(lines[i])}"
-        dup = first_at.notna()
-        for where in first_at.dropna().unique():
-            ctx.reject(
-                TABLE,
-                src[first_at == where],
-                f"month already imported from {where}: the later line is left out",
-                lines,
-            )
-        ok = ~bad_month & ~dup
-        values: dict[str, pd.Series] = {}
-        for role in ("answered", "offered", "abandoned", "asa", "rate"):
-            if role not in roles:
-                continue
-            col = roles[role]
-            v, bad = _number(raw[col])
-            v = v * scale.get(role, 1.0) if role in ("asa", "rate") else v
-            negative = v < 0
-            too_big = (v > 1) if role == "rate" else pd.Series(False, index=v.index)
-            for mask, why in (
-                (bad, "not a number"),
-                (negative, "negative"),
-                (too_big, "a rate above 100 %"),
-            ):
-                mask = mask & ok
-                if mask.any():
-                    frame = pd.DataFrame(
-                        {
-                            "source_file": path.name,
-                            "period": period[mask],
-                            "metric": KPI[role],
-                            "column": col,
-                            "value": raw.loc[mask, col],
-                        }
-                    )
-                    ctx.reject(TABLE, frame, f"{col!r} is {why}: no {KPI[role]} row", lines)
-                    v = v.mask(mask)
-            blank = ok & raw[col].str.strip().eq("")
-            if blank.any():
-                blanks.setdefault(f"{path.name}: {col!r}", []).extend(period[blank])
-            values[role] = v.where(ok)
-        answered = values.get("answered")
-        abandoned = values.get("abandoned")
-        if "offered" not in values and answered is not None and abandoned is not None:
-            values["offered"] = answered + abandoned
-            derived_offered = True
-            ctx.derived(
-                TABLE,
-                f"calls_offered = {roles['answered']!r} + {roles['abandoned']!r} (inbound "
-                "calls are the answered ones), months with both",
-                int(values["offered"].notna().sum()),
-            )
-        else:
-            derived_offered = False
-        rate = values.get("rate")
-        if rate is not None and abandoned is not None:
-            placeholder = ok & rate.eq(0) & abandoned.isna()
-            if placeholder.any():
-                frame = pd.DataFrame(
-                    {
-                        "source_file": path.name,
-                        "period": period[placeholder],
-                        "metric": "abandonment_rate",
-                        "column": roles["rate"],
-                        "value": raw.loc[placeholder, roles["rate"]],
-                    }
-                )
-                ctx.reject(
-                    TABLE,
-                    frame,
-                    f"published {roles['rate']!r} is 0 while {roles['abandoned']!r} is blank: "
-                    "a placeholder, not a measured 0 % (the month has no abandonment_rate)",
-                    lines,
-                )
-                values["rate"] = rate = rate.mask(placeholder)
-        offered = values.get("offered")
-        recomputed = None
-        if rate is not None and abandoned is not None and offered is not None:
-            recomputed = abandoned / offered.where(offered > 0)
-            # half a unit of the published figure's last decimal, in the figure's own unit
-            tol = 0.5 * 10.0 ** (-_decimals(raw[roles["rate"]])) * scale["rate"] + 1e-9
-            gap = (rate - recomputed).abs()
-            off = ok & gap.gt(tol) & rate.notna() & recomputed.notna()
-            per_inbound = abandoned / answered if answered is not None else None
-            for i in off[off].index:
-                alt = per_inbound is not None and abs(rate[i] - per_inbound[i]) <= tol[i]
-                checks.append(
-                    {
-                        "file": path.name,
-                        "line": int(lines[i]),
-                        "period": period[i],
-                        "published": float(rate[i]),
-                        "published_text": raw.loc[i, roles["rate"]].strip(),
-                        "recomputed": float(recomputed[i]),
-                        "gap_pp": float((rate[i] - recomputed[i]) * 100),
-                        "matches_abandoned_per_inbound": bool(alt),
-                    }
-                )
-            ctx.note(
-                TABLE,
-                f"{path.name}: published abandonment rate checked against abandoned / "
-                f"(inbound + abandoned) in {int((ok & rate.notna() & recomputed.notna()).sum())}"
-                f" months; {int(off.sum())} disagree beyond rounding (listed below)",
-            )
-        where = path.name + ", line " + lines.astype(str)
-        for role in ("answered", "offered", "abandoned", "asa", "rate"):
-            if role not in values:
-                continue
-            v = values[role]
-            keep = ok & v.notna()
-            if role in ("answered", "offered", "abandoned"):
-                n = v
-            elif role == "asa":
-                n = answered if answered is not None else pd.Series(np.nan, index=v.index)
-            else:
-                n = offered if offered is not None else pd.Series(np.nan, index=v.index)
-            source = where.copy()
-            if role == "offered" and derived_offered:
-                source = source + f": derived, {roles['answered']} + {roles['abandoned']}"
-            if role == "rate" and recomputed is not None:
-                flagged = lines.isin([c["line"] for c in checks if c["file"] == path.name])
-                note = "; published rate disagrees with abandoned / (inbound + abandoned) = " + (
-                    recomputed * 100
-                ).round(2).map("{:.2f} %".format)
-                source = source.where(~flagged, source + note)
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "period": period[keep],
-                        "metric": KPI[role],
-                        "value": v[keep].astype(float),
-                        "n": n[keep].astype(float),
-                        "channel": np.nan,
-                        "source": source[keep],
-                    }
-                )
-            )
-    for where, months in blanks.items():
+    sheet.period, sheet.ok = period, ~bad_month & ~first_at.notna()
+
+
+def _read_measure(
+    ctx: ImportContext, sheet: _Sheet, role: str, blanks: dict[str, list[str]]
+) -> pd.Series:
+    """The values of ``role`` (scaled); values not a number, negative or a rate above
+    100 % are rejected (no row), blank cells are listed in ``blanks``."""
+    col, ok = sheet.roles[role], sheet.ok
+    v, bad = parse_number(sheet.raw[col])
+    v = v * sheet.scale.get(role, 1.0) if role in ("asa", "rate") else v
+    negative = v < 0
+    too_big = (v > 1) if role == "rate" else pd.Series(False, index=v.index)
+    for mask, why in (
+        (bad, "not a number"),
+        (negative, "negative"),
+        (too_big, "a rate above 100 %"),
+    ):
+        mask = mask & ok
+        if mask.any():
+            frame = sheet.value_rows(mask, role, KPI[role])
+            ctx.reject(TABLE, frame, f"{col!r} is {why}: no {KPI[role]} row", sheet.lines)
+            v = v.mask(mask)
+    blank = ok & sheet.raw[col].str.strip().eq("")
+    if blank.any():
+        blanks.setdefault(f"{sheet.path.name}: {col!r}", []).extend(sheet.period[blank])
+    return v.where(ok)
+
+
+def _derive_offered(ctx: ImportContext, sheet: _Sheet) -> None:
+    """``calls_offered`` = inbound + abandoned when the file has no offered column."""
+    values, roles = sheet.values, sheet.roles
+    answered, abandoned = values.get("answered"), values.get("abandoned")
+    if "offered" in values or answered is None or abandoned is None:
+        return
+    values["offered"] = answered + abandoned
+    sheet.derived_offered = True
+    ctx.derived(
+        TABLE,
+        f"calls_offered = {roles['answered']!r} + {roles['abandoned']!r} (inbound "
+        "calls are the answered ones), months with both",
+        int(values["offered"].notna().sum()),
+    )
+
+
+def _reject_placeholder_rate(ctx: ImportContext, sheet: _Sheet) -> None:
+    """A published rate of 0 in a month whose abandoned count is blank: rejected."""
+    rate, abandoned = sheet.values.get("rate"), sheet.values.get("abandoned")
+    if rate is None or abandoned is None:
+        return
+    placeholder = sheet.ok & rate.eq(0) & abandoned.isna()
+    if placeholder.any():
+        roles = sheet.roles
+        ctx.reject(
+            TABLE,
+            sheet.value_rows(placeholder, "rate", "abandonment_rate"),
+            f"published {roles['rate']!r} is 0 while {roles['abandoned']!r} is blank: "
+            "a placeholder, not a measured 0 % (the month has no abandonment_rate)",
+            sheet.lines,
+        )
+        sheet.values["rate"] = rate.mask(placeholder)
+
+
+def _check_rate(ctx: ImportContext, sheet: _Sheet, checks: list[dict]) -> None:
+    """Recompute the rate as abandoned / offered; list the months whose published rate
+    disagrees beyond its rounding in ``checks``, and note how many were checked."""
+    values, raw, lines, ok = sheet.values, sheet.raw, sheet.lines, sheet.ok
+    rate, abandoned, offered = values.get("rate"), values.get("abandoned"), values.get("offered")
+    if rate is None or abandoned is None or offered is None:
+        return
+    recomputed = sheet.recomputed = abandoned / offered.where(offered > 0)
+    rate_col = sheet.roles["rate"]
+    # half a unit of the published figure's last decimal, in the figure's own unit
+    tol = 0.5 * 10.0 ** (-decimals(raw[rate_col])) * sheet.scale["rate"] + 1e-9
+    gap = (rate - recomputed).abs()
+    off = ok & gap.gt(tol) & rate.notna() & recomputed.notna()
+    answered = values.get("answered")
+    per_inbound = abandoned / answered if answered is not None else None
+    for i in off[off].index:
+        alt = per_inbound is not None and abs(rate[i] - per_inbound[i]) <= tol[i]
+        checks.append(
+            {
+                "file": sheet.path.name,
+                "line": int(lines[i]),
+                "period": sheet.period[i],
+                "published": float(rate[i]),
+                "published_text": raw.loc[i, rate_col].strip(),
+                "recomputed": float(recomputed[i]),
+                "gap_pp": float((rate[i] - recomputed[i]) * 100),
+                "matches_abandoned_per_inbound": bool(alt),
+            }
+        )
+    ctx.note(
+        TABLE,
+        f"{sheet.path.name}: published abandonment rate checked against abandoned / "
+        f"(inbound + abandoned) in {int((ok & rate.notna() & recomputed.notna()).sum())}"
+        f" months; {int(off.sum())} disagree beyond rounding (listed below)",
+    )
+
+
+def _metric_rows(sheet: _Sheet, checks: list[dict]) -> list[pd.DataFrame]:
+    """The ``monthly_metrics`` rows of one file, a frame per measure."""
+    values, lines, roles = sheet.values, sheet.lines, sheet.roles
+    where = sheet.path.name + ", line " + lines.astype(str)
+    out = []
+    for role in MEASURES:
+        if role not in values:
+            continue
+        v = values[role]
+        keep = sheet.ok & v.notna()
+        source = where.copy()
+        if role == "offered" and sheet.derived_offered:
+            source = source + f": derived, {roles['answered']} + {roles['abandoned']}"
+        if role == "rate" and sheet.recomputed is not None:
+            flagged = lines.isin([c["line"] for c in checks if c["file"] == sheet.path.name])
+            note = "; published rate disagrees with abandoned / (inbound + abandoned) = " + (
+                sheet.recomputed * 100
+            ).round(2).map("{:.2f} %".format)
+            source = source.where(~flagged, source + note)
+        frame = {
+            "period": sheet.period[keep],
+            "metric": KPI[role],
+            "value": v[keep].astype(float),
+            "n": _weights(values, role, v)[keep].astype(float),
+            "channel": np.nan,
+            "source": source[keep],
+        }
+        out.append(pd.DataFrame(frame))
+    return out
+
+
+def _weights(values: dict[str, pd.Series], role: str, v: pd.Series) -> pd.Series:
+    """``n`` of each row: the count itself, answered calls (ASA) or offered calls (rate)."""
+    if role in ("answered", "offered", "abandoned"):
+        return v
+    other = values.get("answered") if role == "asa" else values.get("offered")
+    return other if other is not None else pd.Series(np.nan, index=v.index)
+
+
+def _finish(ctx: ImportContext, run: _Run, paths: list[Path]) -> pd.DataFrame:
+    """The table of every file, by month and metric; notes on blanks, rate checks, totals.
+
+    Raises
+    ------
+    DataError
+        No month has a usable value.
+    """
+    for where, months in run.blanks.items():
         ctx.note(
             TABLE,
             f"{where} is blank in {len(months)} month(s), which get no row for it (not 0): "
             + ", ".join(sorted(months)),
         )
-    if checks:
-        large = [c for c in checks if abs(c["gap_pp"]) > LARGE_GAP_PP]
-        listing = [
-            f"{c['period']} published {c['published_text']} vs recomputed "
-            f"{c['recomputed'] * 100:.2f} % ({c['gap_pp']:+.2f} pp"
-            + (", = abandoned / inbound" if c["matches_abandoned_per_inbound"] else "")
-            + ")"
-            for c in sorted(checks, key=lambda c: c["period"])
-        ]
-        ctx.steps.append(
-            Step(
-                "note",
-                TABLE,
-                "published abandonment_rate kept; it disagrees beyond rounding with abandoned / "
-                f"(inbound + abandoned) in {len(checks)} months, {len(large)} of them by more "
-                f"than {LARGE_GAP_PP} pp (the recomputed rate is calls_abandoned / "
-                "calls_offered of the month, and is named in the row's source): "
-                + "; ".join(listing),
-                len(checks),
-            )
-        )
+    if run.checks:
+        _report_checks(ctx, run.checks)
+    rows = run.rows
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["period"])
     if table.empty:
         raise DataError("no month with a usable value", file=", ".join(str(p) for p in paths))
@@ -419,7 +392,30 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict[str, pd.DataFra
         f"{table['period'].max()}); rows per metric: "
         + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())),
     )
-    return {TABLE: table}, {}
+    return table
+
+
+def _report_checks(ctx: ImportContext, checks: list[dict]) -> None:
+    """One note listing the months whose published rate disagrees, by month."""
+    large = [c for c in checks if abs(c["gap_pp"]) > LARGE_GAP_PP]
+    listing = [
+        f"{c['period']} published {c['published_text']} vs recomputed "
+        f"{c['recomputed'] * 100:.2f} % ({c['gap_pp']:+.2f} pp"
+        + (", = abandoned / inbound" if c["matches_abandoned_per_inbound"] else "")
+        + ")"
+        for c in sorted(checks, key=lambda c: c["period"])
+    ]
+    ctx.steps.append(
+        Step(
+            "note",
+            TABLE,
+            "published abandonment_rate kept; it disagrees beyond rounding with abandoned / "
+            f"(inbound + abandoned) in {len(checks)} months, {len(large)} of them by more "
+            f"than {LARGE_GAP_PP} pp (the recomputed rate is calls_abandoned / "
+            "calls_offered of the month, and is named in the row's source): " + "; ".join(listing),
+            len(checks),
+        )
+    )
 
 
 register(

@@ -69,6 +69,12 @@ STATUS_DOC = (
     "finished; nothing is awaited from the requester); Pending, Email Sent → pending; "
     "Closed, Cancel → closed"
 )
+#: Notes added after every file is read, in this order.
+NOTES = (
+    "is_complaint not set: a 311 'Complaint Type' is the kind of request, not a complaint "
+    "about the service; the complaints KPI is not available",
+    "no first response, customer, agent or survey in a 311 export: those KPIs are not available",
+)
 #: The settings of every 311 import (``as_of`` is added from the data).
 CONFIG = {
     "timezone": TZ,
@@ -135,16 +141,8 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
             f"as_of = {as_of.isoformat()}, the latest timestamp in the export (the extract "
             "was taken then or later)",
         )
-    ctx.note(
-        TABLE,
-        "is_complaint not set: a 311 'Complaint Type' is the kind of request, not a complaint "
-        "about the service; the complaints KPI is not available",
-    )
-    ctx.note(
-        TABLE,
-        "no first response, customer, agent or survey in a 311 export: those KPIs are not "
-        "available",
-    )
+    for text in NOTES:
+        ctx.note(TABLE, text)
     return {TABLE: tickets}, config
 
 
