@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..csvfile import read_records
 from ..errors import DataError
 from . import ImportContext
-from ._csvtext import read_records, reject_odd_records
+from .export import reject_odd_records
 
 TABLE = "monthly_metrics"
 

@@ -52,30 +52,19 @@ def _resolve_series(
     date: pd.Series,
     how: pd.Series,
 ) -> None:
-    """Read the ambiguous dates ``todo`` of one series with month-first dates: by their
-    neighbours ``ref``, or day-first when the series has none to compare with."""
+    """Read the ambiguous dates ``todo`` of one series that has month-first dates.
+
+    Each takes the reading closer to the median date of the nearest-numbered references
+    ``ref`` (unambiguous dates of the series); day-first when the series has no
+    reference or the respondent no number. ``date`` and ``how`` are filled in place.
+    """
+    dmy, mdy = readings
     if not todo.any():
         return
     if not ref.any():  # nothing to compare with: day-first, like the other series
-        dmy = readings[0]
         date[todo] = dmy[todo]
         how[todo] = "ambiguous_day_first"
         return
-    _resolve_by_neighbours(todo, ref, number, readings, date, how)
-
-
-def _resolve_by_neighbours(
-    todo: pd.Series,
-    ref: pd.Series,
-    number: pd.Series,
-    readings: tuple[pd.Series, pd.Series],
-    date: pd.Series,
-    how: pd.Series,
-) -> None:
-    """Read each ambiguous date of ``todo`` (one series) as the reading closer to the
-    median date of the nearest-numbered references ``ref``; ``date`` and ``how`` are
-    filled in place."""
-    dmy, mdy = readings
     ref_num = number[ref].to_numpy(float)
     ref_day = date[ref].to_numpy("datetime64[D]").astype(float)
     for i in todo[todo].index:

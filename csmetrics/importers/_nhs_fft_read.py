@@ -1,7 +1,7 @@
 """Reading NHS FFT comment exports (preset ``nhs-fft``): files, columns and label columns.
 
 :func:`read_comments` reads every file with the shared CSV reader
-(:func:`~csmetrics.importers._csvtext.read_records`; records that do not fit the header
+(:func:`~csmetrics.csvfile.read_records`; records that do not fit the header
 and delimiter-only records are rejected with their line) and gives the comment rows
 of all files with the source columns the preset maps renamed to ``_src_<role>``.
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..csvfile import read_records
 from ..errors import DataError
 from . import ImportContext
-from ._csvtext import read_records, reject_odd_records
+from .export import reject_odd_records
 
 TABLE = "surveys"
 

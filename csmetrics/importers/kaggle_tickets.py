@@ -21,6 +21,10 @@ Its quirks decide the mapping:
 * The time zone is not stated: times are read as UTC.
 * Personal data (name, e-mail, age, gender) is not imported; ``customer_id`` is a hash of
   the e-mail address.
+
+The preset is :data:`SPEC`: the spec runner (:func:`~csmetrics.importers.spec.convert_file`)
+finds the columns, checks that the required ones are there and keeps the columns shown in
+rejected rows; the hooks below hold what is special to this export, in the order they run.
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ import pandas as pd
 
 from . import ImportContext, register
 from ._ticket_rules import TABLE, count, parse_ticket_id, reject
-from .export import read_export
 from .spec import Column, ImportState, PresetSpec, convert_file
 from .values import flag_resolved_before_created, label, map_values, parse_times, pseudonym
 
@@ -108,7 +111,7 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
                                       survey_id ``kg-csat-<id>``, sent_at = resolved_at
     ================================  =======================================================
     """
-    parts = [convert_file(SPEC, read_export(p), ctx) for p in paths]
+    parts = [convert_file(SPEC, SPEC.read(p), ctx) for p in paths]
     tickets = pd.concat([p[TABLE] for p in parts], ignore_index=True)
     surveys = pd.concat([p["surveys"] for p in parts], ignore_index=True)
     config: dict = {"timezone": TZ}

@@ -20,6 +20,10 @@ Decisions
   but no line break after it is rejected unless it is shown complete (its Location
   matches its Latitude and Longitude; see :func:`_cut_off_last_record`).
 * Lines holding only delimiters (``,,,``) are rejected and reported like any other.
+
+The preset is :data:`SPEC`: the spec runner (:func:`~csmetrics.importers.spec.convert_file`)
+finds the columns, checks that the required ones are there and keeps the columns shown in
+rejected rows; the hooks below hold what is special to this export, in the order they run.
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ import pandas as pd
 
 from . import ImportContext, register
 from ._ticket_rules import TABLE, count, parse_ticket_id, reject
-from .export import read_export
 from .spec import Column, ImportState, PresetSpec, convert_file
 from .values import flag_resolved_before_created, label, map_values, parse_times
 
@@ -129,7 +132,7 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
     (none)                      is_complaint not set: a 311 "complaint type" is a request type
     ==========================  =============================================================
     """
-    parts = [convert_file(SPEC, read_export(path), ctx) for path in paths]
+    parts = [convert_file(SPEC, SPEC.read(path), ctx) for path in paths]
     tickets = pd.concat([p[TABLE] for p in parts], ignore_index=True)
     config: dict = copy.deepcopy(CONFIG)
     stamps = [t for p in parts for t in p[LATEST]["at"] if t is not None and not pd.isna(t)]
@@ -264,8 +267,8 @@ def _cut_off_last_record(exp) -> str | None:
 
     Examples
     --------
-    >>> from csmetrics.importers.helpdesk import Export
-    >>> from csmetrics.importers._csvtext import Record, Records
+    >>> from csmetrics.importers.export import Export
+    >>> from csmetrics.csvfile import Record, Records
     >>> frame = pd.DataFrame({"Key": ["1", "2"], "Channel": ["PHONE", "PHO"]})
     >>> rec = Records(Path("x.csv"), ",", ["Key", "Channel"], 1, terminated=False,
     ...               last=Record(3, ["2", "PHO"], "2,PHO"))

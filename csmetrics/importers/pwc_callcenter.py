@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..errors import DataError
 from . import ImportContext, Preset, register
-from .helpdesk import MAX_DURATION_S
+from .values import MAX_DURATION_S
 
 #: Canonical role -> the column of the workbook.
 COLUMNS = {
