@@ -124,3 +124,12 @@ def test_chart_texts():
     ticks.set_locs([0, 2.5, 5])
     assert ticks(1000) == "1.000,0"
     assert text.language_label("it", lang="pt") == "italiano"
+
+
+def test_placeholders_in_text_columns_are_translated_whatever_the_dtype():
+    """pandas 3 reads text as the ``str`` dtype: its placeholders are translated as those
+    of object columns are (they were left in English)."""
+    for dtype in ("str", object, "category"):
+        df = pd.DataFrame({"team": pd.Series(["(missing)", "Lisboa"], dtype=dtype)})
+        shown = display.labelled(df, lang="pt")
+        assert shown.iloc[:, 0].tolist() == ["(sem valor)", "Lisboa"], dtype

@@ -85,7 +85,10 @@ def _labelled(
     if pd.api.types.is_bool_dtype(series.dtype):
         yes, no = i18n.translate(N_("yes"), lang), i18n.translate(N_("no"), lang)
         return series.map({True: yes, False: no})
-    if pd.api.types.is_object_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype):
+    if pd.api.types.is_object_dtype(series.dtype) or isinstance(
+        series.dtype,
+        pd.CategoricalDtype | pd.StringDtype,  # pandas 3 text is "str"
+    ):
         return series.astype(object).map(partial(shown_value, lang=lang))
     return None
 
