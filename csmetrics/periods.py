@@ -45,7 +45,29 @@ class Period:
 
     @classmethod
     def parse(cls, text: str, tz: str = "UTC") -> Period:
-        """Parse ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all``."""
+        """Parse ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all``.
+
+        Parameters
+        ----------
+        text : str
+            The period as written (``2026-10``, ``2026-Q3``, ``2026``, ``all``).
+        tz : str
+            The data's time zone (``Config.timezone``): periods start at local midnight.
+
+        Returns
+        -------
+        Period
+
+        Raises
+        ------
+        PeriodError
+            Text in none of those forms, or a year outside 1-9998.
+
+        Examples
+        --------
+        >>> Period.parse("2026-10", "Europe/Lisbon").end
+        Timestamp('2026-11-01 00:00:00+0000', tz='Europe/Lisbon')
+        """
         text = str(text).strip()
         if text.lower() == "all":
             return cls("all", "all", None, None)

@@ -349,10 +349,34 @@ PREPARERS = {
 def prepare(wb: Workbook) -> Prepared:
     """Compute every derived column the KPIs need, for every table present.
 
+    Parameters
+    ----------
+    wb : Workbook
+        Validated canonical tables (:func:`csmetrics.load` or
+        :func:`csmetrics.from_frames`).
+
+    Returns
+    -------
+    Prepared
+        Per table: epoch times, local months, durations in calendar and business hours,
+        flags; the contact history; the as-of time and the exclusion counts.
+
     Examples
     --------
-    >>> p = prepare(load("data/sample"))           # doctest: +SKIP
-    >>> p["tickets"][["frt_s", "frt_business_s", "fcr"]].describe()  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> import csmetrics as cm
+    >>> tickets = pd.DataFrame({
+    ...     "ticket_id": ["T1", "T2", "T3"],
+    ...     "created_at": ["2026-10-01 09:00", "2026-10-02 10:00", "2026-10-03 11:00"],
+    ...     "channel": ["email", "chat", "email"],
+    ...     "first_response_at": ["2026-10-01 11:00", "2026-10-02 10:30", None],
+    ... })
+    >>> prepared = prepare(cm.from_frames({"tickets": tickets}, {"timezone": "Europe/Lisbon"}))
+    >>> prepared["tickets"][["ticket_id", "created_month", "frt_s"]]
+      ticket_id created_month   frt_s
+    0        T1       2026-10  7200.0
+    1        T2       2026-10  1800.0
+    2        T3       2026-10     NaN
     """
     as_of = data_as_of(wb)
     tables: dict[str, pd.DataFrame] = {}

@@ -262,9 +262,8 @@ def run_report(
     progress : callable, optional
         Receives one line of text per step (default: print to stderr).
     lang : str, optional
-        Language of the report: ``en``, ``pt``, ``es``, ``it`` or ``pl``, optionally with
-        a region for formats (``pt_PT``); default ``lang`` of ``csmetrics.yaml``, else
-        English. Progress lines stay in English.
+        ``en``, ``pt``, ``es``, ``it`` or ``pl`` (a region for formats: ``pt_PT``);
+        default ``lang`` of ``csmetrics.yaml``, else English (progress lines stay so).
 
     Returns
     -------
@@ -278,13 +277,16 @@ def run_report(
     ReportBusyError
         Another run is writing the same target.
     ReportWriteError
-        The target is a file, its folder is read-only, the disk is full, or the finished
-        report could not be moved in (an old report is then left in place).
+        The target cannot be written, or the finished report not moved in (an old one
+        is then left in place).
     ReportInterrupted
-        SIGINT or SIGTERM (called from the main thread): workers and kernels were
-        stopped and the work folder removed first.
+        SIGINT or SIGTERM: workers, kernels and the work folder were removed first.
     DataError, ConfigError
         The data cannot be loaded; no notebook is run.
+
+    Examples
+    --------
+    >>> run_report("data/sample", "2026-10", "reports/2026-10")  # doctest: +SKIP
     """
     say = progress or _print_progress
     return _load_and_run(data, period, out, config, force, jobs, sections, say, lang)

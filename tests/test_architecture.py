@@ -156,6 +156,15 @@ def test_public_api_names(name):
     assert getattr(csmetrics, name) is not None
 
 
+@pytest.mark.parametrize("name", ["load", "prepare", "compute", "evaluate", "run_report"])
+def test_public_functions_have_numpydoc_sections(name):
+    import csmetrics
+
+    doc = getattr(csmetrics, name).__doc__
+    for section in ("Parameters\n    ----------", "Returns\n    -------", "Examples\n    --------"):
+        assert section in doc, (name, section.split()[0])
+
+
 def test_notebooks_import_names_and_never_call_dunder_import():
     notebooks = sorted((PACKAGE.parent / "notebooks").glob("*.ipynb"))
     assert notebooks

@@ -57,6 +57,21 @@ def evaluate(
     Evaluation
         The answers, findings, recommendations and the program's four answers
         (``Evaluation.to_json()`` is ``evaluation.json``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import csmetrics as cm
+    >>> tickets = pd.DataFrame({
+    ...     "ticket_id": ["T1", "T2", "T3"],
+    ...     "created_at": ["2026-10-01 09:00", "2026-10-02 10:00", "2026-10-03 11:00"],
+    ...     "channel": ["email", "chat", "email"],
+    ...     "first_response_at": ["2026-10-01 11:00", "2026-10-02 10:30", None],
+    ... })
+    >>> prepared = cm.prepare(cm.from_frames({"tickets": tickets}, {"timezone": "Europe/Lisbon"}))
+    >>> ev = evaluate(prepared, "2026-10")
+    >>> ev.period, ev.compared_with, ev.questions[0].question, ev.questions[0].status
+    ('2026-10', '2026-09', 'Do customers get a first response within target?', 'on_target')
     """
     cfg = prepared.config
     cur = cfg.currency

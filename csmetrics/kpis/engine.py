@@ -170,20 +170,47 @@ def compute(
         ``[<group columns>, kpi, value, unit, n, ci_low, ci_high, low_sample, excluded,
         available, note]``; a KPI whose data is missing has ``available`` False and a note
         naming the table or column it needs, never a zero.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import csmetrics as cm
+    >>> tickets = pd.DataFrame({
+    ...     "ticket_id": ["T1", "T2", "T3"],
+    ...     "created_at": ["2026-10-01 09:00", "2026-10-02 10:00", "2026-10-03 11:00"],
+    ...     "channel": ["email", "chat", "email"],
+    ...     "first_response_at": ["2026-10-01 11:00", "2026-10-02 10:30", None],
+    ... })
+    >>> prepared = cm.prepare(cm.from_frames({"tickets": tickets}, {"timezone": "Europe/Lisbon"}))
+    >>> kpis = ["tickets_created", "frt_median_h"]
+    >>> compute(prepared, "2026-10", by=["channel"], kpis=kpis)[["channel", "kpi", "value"]]
+      channel              kpi  value
+    0    chat  tickets_created    1.0
+    1   email  tickets_created    2.0
+    2    chat     frt_median_h    0.5
+    3   email     frt_median_h    2.0
     """
     by = list(by)
     ctx = make_ctx(prepared, period)
-    frames = Frames(prepared, backend)
-    wanted = (
-        [get(k) for k in kpis]
-        if kpis is not None
-        else [k for k in REGISTRY.values() if include_internal or not k.internal]
-    )
+    wanted = _wanted(kpis, include_internal)
     order = _with_parts(wanted)
-    results = _measured(order, frames, ctx, by)
+    results = _measured(order, Frames(prepared, backend), ctx, by)
     _monthly_fallbacks(results, order, prepared, ctx, by)
+    _combine_ratios(results, order, by)
+    return _assemble(results, wanted, by, ctx.period.label)
+
+
+def _wanted(kpis: Iterable[str] | None, include_internal: bool) -> list[KPI]:
+    """The KPIs asked for: ``kpis`` in their order, else the registry's (public ones
+    unless ``include_internal``)."""
+    if kpis is not None:
+        return [get(k) for k in kpis]
+    return [k for k in REGISTRY.values() if include_internal or not k.internal]
+
+
+def _combine_ratios(results: dict, order: dict[str, KPI], by: list[str]) -> None:
+    """Each ratio KPI of ``order`` from its measured parts, into ``results``."""
     for k in order.values():
         if k.kind == "ratio":
             parts = {p: as_by(results[p], by, get(p)) for p in k.ratio.parts}
             results[k.id] = ratio(k, parts, by)
-    return _assemble(results, wanted, by, ctx.period.label)
