@@ -55,6 +55,13 @@ from .report_folder import (  # noqa: F401  (the errors are also this module's n
     TargetLock,
     fcntl,
 )
+from .report_kernel import (
+    NotebookRunner,
+    close_notebook_runner,
+    drop_fresh_namespace_cell,
+    notebook_runner,
+    with_fresh_namespace_cell,
+)
 from .report_processes import KERNEL_FILES, KERNEL_START_RETRIES, Interrupts, ReportInterrupted
 from .report_processes import kernel_failed_to_start as _kernel_failed_to_start
 from .report_processes import kernel_start_pause as _kernel_start_pause
@@ -123,41 +130,54 @@ def _execute(
         ok, error = False, f"{type(exc).__name__}: {exc}"
     finally:
         translated.unlink(missing_ok=True)
+        drop_fresh_namespace_cell(out_nb)
     lang = params.get("lang") or "en"
     ok, error = _write_page(out_nb, work / f"{name}.html", page_title or title, lang, ok, error)
     return SectionResult(name, title, ok, time.perf_counter() - start, error, max(attempts, 1))
 
 
 def _translate_notebook(src: Path, dest: Path, lang: str | None) -> None:
-    """Write ``src`` to ``dest`` with its markdown cells translated into ``lang``."""
+    """Write ``src`` to ``dest`` with its markdown cells translated into ``lang``, and
+    the cell that empties a shared kernel's namespace first."""
     nb_in = nbformat.read(src, as_version=4)
     with i18n.language(lang):
         i18n.translate_markdown_cells(nb_in)
-    nbformat.write(nb_in, dest)
+    nbformat.write(with_fresh_namespace_cell(nb_in), dest)
 
 
 def _papermill(src: Path, out_nb: Path, params: dict, work: Path) -> None:
-    """Execute the notebook ``src`` into ``out_nb`` with papermill, once, in a thread of
-    its own (:func:`csmetrics.report_processes.in_thread`)."""
+    """Execute the notebook ``src`` into ``out_nb`` with papermill, once, in this
+    process's kernel (:mod:`csmetrics.report_kernel`: one kernel for the notebooks a
+    process runs in turn, in a thread of its own)."""
     import papermill as pm
 
-    report_processes.in_thread(
-        pm.execute_notebook,
-        str(src),
-        str(out_nb),
-        parameters=params,
-        kernel_name=KERNEL_NAME,
-        progress_bar=False,
-        execution_timeout=CELL_TIMEOUT_S,
-        # the kernel's own log (ipykernel's notice about TCP transport, or the
-        # "KeyboardInterrupt caught in kernel" line when it is interrupted as it shuts
-        # down) is noise for report readers; cell errors come back through the messages
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        log_output=False,
-        cwd=str(work),
-        # kernels that die with this process, and that a stopped run can kill
-        kernel_manager_class=report_processes.kernel_manager_class(),
-    )
+    def job(runner: NotebookRunner) -> None:
+        km = runner.kernel_manager(KERNEL_NAME)
+        failed: BaseException | None = None
+        try:
+            pm.execute_notebook(
+                str(src),
+                str(out_nb),
+                parameters=params,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                execution_timeout=CELL_TIMEOUT_S,
+                # the kernel's own log (ipykernel's notice about TCP transport, or the
+                # "KeyboardInterrupt caught in kernel" line when it is interrupted as it
+                # shuts down) is noise for report readers; cell errors come back through
+                # the messages
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                log_output=False,
+                cwd=str(work),
+                km=km,  # started with the first notebook, then shared
+            )
+        except BaseException as exc:
+            failed = exc
+            raise
+        finally:
+            runner.after_notebook(failed)
+
+    notebook_runner(work).call(job)
 
 
 def _write_page(
@@ -472,11 +492,14 @@ def _run_in_turn(
 ) -> Callable[[dict | None], str]:
     """Execute the notebooks one after the other in this process, then compute the
     scorecard; returns the scorecard's renderer."""
-    for i, args in enumerate(calls, 1):
-        run.say(f"  [{i}/{len(calls)}] {args[1]} ...")
-        r = _execute(*args)
-        result.sections.append(r)
-        run.say(f"  [{i}/{len(calls)}] {_outcome(r)}")
+    try:
+        for i, args in enumerate(calls, 1):
+            run.say(f"  [{i}/{len(calls)}] {args[1]} ...")
+            r = _execute(*args)
+            result.sections.append(r)
+            run.say(f"  [{i}/{len(calls)}] {_outcome(r)}")
+    finally:
+        close_notebook_runner()  # the run's kernel ends with its notebooks
     return _scorecard(run.wb, prepared, run.period, work, result, run.say, run.names)
 
 
@@ -498,6 +521,7 @@ def _end_stopped_run(
 ) -> None:
     """What a run ended by ``exc`` does before it raises: its kernels killed, its work
     folder removed, and for a signal a line saying so."""
+    close_notebook_runner()
     report_processes.stop_notebook_threads()
     if work is not None and work.exists():
         shutil.rmtree(work, ignore_errors=True)

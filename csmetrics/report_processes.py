@@ -137,6 +137,12 @@ def in_thread(fn: Callable, *args: object, **kwargs: object) -> object:
     return box.get("result")
 
 
+def watch_notebook_thread(thread: threading.Thread) -> None:
+    """Count ``thread`` among the threads that run notebooks (see
+    :func:`stop_notebook_threads`)."""
+    _NOTEBOOK_THREADS.append(thread)
+
+
 def stop_notebook_threads(timeout_s: float = 10.0) -> None:
     """Kill this process's kernels and give the threads that ran them ``timeout_s`` to
     notice and end (papermill writes its output notebook as it fails); a kernel started
@@ -252,6 +258,13 @@ def kernel_manager_class() -> type:
                     self.connection_file = str(folder / f"kernel-{uuid.uuid4().hex}.json")
                 return await super()._async_pre_start_kernel(**kw)
 
+            def client(self, *args, **kw):
+                # recorded, so that a kernel shared by several notebooks can close the
+                # clients nbclient leaves open when it does not own the manager
+                made = super().client(*args, **kw)
+                self.__dict__.setdefault("report_clients", []).append(made)
+                return made
+
             async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
                 kernel_cmd = on_this_interpreter(kernel_cmd)
                 if sys.platform.startswith("linux") and "preexec_fn" not in kw:
@@ -282,6 +295,22 @@ def kill_kernels() -> None:
                 os.unlink(connection_file)
 
 
+#: What a notebook worker does as it ends (see :func:`at_worker_exit`).
+_AT_WORKER_EXIT: list[Callable[[], None]] = []
+
+
+def at_worker_exit(fn: Callable[[], None]) -> None:
+    """Have every notebook worker call ``fn`` as it ends normally (when its pool is shut
+    down), before its process exits."""
+    _AT_WORKER_EXIT.append(fn)
+
+
+def _worker_exit() -> None:
+    for fn in _AT_WORKER_EXIT:
+        with suppress(Exception):
+            fn()
+
+
 def _worker_start(parent: int | None, inherited: tuple[int, ...] = ()) -> None:
     """Initializer of the notebook workers.
 
@@ -299,6 +328,9 @@ def _worker_start(parent: int | None, inherited: tuple[int, ...] = ()) -> None:
     _die_with_parent(signal.SIGTERM)
     if parent is not None and os.getppid() != parent:
         os._exit(128 + signal.SIGTERM)
+    from multiprocessing.util import Finalize
+
+    Finalize(None, _worker_exit, exitpriority=10)
 
 
 def _worker_stop(signum: int, frame: object) -> None:

@@ -185,8 +185,8 @@ LAYERS = [
     ["display", "plots", "analysis", "summary", "checklist"],
     ["evaluate"],
     ["explore", "handoff", "notebook"],
-    ["report_results", "report_exports", "report_folder", "report_processes", "pages",
-     "report"],
+    ["report_results", "report_exports", "report_folder", "report_processes",
+     "report_kernel", "pages", "report"],
     ["cli", "importers", "sample", "catalogue", "docs", "__main__"],
 ]  # fmt: skip
 
