@@ -100,9 +100,10 @@ def csmetrics_command() -> list[str]:
 
 
 def run_cli(
-    *args: str | Path, cwd: Path = ROOT, timeout: float = 900
+    *args: str | Path, cwd: Path = ROOT, timeout: float = 900, env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    """Run the real ``csmetrics`` command in a subprocess and capture its output."""
+    """Run the real ``csmetrics`` command in a subprocess and capture its output
+    (``env``: variables set on top of this process's environment)."""
     return subprocess.run(
         [*csmetrics_command(), *map(str, args)],
         capture_output=True,
@@ -110,6 +111,7 @@ def run_cli(
         timeout=timeout,
         cwd=cwd,
         check=False,
+        env={**os.environ, **env} if env else None,
     )
 
 
