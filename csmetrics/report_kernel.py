@@ -36,9 +36,42 @@ from . import report_processes
 
 #: Tag of the first cell that gives each notebook an empty namespace in a shared kernel.
 FRESH_NAMESPACE_TAG = "csmetrics-fresh-namespace"
-#: That cell's code: IPython's reset (the namespace, the history, ``Out``), then the cell
-#: number of the next cell set back to 1.
-FRESH_NAMESPACE = "get_ipython().reset(new_session=True)\nget_ipython().execution_count = 1"
+#: That cell's code: IPython's reset (the namespace, the history, ``Out``), the state a
+#: new kernel has (:func:`fresh_kernel_state`), then the next cell numbered 1 again.
+FRESH_NAMESPACE = (
+    "get_ipython().reset(new_session=True)\n"
+    "from csmetrics.report_kernel import fresh_kernel_state\n"
+    "fresh_kernel_state()\n"
+    "del fresh_kernel_state\n"
+    "get_ipython().execution_count = 1"
+)
+
+#: matplotlib's settings in this kernel before its first notebook (see below).
+_FIRST_RC: dict[str, Any] = {}
+
+
+def fresh_kernel_state() -> None:
+    """In a kernel, before a notebook: the module state a new kernel would have.
+
+    The language and the currency go back to their defaults, and matplotlib's settings to
+    what they were before the kernel's first notebook (the inline backend's, without a
+    notebook's style), so that a notebook reads nothing an earlier one set, whichever
+    notebooks a worker happened to run before it.
+    """
+    import warnings
+
+    import matplotlib as mpl
+
+    from . import i18n
+
+    if not _FIRST_RC:
+        _FIRST_RC.update(mpl.rcParams.copy())
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecated keys are stored too
+            mpl.rcParams.update(_FIRST_RC)
+    i18n.set_language(None)
+    i18n.set_currency(None)
 
 
 def with_fresh_namespace_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

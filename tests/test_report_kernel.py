@@ -94,3 +94,22 @@ def test_a_run_in_another_work_folder_gets_another_kernel(tmp_path, work):
     assert _execute("nb", "Nb", nb, work, {}).ok
     assert _execute("nb", "Nb", nb, other, {}).ok
     assert _pid(work / "notebooks" / "nb.ipynb") != _pid(other / "notebooks" / "nb.ipynb")
+
+
+def test_a_notebook_inherits_no_language_currency_or_chart_style(tmp_path, work):
+    setter = _notebook(
+        tmp_path, "setter", PID,
+        "import matplotlib as mpl\nfrom csmetrics import i18n, plots\n"
+        "i18n.set_language('pl')\ni18n.set_currency('USD')\nplots.set_style()\n"
+        "mpl.rcParams['lines.linewidth'] = 7.5",
+    )  # fmt: skip
+    reader = _notebook(
+        tmp_path, "reader", PID,
+        "import matplotlib as mpl\nfrom csmetrics import i18n\n"
+        "assert (i18n.get_language(), i18n.get_currency()) == ('en', 'EUR')\n"
+        "assert mpl.rcParams['lines.linewidth'] != 7.5",
+    )  # fmt: skip
+    assert _execute("setter", "Setter", setter, work, {}).ok
+    r = _execute("reader", "Reader", reader, work, {})
+    assert r.ok, r.error
+    assert _pid(work / "notebooks" / "setter.ipynb") == _pid(work / "notebooks" / "reader.ipynb")
