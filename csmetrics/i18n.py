@@ -221,19 +221,23 @@ def N_(message: str) -> str:
     return message
 
 
-def ngettext(singular: str, plural: str, n: float) -> str:
-    """The singular or plural form (the language's plural rule) for ``n``.
+def ngettext(singular: str, plural: str, n: float, *, lang: str | None = None) -> str:
+    """The singular or plural form (the plural rule of ``lang``, by default the current
+    language) for ``n``.
 
     Examples
     --------
     >>> with language("pl"):
     ...     [ngettext("{n} table", "{n} tables", n).format(n=n) for n in (1, 3, 5)]
     ['1 tabela', '3 tabele', '5 tabel']
+    >>> ngettext("{n} table", "{n} tables", 5, lang="pl").format(n=5)
+    '5 tabel'
     """
     count = int(n) if float(n).is_integer() else 2
-    if _current["lang"] == "en":
+    base = get_language(lang)
+    if base == "en":
         return singular if count == 1 else plural
-    return translations(_current["lang"]).ngettext(singular, plural, count)
+    return translations(base).ngettext(singular, plural, count)
 
 
 # ---------------------------------------------------------------------------------------
