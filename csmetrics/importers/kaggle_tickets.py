@@ -34,10 +34,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import ImportContext, register
-from ._ticket_rules import TABLE, count, parse_ticket_id, reject
-from .spec import Column, ImportState, PresetSpec, convert_file
+from .spec import Column, ImportState, PresetSpec
+from .spec import convert as spec_convert
 from .values import flag_resolved_before_created, label, map_values, parse_times, pseudonym
 
+TABLE = "tickets"
 TZ = "UTC"
 FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -73,7 +74,7 @@ NOTES = (
 
 
 def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
-    """Kaggle customer-support tickets → ``tickets`` and ``surveys``.
+    """Kaggle customer-support tickets → ``tickets`` and ``surveys`` (runs :data:`SPEC`).
 
     Parameters
     ----------
@@ -111,17 +112,18 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
                                       survey_id ``kg-csat-<id>``, sent_at = resolved_at
     ================================  =======================================================
     """
-    parts = [convert_file(SPEC, SPEC.read(p), ctx) for p in paths]
-    tickets = pd.concat([p[TABLE] for p in parts], ignore_index=True)
-    surveys = pd.concat([p["surveys"] for p in parts], ignore_index=True)
+    return spec_convert(SPEC, paths, ctx)
+
+
+def _as_of(frames: dict[str, pd.DataFrame], ctx: ImportContext) -> dict:
+    """The config, once every file is read: UTC, and ``as_of`` = the latest timestamp."""
+    tickets = frames[TABLE]
     config: dict = {"timezone": TZ}
     stamps = pd.concat([tickets["created_at"], tickets["resolved_at"]]).dropna()
     if len(stamps):
         config["as_of"] = stamps.max().isoformat()
         ctx.derived(TABLE, f"as_of = {config['as_of']}, the latest timestamp in the file")
-    for text in NOTES:
-        ctx.note(TABLE, text)
-    return {TABLE: tickets, "surveys": surveys}, config
+    return config
 
 
 def _timestamps(state: ImportState, column: Column) -> None:
@@ -132,20 +134,18 @@ def _timestamps(state: ImportState, column: Column) -> None:
     resolved, bad_res = parse_times(res_raw, TZ, FORMAT)
     state.ctx.mapped(TABLE, state.found["first"], "created_at (proxy: there is no creation time)")
     state.ctx.mapped(TABLE, state.found["resolution"], "resolved_at (a timestamp, closed tickets)")
-    reject(
-        state,
+    state.reject(
         state.keep & first_raw.isna() & res_raw.isna(),
         "no timestamp at all (no First Response Time, no Time to Resolution; the file has "
         "no creation time): the ticket cannot be placed in a period",
     )
-    reject(
-        state,
+    state.reject(
         state.keep & first_raw.isna(),
         "resolved but no First Response Time: no time to stand in for the creation time",
     )
-    reject(state, state.keep & bad_first, f"unparseable 'First Response Time' ({FORMAT})")
+    state.reject(state.keep & bad_first, f"unparseable 'First Response Time' ({FORMAT})")
     text = "unparseable 'Time to Resolution': left empty"
-    count(state, "repaired", text, state.keep & bad_res, res_raw)
+    state.count("repaired", text, state.keep & bad_res, res_raw)
     state.values["first"], state.values["resolution"] = first, resolved
 
 
@@ -156,7 +156,7 @@ def _status(state: ImportState, column: Column) -> None:
     counted = int((state.keep & status.notna()).sum())
     state.ctx.derived(TABLE, f"status from 'Ticket Status': {STATUS_DOC}", counted)
     unknown = state.keep & status_raw.notna() & status.isna()
-    count(state, "repaired", "unknown 'Ticket Status': status left empty", unknown, status_raw)
+    state.count("repaired", "unknown 'Ticket Status': status left empty", unknown, status_raw)
     state.values["status"] = status
 
 
@@ -165,8 +165,7 @@ def _resolved(state: ImportState, column: Column) -> None:
     keep, status_raw = state.keep, state.text("status")
     first, resolved = state.values["first"], state.values["resolution"]
     is_closed = state.values["status"] == "closed"
-    count(
-        state,
+    state.count(
         "repaired",
         "Time to Resolution on a ticket that is not closed: resolved_at left empty",
         keep & resolved.notna() & ~is_closed,
@@ -174,7 +173,7 @@ def _resolved(state: ImportState, column: Column) -> None:
     )
     resolved = resolved.where(is_closed)
     text = "closed without a Time to Resolution: counted as unresolved"
-    count(state, "note", text, keep & is_closed & resolved.isna(), status_raw)
+    state.count("note", text, keep & is_closed & resolved.isna(), status_raw)
     flag_resolved_before_created(
         state.ctx,
         first,
@@ -185,7 +184,7 @@ def _resolved(state: ImportState, column: Column) -> None:
     )
     same = keep & resolved.notna() & (resolved == first)
     text = "resolved at the very second of the first response (resolution time 0)"
-    count(state, "note", text, same, state.text("resolution"))
+    state.count("note", text, same, state.text("resolution"))
     state.values["resolved"] = resolved
 
 
@@ -218,7 +217,7 @@ def _tickets(state: ImportState, column: Column) -> None:
         int((keep & email.notna()).sum()),
     )
     text = "empty 'Ticket Channel': channel 'unknown'"
-    count(state, "repaired", text, keep & tickets["channel"].isna())
+    state.count("repaired", text, keep & tickets["channel"].isna())
     tickets["channel"] = tickets["channel"].fillna("unknown")
     state.out = tickets
 
@@ -277,11 +276,12 @@ SPEC = PresetSpec(
     "Time to Resolution, Customer Satisfaction Rating, ...)",
     kind="Kaggle customer-support tickets",
     extra_tables=("surveys",),
+    keep_empty=True,
     timezone=TZ,
+    notes=tuple((TABLE, text) for text in NOTES),
+    finish=_as_of,
     columns=(
-        _found(
-            "id", parse=parse_ticket_id, target="ticket_id", options={"empty": "empty 'Ticket ID'"}
-        ),
+        _found("id", parse="id", target="ticket_id", options={"empty": "empty 'Ticket ID'"}),
         _found("email", shown=False),
         *(_found(role) for role in ("type", "subject", "status", "priority", "channel")),
         _found("first", parse=_timestamps),

@@ -34,10 +34,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import ImportContext, register
-from ._ticket_rules import TABLE, count, parse_ticket_id, reject
-from .spec import Column, ImportState, PresetSpec, convert_file
+from .spec import Column, ImportState, PresetSpec
+from .spec import convert as spec_convert
 from .values import flag_resolved_before_created, label, map_values, parse_times
 
+TABLE = "tickets"
 TZ = "America/New_York"
 FORMAT = "%m/%d/%Y %I:%M:%S %p"
 #: The table of one file's latest timestamp (see :func:`_tickets`), not written.
@@ -132,10 +133,15 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
     (none)                      is_complaint not set: a 311 "complaint type" is a request type
     ==========================  =============================================================
     """
-    parts = [convert_file(SPEC, SPEC.read(path), ctx) for path in paths]
-    tickets = pd.concat([p[TABLE] for p in parts], ignore_index=True)
+    return spec_convert(SPEC, paths, ctx)
+
+
+def _as_of(frames: dict[str, pd.DataFrame], ctx: ImportContext) -> dict:
+    """The config, once every file is read: :data:`CONFIG` and ``as_of`` = the latest
+    timestamp of every file (table :data:`LATEST`, dropped: it is not written)."""
+    latest = frames.pop(LATEST)
     config: dict = copy.deepcopy(CONFIG)
-    stamps = [t for p in parts for t in p[LATEST]["at"] if t is not None and not pd.isna(t)]
+    stamps = [t for t in latest["at"] if t is not None and not pd.isna(t)]
     if stamps:
         as_of = max(stamps)
         config["as_of"] = as_of.isoformat()
@@ -144,9 +150,7 @@ def convert(paths: list[Path], ctx: ImportContext) -> tuple[dict, dict]:
             f"as_of = {as_of.isoformat()}, the latest timestamp in the export (the extract "
             "was taken then or later)",
         )
-    for text in NOTES:
-        ctx.note(TABLE, text)
-    return {TABLE: tickets}, config
+    return config
 
 
 def _reject_cut_off(state: ImportState, column: Column) -> None:
@@ -155,7 +159,7 @@ def _reject_cut_off(state: ImportState, column: Column) -> None:
     cut = _cut_off_last_record(exp)
     if cut is not None:
         index = exp.evidence.index
-        reject(state, pd.Series(index == index[-1], index=index), cut)
+        state.reject(pd.Series(index == index[-1], index=index), cut)
     elif exp.last_record_open():
         state.ctx.note(
             TABLE,
@@ -169,8 +173,8 @@ def _created(state: ImportState, column: Column) -> None:
     created_raw = state.text("created")
     created, bad = parse_times(created_raw, TZ, FORMAT)
     state.ctx.mapped(TABLE, state.found["created"], f"created_at ({TZ}, {FORMAT})")
-    reject(state, state.keep & created_raw.isna(), "empty 'Created Date'")
-    reject(state, state.keep & bad, f"unparseable 'Created Date' (expected {FORMAT})")
+    state.reject(state.keep & created_raw.isna(), "empty 'Created Date'")
+    state.reject(state.keep & bad, f"unparseable 'Created Date' (expected {FORMAT})")
     state.values["created"] = created
 
 
@@ -180,7 +184,7 @@ def _channel(state: ImportState, column: Column) -> None:
     describe = "channel (PHONE, ONLINE, MOBILE, ... → lower case)"
     state.ctx.mapped(TABLE, state.found["channel"], describe)
     text = "empty 'Open Data Channel Type': channel 'unknown'"
-    count(state, "repaired", text, state.keep & channel.isna())
+    state.count("repaired", text, state.keep & channel.isna())
     state.values["channel"] = channel.fillna("unknown")
 
 
@@ -191,8 +195,7 @@ def _status(state: ImportState, column: Column) -> None:
     counted = int((keep & status.notna()).sum())
     state.ctx.derived(TABLE, f"status from 'Status': {STATUS_DOC}", counted)
     unknown = keep & status_raw.notna() & status.isna()
-    count(
-        state,
+    state.count(
         "repaired",
         f"unknown 'Status' value(s) {sorted(set(status_raw[unknown]))[:6]}: status left empty",
         unknown,
@@ -206,10 +209,9 @@ def _resolved(state: ImportState, column: Column) -> None:
     keep, status_raw, closed_raw = state.keep, state.text("status"), state.text("closed")
     closed, bad_closed = parse_times(closed_raw, TZ, FORMAT)
     text = "unparseable 'Closed Date': left empty"
-    count(state, "repaired", text, keep & bad_closed, closed_raw)
+    state.count("repaired", text, keep & bad_closed, closed_raw)
     is_closed = state.values["status"] == "closed"
-    count(
-        state,
+    state.count(
         "repaired",
         "Closed Date on a request that is not closed: "
         "resolved_at left empty (the request counts as open)",
@@ -219,7 +221,7 @@ def _resolved(state: ImportState, column: Column) -> None:
     resolved = closed.where(is_closed)
     state.ctx.mapped(TABLE, state.found["closed"], "resolved_at (closed requests only)")
     text = "closed without a Closed Date: counted as unresolved"
-    count(state, "note", text, keep & is_closed & resolved.isna(), status_raw)
+    state.count("note", text, keep & is_closed & resolved.isna(), status_raw)
     created = state.values["created"]
     before = "Closed Date before Created Date"
     flag_resolved_before_created(state.ctx, created, resolved, keep, state.lines, before)
@@ -311,11 +313,14 @@ SPEC = PresetSpec(
     sources="311_Service_Requests*.csv (Unique Key, Created Date, Closed Date, Agency, "
     "Complaint Type, Status, Open Data Channel Type)",
     kind="NYC 311 service request",
+    extra_tables=(LATEST,),
     timezone=TZ,
+    notes=tuple((TABLE, text) for text in NOTES),
+    finish=_as_of,
     columns=(
         Column("_cut_off", parse=_reject_cut_off),
         Column(
-            "id", COLUMNS["id"], parse_ticket_id, "ticket_id", required=True,
+            "id", COLUMNS["id"], "id", "ticket_id", required=True,
             options={"empty": "empty 'Unique Key'"},
         ),
         *(Column(role, COLUMNS[role], required=True) for role in list(COLUMNS)[1:]),

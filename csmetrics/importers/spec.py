@@ -17,7 +17,8 @@ rule names
 Parsers registered here, with their options:
 
 ==============  ========================================================================
-``id``          ids as text (``12.0`` → ``12``); empty ones rejected, repeats rejected
+``id``          ids as text (``12.0`` → ``12``); rows still kept with an empty id
+                rejected (reason ``empty``, default ``empty '<header>'``), then repeats
                 (the first record kept)
 ``timestamp``   local times in the preset's time zone, the day/month order of numeric
                 dates decided once for the whole export; ``describe`` (the mapping text),
@@ -39,7 +40,10 @@ Parsers registered here, with their options:
 A parser is a function ``parse(state, column)`` that reads the export through the
 :class:`ImportState`, records its steps in ``state.ctx``, narrows ``state.keep`` when it
 rejects rows and sets ``state.values[role]`` and ``state.out[target]``. What is special
-to one preset is such a function too, given as ``parse`` (a hook).
+to one preset is such a function too, given as ``parse`` (a hook). After every file,
+:func:`convert` concatenates the tables (an extra table with no rows is left out unless
+``keep_empty``), runs the spec's ``finish`` hook, which returns the ``csmetrics.yaml``
+settings (and may drop tables it only reads), then adds the ``notes``.
 
 Examples
 --------
@@ -137,10 +141,15 @@ class PresetSpec:
     table: str = "tickets"
     #: Other tables the rules may fill (``state.tables``), written when not empty.
     extra_tables: tuple[str, ...] = ()
+    #: Write the extra tables even when they have no rows.
+    keep_empty: bool = False
     timezone: str = "UTC"
-    #: Notes added once, after every file: ``(table, text)``.
+    #: Notes added once, after every file (and after ``finish``): ``(table, text)``.
     notes: tuple[tuple[str, str], ...] = ()
     read: Callable[[Path], Export] = read_export
+    #: Runs once after every file: given the tables (files concatenated) and the context,
+    #: returns the config (default ``{"timezone": timezone}``); may pop tables it only reads.
+    finish: Callable[[dict[str, pd.DataFrame], ImportContext], dict] | None = None
 
     def column(self, role: str) -> Column:
         """The rule of ``role`` (KeyError when the spec has none)."""
@@ -194,6 +203,15 @@ class ImportState:
         col = self.found.get(role)
         return times_column(self.ctx, self.exp, col, describe, self.tz, self.keep, self.table)
 
+    def reject(self, mask: pd.Series, reason: str) -> None:
+        """Reject the rows of ``mask`` (with their lines); they are no longer kept."""
+        self.keep &= reject_rows(self.ctx, self.table, self.exp.evidence, mask, reason, self.lines)
+
+    def count(self, kind: str, text: str, mask: pd.Series, values: pd.Series | None = None) -> None:
+        """Count the rows of ``mask`` as a ``kind`` step (repaired, note), with example
+        lines (and ``values``)."""
+        add_step(self.ctx, kind, self.table, text, mask, values, self.lines)
+
     def set(self, column: Column, values: pd.Series) -> None:
         """Store parsed values under the role, and in the output when it has a target."""
         self.values[column.role] = values
@@ -236,19 +254,21 @@ def convert(spec: PresetSpec, paths: list[Path], ctx: ImportContext) -> tuple[di
     Returns
     -------
     frames : dict of DataFrame
-        The output table (files concatenated) and the extra tables that have rows.
+        The output table (files concatenated) and the extra tables that have rows (all of
+        them with ``spec.keep_empty``), less any the ``finish`` hook drops.
     config : dict
-        ``{"timezone": spec.timezone}``.
+        What ``spec.finish`` returns, else ``{"timezone": spec.timezone}``.
     """
     parts = [convert_file(spec, spec.read(p), ctx) for p in paths]
     frames = {}
     for name in (spec.table, *spec.extra_tables):
         frame = pd.concat([p[name] for p in parts], ignore_index=True)
-        if name == spec.table or len(frame):
+        if name == spec.table or spec.keep_empty or len(frame):
             frames[name] = frame
+    config = spec.finish(frames, ctx) if spec.finish else {"timezone": spec.timezone}
     for table, text in spec.notes:
         ctx.note(table, text)
-    return frames, {"timezone": spec.timezone}
+    return frames, config
 
 
 def convert_file(spec: PresetSpec, exp: Export, ctx: ImportContext) -> dict[str, pd.DataFrame]:
@@ -281,11 +301,13 @@ def convert_file(spec: PresetSpec, exp: Export, ctx: ImportContext) -> dict[str,
 
 
 def parse_id(state: ImportState, column: Column) -> None:
-    """Ids as text; rows with an empty id, then repeats of an id, rejected."""
-    col, raw, lines = state.found[column.role], state.exp.evidence, state.lines
+    """Ids as text; rows still kept with an empty id (reason ``options["empty"]``, else
+    ``empty '<header>'``), then repeats of an id (the first record kept), rejected."""
+    col = state.found[column.role]
     ids = state.exp.text(col).str.replace(r"\.0$", "", regex=True)
     state.ctx.mapped(state.table, col, column.target)
-    state.keep &= reject_rows(state.ctx, state.table, raw, ids.isna(), f"empty {col!r}", lines)
+    state.reject(state.keep & ids.isna(), column.options.get("empty", f"empty {col!r}"))
+    raw, lines = state.exp.evidence, state.lines
     state.keep &= drop_duplicate_ids(state.ctx, state.table, raw, ids.where(state.keep), lines)
     state.set(column, ids)
 
@@ -296,17 +318,10 @@ def parse_timestamp(state: ImportState, column: Column) -> None:
     col = state.found[column.role]
     times, bad = state.times(column.role, column.options.get("describe", column.target))
     if column.options.get("reject"):
-        raw, lines = state.exp.evidence, state.lines
-        missing = state.keep & state.text(column.role).isna()
-        state.keep &= reject_rows(state.ctx, state.table, raw, missing, f"empty {col!r}", lines)
-        unreadable = bad & state.keep
-        reason = f"unparseable date in {col!r}"
-        state.keep &= reject_rows(state.ctx, state.table, raw, unreadable, reason, lines)
+        state.reject(state.keep & state.text(column.role).isna(), f"empty {col!r}")
+        state.reject(bad & state.keep, f"unparseable date in {col!r}")
     elif col is not None:
-        text = f"unparseable {col!r}: left empty"
-        add_step(
-            state.ctx, "repaired", state.table, text, bad, state.text(column.role), state.lines
-        )
+        state.count("repaired", f"unparseable {col!r}: left empty", bad, state.text(column.role))
     state.set(column, times)
 
 
