@@ -16,9 +16,11 @@ measure each month as a period of its own, as the report does. Interactions are 
 Executed headless (papermill, nbconvert) the explorer cannot show live widgets;
 :func:`static_view` draws the default view with the same functions instead.
 
-The controls are labelled in the language current when the explorer is built, charts
-and notes in the language current when they are drawn (:func:`csmetrics.i18n.set_language`);
-the controls' values stay ids (``"channel"``, ``"bars"``). The rows behind a number are
+Every text is in the explorer's language, ``Explorer(..., lang="pt")``; without one, the
+controls are labelled in the language current when the explorer is built, charts and
+notes in the language current when they are drawn (:func:`csmetrics.i18n.set_language`).
+The functions drawing a view and writing its status line take the language as ``lang``
+too. The controls' values stay ids (``"channel"``, ``"bars"``). The rows behind a number are
 shown with the data's own column names.
 
 The explorer lives in three modules, all re-exported here:

@@ -133,9 +133,16 @@ def unfiltered_tables(
     return out
 
 
-def filter_notes(prepared: Prepared, kpi_id: str, filters: dict[str, Sequence[str]]) -> list[str]:
+def filter_notes(
+    prepared: Prepared,
+    kpi_id: str,
+    filters: dict[str, Sequence[str]],
+    *,
+    lang: str | None = None,
+) -> list[str]:
     """Sentences saying which chosen filters do not apply to the tables behind a KPI
-    (plain text, in the current language; escape it to show it as HTML).
+    (plain text, in ``lang``, by default the current language; escape it to show it as
+    HTML).
 
     Examples
     --------
@@ -154,7 +161,8 @@ def filter_notes(prepared: Prepared, kpi_id: str, filters: dict[str, Sequence[st
                 "The {filter} filter does not apply to the {tables} tables behind this KPI: "
                 "all their rows are counted.",
                 len(tables),
-            ).format(filter=group_name(col), tables=", ".join(tables))
+                lang=lang,
+            ).format(filter=group_name(col, lang=lang), tables=", ".join(tables))
         )
     return notes
 

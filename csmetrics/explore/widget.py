@@ -1,8 +1,9 @@
 """The explorer's widgets: month range, filters, KPI, grouping and view controls, the
 drill-down list and the exports, kept in step with the shown :class:`~.views.View`.
 
-The controls are labelled in the language current when the explorer is built, charts
-and notes in the language current when they are drawn.
+The controls are labelled in the explorer's language (``lang``) or, without one, in the
+language current when the explorer is built, charts and notes in the language current
+when they are drawn.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pandas as pd
 
 from .. import i18n
 from ..analysis import monthly_series
-from ..display import safe_csv_frame
-from ..i18n import N_, _, ngettext
+from ..display import kpi_label, safe_csv_frame
+from ..i18n import N_, ngettext
 from ..kpis import compute, public_kpis
 from ..load import load
 from ..periods import Period
@@ -46,10 +47,17 @@ CATEGORY_TITLES = {
 
 
 class Explorer:
-    """The widget explorer (see :mod:`csmetrics.explore`)."""
+    """The widget explorer (see :mod:`csmetrics.explore`).
 
-    def __init__(self, prepared: Prepared, export_dir: str | Path = "exports") -> None:
+    ``lang`` is the language of every text it shows (controls, charts, the status line,
+    captions); by default the current one (:func:`csmetrics.i18n.set_language`).
+    """
+
+    def __init__(
+        self, prepared: Prepared, export_dir: str | Path = "exports", *, lang: str | None = None
+    ) -> None:
         self.prepared = prepared
+        self.lang = lang
         i18n.set_currency(prepared.config.currency)  # amounts on the charts
         self.export_dir = Path(export_dir)
         self._filtered: dict = {}
@@ -62,33 +70,39 @@ class Explorer:
         self.widget = self._layout()
         self.refresh()
 
+    def _text(self, message: str) -> str:
+        """An ``N_``-marked message in the explorer's language."""
+        return i18n.translate(message, self.lang)
+
     def _build_controls(self) -> None:
-        """The controls, labelled in the current language; their values stay ids."""
+        """The controls, labelled in the explorer's language; their values stay ids."""
         import ipywidgets as w
 
+        t, lang = self._text, self.lang
         months = months_of(self.prepared) or ["all"]
         # Translators: the first month of the explorer's month range
-        first = _("From")
+        first = t(N_("From"))
         self.start = w.Dropdown(
             options=months, value=months[max(0, len(months) - 12)], description=first
         )
         # Translators: the last month of the explorer's month range
-        self.end = w.Dropdown(options=months, value=months[-1], description=_("To"))
-        self.filters = _filter_controls(self.prepared)
+        self.end = w.Dropdown(options=months, value=months[-1], description=t(N_("To")))
+        self.filters = _filter_controls(self.prepared, lang=lang)
         self.kpi = w.Dropdown(
-            options=_kpi_options(),
+            options=_kpi_options(lang=lang),
             value="fcr_rate",
-            description=_("KPI"),
+            description=t(N_("KPI")),
             layout=w.Layout(width="460px"),
         )
-        groups = [(_("(none)") if g == "(none)" else group_name(g), g) for g in GROUPS]
-        self.group = w.Dropdown(options=groups, value="month", description=_("Group by"))
-        self.view = w.ToggleButtons(
-            options=[(_(VIEW_NAMES[v]), v) for v in VIEWS], value="trend", description=_("View")
-        )
-        self.drill = w.Dropdown(options=[], description=_("Drill into"))
-        self.export_csv_button = w.Button(description=_("Export CSV"), icon="download")
-        self.export_png_button = w.Button(description=_("Export PNG"), icon="image")
+        groups = [
+            (t(N_("(none)")) if g == "(none)" else group_name(g, lang=lang), g) for g in GROUPS
+        ]
+        self.group = w.Dropdown(options=groups, value="month", description=t(N_("Group by")))
+        views = [(t(VIEW_NAMES[v]), v) for v in VIEWS]
+        self.view = w.ToggleButtons(options=views, value="trend", description=t(N_("View")))
+        self.drill = w.Dropdown(options=[], description=t(N_("Drill into")))
+        self.export_csv_button = w.Button(description=t(N_("Export CSV")), icon="download")
+        self.export_png_button = w.Button(description=t(N_("Export PNG")), icon="image")
         self.status = w.HTML()
         self.out = w.Output()
         self.rows_out = w.Output()
@@ -125,13 +139,12 @@ class Explorer:
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data = dict(data)
         data.pop("text/plain", None)
-        note = html.escape(
-            # Translators: {command} is the command that starts JupyterLab (make lab)
-            _(
-                "The interactive explorer runs in JupyterLab ({command}); this page shows "
-                "its default view above."
-            )
-        ).format(command="<code>make lab</code>")
+        # Translators: {command} is the command that starts JupyterLab (make lab)
+        message = N_(
+            "The interactive explorer runs in JupyterLab ({command}); this page shows "
+            "its default view above."
+        )
+        note = html.escape(self._text(message)).format(command="<code>make lab</code>")
         data["text/html"] = f"<p><em>{note}</em></p>"
         return data
 
@@ -178,7 +191,7 @@ class Explorer:
 
     def notes(self) -> list[str]:
         """Which chosen filters do not apply to the tables behind the shown KPI."""
-        return filter_notes(self.prepared, self.kpi.value, self.current_filters())
+        return filter_notes(self.prepared, self.kpi.value, self.current_filters(), lang=self.lang)
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -194,12 +207,12 @@ class Explorer:
         if self.figure is not None:  # one live figure per explorer, however long the session
             plt.close(self.figure)
         with self.out:
-            self.figure = render_view(self.filtered(), self.last)
+            self.figure = render_view(self.filtered(), self.last, lang=self.lang)
             if self.figure is not None:
                 plt.show()
-        self.drill.options = _drill_options(group, res)
+        self.drill.options = _drill_options(group, res, lang=self.lang)
         self.last_latency_s = time.perf_counter() - start
-        self.status.value = status_html(self.last, self.last_latency_s)
+        self.status.value = status_html(self.last, self.last_latency_s, lang=self.lang)
 
     def show_drill(self) -> pd.DataFrame:
         """Show (and return) the rows behind the selected bar or month."""
@@ -210,7 +223,8 @@ class Explorer:
 
             from ..display import table
 
-            display(table(rows.head(SHOWN_ROWS), caption=_rows_caption(len(rows))))
+            caption = _rows_caption(len(rows), lang=self.lang)
+            display(table(rows.head(SHOWN_ROWS), caption=caption, lang=self.lang))
         return rows
 
     def drill_rows(self) -> pd.DataFrame:
@@ -227,26 +241,30 @@ class Explorer:
         path = Path(path) if path else self.export_dir / f"{self._stem()}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         safe_csv_frame(self.last.result).to_csv(path, index=False)
-        # Translators: {path} is the file just written
-        self.status.value += "<br>" + html.escape(_("Saved {path}").format(path=path))
+        self._say_saved(path)
         return path
 
     def export_png(self, path: str | Path | None = None) -> Path:
         """Write the current chart as PNG; returns the path."""
         path = Path(path) if path else self.export_dir / f"{self._stem()}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig = self.figure or render_view(self.filtered(), self.last)
+        fig = self.figure or render_view(self.filtered(), self.last, lang=self.lang)
         fig.savefig(path, dpi=110, bbox_inches="tight")
-        # Translators: {path} is the file just written
-        self.status.value += "<br>" + html.escape(_("Saved {path}").format(path=path))
+        self._say_saved(path)
         return path
+
+    def _say_saved(self, path: Path) -> None:
+        """Add the file just written to the status line."""
+        # Translators: {path} is the file just written
+        saved = self._text(N_("Saved {path}")).format(path=path)
+        self.status.value += "<br>" + html.escape(saved)
 
     def _stem(self) -> str:
         v = self.last
         return f"{v.kpi}_{v.group or 'all'}_{v.view}_{v.period.label.replace('..', '_')}"
 
 
-def _filter_controls(prepared: Prepared) -> dict:
+def _filter_controls(prepared: Prepared, *, lang: str | None = None) -> dict:
     """A multiple choice per filter column that some table has, of its values (sorted)."""
     import ipywidgets as w
 
@@ -262,34 +280,39 @@ def _filter_controls(prepared: Prepared) -> dict:
         )
         if values:
             controls[col] = w.SelectMultiple(
-                options=values, rows=min(6, len(values)), description=group_name(col)
+                options=values, rows=min(6, len(values)), description=group_name(col, lang=lang)
             )
     return controls
 
 
-def _kpi_options() -> list[tuple[str, str]]:
+def _kpi_options(*, lang: str | None = None) -> list[tuple[str, str]]:
     """The public KPIs as ``(category · label, id)`` choices, grouped by category."""
     options = []
     for cat in CATEGORY_TITLES:
+        title = i18n.translate(CATEGORY_TITLES[cat], lang)
         options += [
-            (f"{_(CATEGORY_TITLES[cat])} · {k.label}", k.id)
+            (f"{title} · {kpi_label(k.id, lang=lang)}", k.id)
             for k in public_kpis()
             if k.category == cat
         ]
     return options
 
 
-def _drill_options(group: str | None, res: pd.DataFrame) -> list[tuple[str, str]]:
+def _drill_options(
+    group: str | None, res: pd.DataFrame, *, lang: str | None = None
+) -> list[tuple[str, str]]:
     """The drill-down choices: every row, or the rows of one group of the records."""
     keys = [str(v) for v in res[group].dropna().tolist()] if group and group in res else []
-    return [(_("(all)"), "(all)"), *[(shown_group_value(group, k), k) for k in keys]]
+    every = (i18n.translate(N_("(all)"), lang), "(all)")
+    return [every, *[(shown_group_value(group, k, lang=lang), k) for k in keys]]
 
 
-def _rows_caption(count: int) -> str:
+def _rows_caption(count: int, *, lang: str | None = None) -> str:
     """The caption of the rows behind a number: how many, and how many are shown."""
-    n = i18n.number(count)
+    n = i18n.number(count, lang=lang)
     if count > SHOWN_ROWS:
         # Translators: {n} rows (more than {shown}) of which the first {shown} are shown
-        caption = _("{n} rows behind the number (first {shown} shown)")
-        return caption.format(n=n, shown=i18n.number(SHOWN_ROWS))
-    return ngettext("{n} row behind the number", "{n} rows behind the number", count).format(n=n)
+        caption = i18n.translate(N_("{n} rows behind the number (first {shown} shown)"), lang)
+        return caption.format(n=n, shown=i18n.number(SHOWN_ROWS, lang=lang))
+    caption = ngettext("{n} row behind the number", "{n} rows behind the number", count, lang=lang)
+    return caption.format(n=n)

@@ -4,15 +4,17 @@ Functions take ``ax=None`` (a new figure is made when omitted) and return the Ax
 in the manner of seaborn. The palette is Okabe–Ito, which stays distinguishable
 for the common forms of colour blindness.
 
-Every text on a chart is in the current language (:mod:`csmetrics.i18n`): titles,
-axis labels, legends, month and weekday ticks, and the numbers of the value axes
-(the locale's separators). Group names that come from the data are shown as they are.
+Every text on a chart is in one language: titles, axis labels, legends, month and
+weekday ticks, and the numbers of the value axes (the locale's separators). Every chart
+takes it as ``lang`` (keyword-only; by default the current language,
+:func:`csmetrics.i18n.set_language`), so that a chart drawn with ``lang`` does not
+depend on the current language. Group names that come from the data are shown as they
+are.
 
 The charts live in one module per family, all re-exported here:
 
 * :mod:`~csmetrics.plots.style`: palette, figure size, :func:`set_style`;
-* :mod:`~csmetrics.plots.labels`: titles, names and locale-aware axes (these take the
-  language explicitly as ``lang``);
+* :mod:`~csmetrics.plots.labels`: titles, names and locale-aware axes;
 * :mod:`~csmetrics.plots.coverage`: rows per month and completeness (data quality);
 * :mod:`~csmetrics.plots.kpi_charts`: a KPI's trend, comparison and control chart;
 * :mod:`~csmetrics.plots.distributions`: durations, bars, stacked shares and areas;

@@ -14,7 +14,7 @@ from matplotlib import ticker
 from matplotlib.axes import Axes
 
 from .. import i18n
-from ..display import GROUP_NAMES, unit_label
+from ..display import GROUP_NAMES, kpi_label, unit_label
 from ..i18n import N_
 
 #: Titles of a KPI compared across the groups of one grouping: one message per grouping,
@@ -107,12 +107,12 @@ def unit_text(unit: str, *, lang: str | None = None) -> str:
     return str(unit_label(unit, lang=lang))
 
 
-def kpi_meta(kpi_id: str) -> tuple[str, str]:
-    """A KPI's label (in the current language) and unit."""
+def kpi_meta(kpi_id: str, *, lang: str | None = None) -> tuple[str, str]:
+    """A KPI's label (in ``lang``, by default the current language) and unit."""
     from ..kpis import get
 
     k = get(kpi_id)
-    return k.label, k.unit
+    return str(kpi_label(k.id, lang=lang)), k.unit
 
 
 def scale(unit: str) -> tuple[float, str]:

@@ -9,13 +9,17 @@ from matplotlib.axes import Axes
 
 from .. import i18n
 from ..display import shown_value
-from ..i18n import _
+from ..i18n import N_
 from .labels import kpi_meta, number_axis, scale, unit_text, weekday_names
 from .style import PALETTE, axes_for, no_data
 
 
 def staffing_by_hour(
-    table: pd.DataFrame, staffed: float | None = None, ax: Axes | None = None
+    table: pd.DataFrame,
+    staffed: float | None = None,
+    ax: Axes | None = None,
+    *,
+    lang: str | None = None,
 ) -> Axes:
     """Agents Erlang C requires per hour of the week, against the average agents staffed.
 
@@ -27,6 +31,8 @@ def staffing_by_hour(
         The average number of agents staffed (a horizontal line).
     ax : Axes, optional
         Where to draw; a new figure when omitted.
+    lang : str, optional
+        The language of the chart's texts (default: the current one).
 
     Returns
     -------
@@ -34,8 +40,8 @@ def staffing_by_hour(
     """
     ax = axes_for(ax)
     if table.empty:
-        return no_data(ax, _("no call data"))
-    days = weekday_names()
+        return no_data(ax, i18n.translate(N_("no call data"), lang))
+    days = weekday_names(lang=lang)
     t = table.sort_values(["weekday", "hour"]).reset_index(drop=True)
     x = np.arange(len(t))
     ax.step(
@@ -43,27 +49,28 @@ def staffing_by_hour(
         t["agents_required"],
         where="mid",
         color=PALETTE[0],
-        label=_("agents required for the phone target (Erlang C)"),
+        label=i18n.translate(N_("agents required for the phone target (Erlang C)"), lang),
     )
     if staffed is not None and not pd.isna(staffed):
-        ax.axhline(
-            staffed,
-            color=PALETTE[1],
-            lw=1.5,
-            # Translators: {agents} is the average number of agents staffed
-            label=_("agents staffed (avg) {agents}").format(agents=i18n.number(staffed, 1)),
-        )
+        # Translators: {agents} is the average number of agents staffed
+        label = i18n.translate(N_("agents staffed (avg) {agents}"), lang)
+        agents = i18n.number(staffed, 1, lang=lang)
+        ax.axhline(staffed, color=PALETTE[1], lw=1.5, label=label.format(agents=agents))
     starts = t.index[t["weekday"].ne(t["weekday"].shift())]
     ax.set_xticks(starts, [days[int(d)] for d in t.loc[starts, "weekday"]])
-    number_axis(ax, "y")
-    ax.set_ylabel(_("agents"))
-    ax.set_title(_("Phone staffing need by hour of the week"))
+    number_axis(ax, "y", lang=lang)
+    ax.set_ylabel(i18n.translate(N_("agents"), lang))
+    ax.set_title(i18n.translate(N_("Phone staffing need by hour of the week"), lang))
     ax.legend(fontsize=8, frameon=False)
     return ax
 
 
 def cost_value_quadrant(
-    frame: pd.DataFrame, outcome: str = "fcr_rate", ax: Axes | None = None
+    frame: pd.DataFrame,
+    outcome: str = "fcr_rate",
+    ax: Axes | None = None,
+    *,
+    lang: str | None = None,
 ) -> Axes:
     """Cost per resolution (x) against an outcome (y) per channel, split at the medians.
 
@@ -79,6 +86,8 @@ def cost_value_quadrant(
         The KPI id on the y axis.
     ax : Axes, optional
         Where to draw; a new figure when omitted.
+    lang : str, optional
+        The language of the chart's texts (default: the current one).
 
     Returns
     -------
@@ -87,23 +96,25 @@ def cost_value_quadrant(
     ax = axes_for(ax, figsize=(8.0, 5.5))
     need = {"channel", "cost_per_resolution", outcome}
     if frame.empty or not need <= set(frame.columns):
-        return no_data(ax, _("needs costs by channel and tickets"))
+        return no_data(ax, i18n.translate(N_("needs costs by channel and tickets"), lang))
     df = frame.dropna(subset=["cost_per_resolution", outcome])
-    o_label, o_unit = kpi_meta(outcome)
+    o_label, o_unit = kpi_meta(outcome, lang=lang)
     f, _sym = scale(o_unit)
-    _channel_bubbles(ax, df, outcome, f)
-    _median_quadrants(ax, df["cost_per_resolution"].median(), df[outcome].median() * f)
-    ax.set_xlabel(_("cost per resolution"))
+    _channel_bubbles(ax, df, outcome, f, lang)
+    _median_quadrants(ax, df["cost_per_resolution"].median(), df[outcome].median() * f, lang)
+    ax.set_xlabel(i18n.translate(N_("cost per resolution"), lang))
     # Translators: an axis label: {kpi} is a KPI's name, {unit} its unit
-    ax.set_ylabel(_("{kpi} ({unit})").format(kpi=o_label, unit=unit_text(o_unit)))
-    number_axis(ax, "x")
-    number_axis(ax, "y", percent=o_unit == "share")
+    ylabel = i18n.translate(N_("{kpi} ({unit})"), lang)
+    ax.set_ylabel(ylabel.format(kpi=o_label, unit=unit_text(o_unit, lang=lang)))
+    number_axis(ax, "x", lang=lang)
+    number_axis(ax, "y", percent=o_unit == "share", lang=lang)
     # Translators: {kpi} is a KPI's name (an outcome such as first-contact resolution)
-    ax.set_title(_("Cost vs {kpi} by channel").format(kpi=o_label.split(" (")[0]), fontsize=11)
+    title = i18n.translate(N_("Cost vs {kpi} by channel"), lang)
+    ax.set_title(title.format(kpi=o_label.split(" (")[0]), fontsize=11)
     return ax
 
 
-def _channel_bubbles(ax: Axes, df: pd.DataFrame, outcome: str, f: float) -> None:
+def _channel_bubbles(ax: Axes, df: pd.DataFrame, outcome: str, f: float, lang: str | None) -> None:
     """One bubble per channel, sized by its tickets, named beside it."""
     size = df["tickets_created"] if "tickets_created" in df else pd.Series(100, index=df.index)
     ax.scatter(
@@ -116,7 +127,7 @@ def _channel_bubbles(ax: Axes, df: pd.DataFrame, outcome: str, f: float) -> None
     )
     for r in df.itertuples():
         ax.annotate(
-            str(shown_value(r.channel)),
+            str(shown_value(r.channel, lang=lang)),
             (r.cost_per_resolution, getattr(r, outcome) * f),
             textcoords="offset points",
             xytext=(6, 6),
@@ -124,11 +135,12 @@ def _channel_bubbles(ax: Axes, df: pd.DataFrame, outcome: str, f: float) -> None
         )
 
 
-def _median_quadrants(ax: Axes, mx: float, my: float) -> None:
+def _median_quadrants(ax: Axes, mx: float, my: float, lang: str | None) -> None:
     """Dashed lines at the medians, and the good (top-left) and bad (bottom-right)
     quadrants named."""
     ax.axvline(mx, color="#999999", lw=1, ls="--")
     ax.axhline(my, color="#999999", lw=1, ls="--")
-    good, bad = _("cheaper, more effective"), _("dearer, less effective")
+    good = i18n.translate(N_("cheaper, more effective"), lang)
+    bad = i18n.translate(N_("dearer, less effective"), lang)
     ax.text(0.01, 0.98, good, transform=ax.transAxes, va="top", fontsize=8, color=PALETTE[2])
     ax.text(0.99, 0.02, bad, transform=ax.transAxes, ha="right", fontsize=8, color=PALETTE[3])
