@@ -350,8 +350,7 @@ def parse_channel(state: ImportState, column: Column) -> None:
         channel = label(source)
     state.ctx.mapped(state.table, col, opts["describe"])
     empty = state.keep & channel.isna()
-    text = f"empty {col!r}: channel 'unknown'"
-    add_step(state.ctx, "repaired", state.table, text, empty, lines=state.lines)
+    state.count("repaired", f"empty {col!r}: channel 'unknown'", empty)
     state.set(column, channel.fillna("unknown"))
 
 
@@ -385,10 +384,7 @@ def parse_count(state: ImportState, column: Column) -> None:
     state.set(column, values.round().astype("Int64"))
     state.ctx.mapped(state.table, col, column.target)
     text = f"{col!r} not a number: left empty"
-    add_step(
-        state.ctx, "repaired", state.table, text, state.keep & bad, state.text(column.role),
-        state.lines,
-    )  # fmt: skip
+    state.count("repaired", text, state.keep & bad, state.text(column.role))
 
 
 def parse_duration(state: ImportState, column: Column) -> None:
@@ -400,10 +396,7 @@ def parse_duration(state: ImportState, column: Column) -> None:
     state.set(column, secs)
     state.ctx.mapped(state.table, col, column.options.get("describe", column.target))
     text = f"unreadable {col!r}: left empty"
-    add_step(
-        state.ctx, "repaired", state.table, text, state.keep & bad, state.text(column.role),
-        state.lines,
-    )  # fmt: skip
+    state.count("repaired", text, state.keep & bad, state.text(column.role))
 
 
 register_parser("id", parse_id)
