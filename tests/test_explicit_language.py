@@ -9,6 +9,8 @@ between thousands, ``1 234,50 €``).
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
@@ -133,3 +135,123 @@ def test_placeholders_in_text_columns_are_translated_whatever_the_dtype():
         df = pd.DataFrame({"team": pd.Series(["(missing)", "Lisboa"], dtype=dtype)})
         shown = display.labelled(df, lang="pt")
         assert shown.iloc[:, 0].tolist() == ["(sem valor)", "Lisboa"], dtype
+
+
+def _texts(ax) -> dict:
+    """Every text of a chart: title, axis labels, tick labels, legend and text artists."""
+    ax.figure.canvas.draw()
+    legend = ax.get_legend()
+    return {
+        "title": ax.get_title(),
+        "xlabel": ax.get_xlabel(),
+        "ylabel": ax.get_ylabel(),
+        "xticks": [t.get_text() for t in ax.get_xticklabels()],
+        "yticks": [t.get_text() for t in ax.get_yticklabels()],
+        "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
+        "texts": [t.get_text() for t in ax.texts],
+    }
+
+
+def _drawn(draw) -> dict:
+    import matplotlib.pyplot as plt
+
+    ax = draw()
+    try:
+        return _texts(ax)
+    finally:
+        plt.close(ax.figure)
+
+
+FCR_TREND = pd.DataFrame(
+    {
+        "kpi": "fcr_rate",
+        "month": ["2026-08", "2026-09", "2026-10"],
+        "value": [0.61, 0.645, 0.7],
+        "ci_low": [0.55, 0.6, 0.65],
+        "ci_high": [0.66, 0.69, 0.75],
+        "available": True,
+        "low_sample": [False, True, False],
+        "n": [120, 25, 130],
+        "note": "",
+    }
+)
+
+
+def test_a_chart_drawn_in_portuguese_while_english_is_current():
+    from csmetrics.i18n import _
+    from csmetrics.kpis import get
+
+    pt = _drawn(lambda: plots.kpi_trend(FCR_TREND, "fcr_rate", target=0.7, lang="pt"))
+    with language("pt"):
+        label = get("fcr_rate").label
+        expected = {
+            "title": _("{kpi} by month ({unit})").format(kpi=label, unit="%"),
+            "xlabel": _("month"),
+            "legend": [_("95% interval"), _("target")],
+        }
+        implicit = _drawn(lambda: plots.kpi_trend(FCR_TREND, "fcr_rate", target=0.7))
+    assert label == "Resolução no primeiro contato"
+    assert {k: pt[k] for k in expected} == expected
+    assert pt["xticks"] == plots.month_labels(FCR_TREND["month"], lang="pt")
+    assert pt == implicit  # the same texts as with Portuguese current
+    assert i18n.get_language() == "en"
+    english = _drawn(lambda: plots.kpi_trend(FCR_TREND, "fcr_rate", target=0.7))
+    assert english["xlabel"] == "month"  # drawn without lang: the current language
+
+
+def test_every_chart_follows_the_given_language():
+    """Each chart drawn with ``lang="pl"`` while English is current has the texts it has
+    when Polish is current (titles, labels, ticks, legends, texts: plural forms too)."""
+    from csmetrics.evaluate import control_chart
+
+    trend = pd.concat([FCR_TREND] * 4, ignore_index=True)
+    trend["month"] = [f"2026-{m:02d}" for m in range(1, 13)]
+    hours = pd.DataFrame({"hours": [0.5, 1.0, 2.0, 8.0, 30.0], "channel": list("aabbb")})
+    erlang = pd.DataFrame({"weekday": [0, 0, 1], "hour": [9, 10, 9], "agents_required": [2, 3, 4]})
+    gaps = pd.DataFrame({"table": ["tickets"], "column": ["team"], "filled": [0.5]})
+    charts = {
+        "by_group": lambda **kw: plots.kpi_by_group(
+            FCR_TREND.assign(channel=["chat", "(missing)", "email"]), "fcr_rate", "channel", **kw
+        ),
+        "control": lambda **kw: plots.control_chart(
+            control_chart(trend, "fcr_rate"), "fcr_rate", **kw
+        ),
+        "duration": lambda **kw: plots.duration_distribution(
+            hours, "T", group="channel", target_h=4.0, **kw
+        ),
+        "staffing": lambda **kw: plots.staffing_by_hour(erlang, 2.5, **kw),
+        "completeness": lambda **kw: plots.completeness(gaps, **kw),
+        "all filled": lambda **kw: plots.completeness(gaps.assign(filled=1.0), **kw),
+        "area": lambda **kw: plots.share_area(
+            FCR_TREND.assign(channel="chat"), "channel", "T", **kw
+        ),
+        "empty": lambda **kw: plots.bars(pd.DataFrame(), "day", "tickets", "T", **kw),
+    }
+    for name, draw in charts.items():
+        given = _drawn(lambda draw=draw: draw(lang="pl"))
+        with language("pl"):
+            current = _drawn(draw)
+        assert given == current, name
+        assert given != _drawn(draw), name  # English is current: other texts
+    assert i18n.get_language() == "en"
+
+
+def test_an_explorer_status_line_in_portuguese_while_english_is_current():
+    from csmetrics.explore import View, status_html
+    from csmetrics.i18n import _, ngettext
+    from csmetrics.periods import Period
+
+    view = View("fcr_rate", "month", "trend", Period.parse("2026-09"), FCR_TREND)
+    line = status_html(view, 1.5, lang="pt")
+    with language("pt"):
+        assert line == status_html(view, 1.5)
+        label = _("First-contact resolution")
+        values = ngettext("{count} value, n = {n}", "{count} values, n = {n}", 3)
+        low = ngettext("{count} low-sample (n < 30)", "{count} low-sample (n < 30)", 1)
+    assert i18n.get_language() == "en"
+    assert f"<b>{label}</b>" in line
+    assert i18n.period("2026-09", lang="pt") in line
+    assert values.format(count="3", n="275") in line
+    assert html.escape(low.format(count="1")) in line
+    assert "· 1.500 ms" in line
+    assert "First-contact resolution" in status_html(view, 1.5)  # without lang: English
