@@ -27,6 +27,9 @@ check (:func:`check_header`) and the record reader that tracks source lines
 Line numbers count line feeds (``\\n``; ``\\r\\n`` is one line break); a file whose first
 line ends with a lone carriage return (an old Mac file) is read with ``\\r`` as the line
 break. A carriage return (or line feed) inside a quoted field is kept as text.
+
+Delimited text without quoting (a tab-separated log) is read into the same
+:class:`Records` by :func:`csmetrics.csvlines.read_lines`: one record per line.
 """
 
 from __future__ import annotations
@@ -91,6 +94,9 @@ class Records:
         The last record of the file (whatever its kind), with its text.
     last_quoted : bool
         Whether the last record's text ends with a closed quoted field.
+    repaired : dict of int to str
+        :func:`csmetrics.csvlines.read_lines`: the line of each record its ``repair``
+        rule fixed (now in ``rows``), with the rule's note of what it repaired.
     """
 
     path: Path
@@ -105,6 +111,7 @@ class Records:
     terminated: bool = True
     last: Record | None = None
     last_quoted: bool = False
+    repaired: dict[int, str] = field(default_factory=dict)
 
     @property
     def file(self) -> str:

@@ -179,7 +179,7 @@ LAYERS = [
     ["schema", "io", "calendar", "stats", "text"],
     ["kpis"],
     ["config_model", "config_values", "config_sections", "sqltext", "config"],
-    ["csvfile", "parsing_base", "parsing_numbers", "parsers", "sources"],
+    ["csvfile", "csvlines", "parsing_base", "parsing_numbers", "parsers", "sources"],
     ["coerce", "canonical", "problems", "quality_checks", "quality", "workbook", "load"],
     ["prepare"],
     ["display", "plots", "analysis", "summary", "checklist"],

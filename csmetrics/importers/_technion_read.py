@@ -6,20 +6,22 @@ times of day ``H:MM:SS`` without a date, the day in ``date`` as ``YYMMDD``.
 lines whose tab became spaces; :func:`parse_fields` parses the fields and rejects the
 rows that cannot be parsed.
 
-The file is read by its own code, not by the CSV reader of the other presets: a file
-that is not UTF-8 is read as Latin-1 (and noted), and a line with too few tab-separated
-fields is split on white space when that gives the header's columns.
+The file is read by :func:`csmetrics.csvlines.read_lines` (tab-separated text without
+quoting, one record per line): a file that is not UTF-8 is read as Latin-1 (and noted),
+and a line with too few tab-separated fields is split on white space when that gives
+the header's columns (:func:`_split_on_spaces`, the repair rule passed to the reader).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..csvfile import Records
+from ..csvlines import read_lines
 from ..errors import DataError
 from . import ImportContext
 
@@ -35,48 +37,45 @@ _TIME_RE = r"^(\d{1,2}):([0-5]\d):([0-5]\d)$"
 TABLE = "calls"
 
 
-@dataclass
-class _Lines:
-    """The lines of one file sorted by what they hold.
+def _read(path: Path, ctx: ImportContext) -> Records:
+    """The lines of the file (:func:`~csmetrics.csvlines.read_lines`): not UTF-8 is read as
+    Latin-1 (noted), a short line is repaired by :func:`_split_on_spaces`.
 
-    ``good`` rows are ``[line, *fields]``; ``split`` maps the line of a row repaired by
-    splitting on white space to its fields that held spaces; ``bad`` holds
-    ``(line, number of fields, text)`` of lines that cannot be repaired; ``blank`` the
-    lines with nothing but white space.
+    Raises
+    ------
+    DataError
+        A binary file (a NUL byte in its first 4 KiB) or one whose first line is blank.
     """
-
-    good: list[list] = field(default_factory=list)
-    split: dict[int, str] = field(default_factory=dict)
-    bad: list[tuple[int, int, str]] = field(default_factory=list)
-    blank: list[int] = field(default_factory=list)
-
-
-def _decode(path: Path, ctx: ImportContext) -> str:
-    """The file's text: UTF-8 (optional BOM), else Latin-1 (noted)."""
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise DataError("binary content: not a tab-separated text file", file=str(path))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        ctx.note(TABLE, f"{path.name}: not UTF-8; read as Latin-1")
-        return raw.decode("latin-1")
-
-
-def _text_lines(text: str, path: Path) -> list[str]:
-    """The lines of the file without their line breaks (no last empty one)."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [x[:-1] if x.endswith("\r") else x for x in lines]
-    if not lines or not lines[0].strip():
+    records = read_lines(
+        path,
+        raw=raw,
+        fallback_encoding="latin-1",
+        on_fallback=lambda: ctx.note(TABLE, f"{path.name}: not UTF-8; read as Latin-1"),
+        repair=_split_on_spaces,
+    )
+    if not any(records.header):
         raise DataError("empty file: no header line", file=str(path))
-    return lines
+    return records
 
 
-def _header(line: str, path: Path) -> list[str]:
-    """The column names of the header line; DataError when a column is missing."""
-    header = [h.strip() for h in line.split("\t")]
+def _split_on_spaces(fields: list[str], line: str, n: int) -> tuple[list[str], str] | None:
+    """A line with too few tab-separated fields split on white space, when that gives the
+    ``n`` columns (a tab became spaces), with its fields that held spaces.
+
+    >>> _split_on_spaces(["a", "b   c"], "a\tb   c", 3)
+    (['a', 'b', 'c'], 'b   c')
+    """
+    tokens = line.split()
+    if len(fields) < n and len(tokens) == n:
+        return tokens, " | ".join(f for f in fields if len(f.split()) > 1)
+    return None
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    """A DataError when a column of the log is missing from ``header``."""
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         hint = "" if len(header) > 1 else " (the header has no tabs: is it tab-separated?)"
@@ -86,53 +85,33 @@ def _header(line: str, path: Path) -> list[str]:
             f"the file has {shown}{hint}",
             file=str(path),
         )
-    return header
 
 
-def _sort_lines(lines: list[str], n: int) -> _Lines:
-    """Split the data lines into ``n`` fields: by tabs, else (repair) on white space."""
-    out = _Lines()
-    for i, line in enumerate(lines, start=2):
-        if not line.strip():
-            out.blank.append(i)
-            continue
-        fields = line.split("\t")
-        if len(fields) == n:
-            out.good.append([i, *fields])
-            continue
-        tokens = line.split()
-        if len(fields) < n and len(tokens) == n:
-            out.split[i] = " | ".join(f for f in fields if len(f.split()) > 1)
-            out.good.append([i, *tokens])
-        else:
-            out.bad.append((i, len(fields), line))
-    return out
-
-
-def _report_lines(ctx: ImportContext, df: pd.DataFrame, sorted_: _Lines, n: int, name: str) -> None:
+def _report_lines(ctx: ImportContext, df: pd.DataFrame, records: Records, name: str) -> None:
     """Count the repaired lines; reject the malformed and the blank ones."""
-    if sorted_.split:
-        mask = df["line"].isin(list(sorted_.split))
+    n = len(records.header)
+    if records.repaired:
+        mask = df["line"].isin(list(records.repaired))
         ctx.repaired(
             TABLE,
             f"{name}: {n - 1} tab-separated fields instead of {n} (spaces in place of "
             f"a tab); split on white space into the {n} columns",
             mask,
-            df["line"].map(sorted_.split),
+            df["line"].map(records.repaired),
             df["line"],
         )
-    _reject_lines(ctx, name, sorted_, n)
+    _reject_lines(ctx, name, records, n)
 
 
-def _reject_lines(ctx: ImportContext, name: str, sorted_: _Lines, n: int) -> None:
+def _reject_lines(ctx: ImportContext, name: str, records: Records, n: int) -> None:
     """Reject the lines with the wrong number of fields, then the blank lines."""
-    bad, blank = sorted_.bad, sorted_.blank
+    bad, blank = records.ragged, [r.line for r in records.empty]
     if bad:
         rows = pd.DataFrame(
             {
                 "file": name,
-                "fields": [b[1] for b in bad],
-                "raw_line": [b[2] for b in bad],
+                "fields": [len(b.fields) for b in bad],
+                "raw_line": [b.raw for b in bad],
             }
         )
         ctx.reject(
@@ -140,7 +119,7 @@ def _reject_lines(ctx: ImportContext, name: str, sorted_: _Lines, n: int) -> Non
             rows,
             f"{name}: wrong number of tab-separated fields (expected {n}), "
             "not repairable by splitting on white space",
-            pd.Series([b[0] for b in bad], index=rows.index),
+            pd.Series([b.line for b in bad], index=rows.index),
         )
     if blank:
         rows = pd.DataFrame({"file": name, "fields": 0, "raw_line": [""] * len(blank)})
@@ -171,16 +150,15 @@ def read_file(path: Path, ctx: ImportContext) -> pd.DataFrame:
     DataError
         A binary or empty file, or a header without the columns of the log.
     """
-    lines = _text_lines(_decode(path, ctx), path)
-    header = _header(lines[0], path)
-    n = len(header)
-    sorted_ = _sort_lines(lines[1:], n)
-    df = pd.DataFrame(sorted_.good, columns=["line", *header]).astype({"line": "int64"})
+    records = _read(path, ctx)
+    _check_header(records.header, path)
+    good = [[line, *fields] for line, fields in zip(records.lines, records.rows, strict=True)]
+    df = pd.DataFrame(good, columns=["line", *records.header]).astype({"line": "int64"})
     df = df[["line", *COLUMNS]].copy()
     for c in COLUMNS:
         df[c] = df[c].astype(str).str.strip()
     df.insert(0, "file", path.name)
-    _report_lines(ctx, df, sorted_, n, path.name)
+    _report_lines(ctx, df, records, path.name)
     return df.reset_index(drop=True)
 
 
