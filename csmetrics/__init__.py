@@ -6,12 +6,16 @@ history), :func:`compute` measures KPIs of the catalogue :mod:`csmetrics.kpis` f
 :class:`Period`, :func:`evaluate` answers the checklist and writes findings and
 recommendations, and :func:`run_report` runs it all into an HTML report.
 
+``csmetrics.load``, ``csmetrics.prepare`` and ``csmetrics.evaluate`` are these functions;
+their modules are reached with ``from csmetrics.evaluate import model`` (or
+``import csmetrics.evaluate.model``), not as attributes.
+
 Examples
 --------
 >>> import csmetrics as cm
 >>> wb = cm.load("data/sample")                                  # doctest: +SKIP
 >>> prepared = cm.prepare(wb)                                    # doctest: +SKIP
->>> period = cm.Period.parse("2026-10")                          # doctest: +SKIP
+>>> period = cm.Period.parse("2026-10", wb.config.timezone)      # doctest: +SKIP
 >>> cm.compute(prepared, period, by=["channel"], kpis=["fcr_rate"])  # doctest: +SKIP
 >>> cm.evaluate(prepared, period).recommendations                # doctest: +SKIP
 >>> cm.run_report("data/sample", period="2026-10", out="reports/2026-10")  # doctest: +SKIP

@@ -130,7 +130,8 @@ def _execute(
         ok, error = False, f"{type(exc).__name__}: {exc}"
     finally:
         translated.unlink(missing_ok=True)
-        drop_fresh_namespace_cell(out_nb)
+    # not in ``finally``: a stopped run does not wait for the notebook being written
+    drop_fresh_namespace_cell(out_nb)
     lang = params.get("lang") or "en"
     ok, error = _write_page(out_nb, work / f"{name}.html", page_title or title, lang, ok, error)
     return SectionResult(name, title, ok, time.perf_counter() - start, error, max(attempts, 1))

@@ -15,9 +15,9 @@ otherwise) share one kernel through a :class:`NotebookRunner`:
 - a kernel that failed in any other way than a cell raising (it died, did not start, a
   cell ran past its time limit) is shut down, and the next notebook starts another one.
 
-The runner's thread keeps nbclient off the main thread (see
-:func:`csmetrics.report_processes.in_thread`); it is recorded with the notebook threads,
-so that a stopped run kills its kernel and waits for it like any other.
+The runner's thread keeps nbclient off the main thread (nbclient, run in the main thread,
+takes SIGINT and SIGTERM over); it is recorded with the notebook threads, so that a
+stopped run kills its kernel and waits for it like any other.
 """
 
 from __future__ import annotations
@@ -53,41 +53,67 @@ _FIRST_RC: dict[str, Any] = {}
 def fresh_kernel_state() -> None:
     """In a kernel, before a notebook: the module state a new kernel would have.
 
-    The language and the currency go back to their defaults, and matplotlib's settings to
-    what they were before the kernel's first notebook (the inline backend's, without a
-    notebook's style), so that a notebook reads nothing an earlier one set, whichever
-    notebooks a worker happened to run before it.
+    The language and the currency go back to their defaults; matplotlib's settings (but
+    the backend's own) and the warning filters to what they were before the kernel's
+    first notebook; pandas' options to their defaults; numpy's global generator is seeded
+    afresh. A notebook thus reads nothing an earlier one set through these, whichever
+    notebooks a worker happened to run before it; modules keep what they cache.
     """
     import warnings
 
     import matplotlib as mpl
+    import numpy as np
+    import pandas as pd
 
     from . import i18n
 
     if not _FIRST_RC:
         _FIRST_RC.update(mpl.rcParams.copy())
+        _FIRST_WARNINGS[:] = warnings.filters
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # deprecated keys are stored too
-            mpl.rcParams.update(_FIRST_RC)
+            # the inline backend switches interactive mode on in the first notebook
+            mpl.rcParams.update({k: v for k, v in _FIRST_RC.items() if k not in _KEPT_RC})
+        warnings.resetwarnings()  # also forgets which warnings were already shown
+        warnings.filters[:] = _FIRST_WARNINGS
+        warnings.onceregistry.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # resetting deprecated options warns
+        pd.reset_option("all")
+    np.random.seed(None)  # noqa: NPY002  (the legacy global generator, as a new kernel)
     i18n.set_language(None)
     i18n.set_currency(None)
 
 
+#: Settings of matplotlib the inline backend owns: left as they are.
+_KEPT_RC = ("backend", "interactive")
+#: The warning filters of this kernel before its first notebook.
+_FIRST_WARNINGS: list = []
+
+
 def with_fresh_namespace_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """``nb`` with :data:`FRESH_NAMESPACE` as its first cell."""
+    """``nb`` with :data:`FRESH_NAMESPACE` as its first cell; in a notebook without a
+    cell tagged ``parameters`` that cell carries the tag, so that papermill injects the
+    parameters after it (else it would put them first, and the reset would empty them)."""
     cell = nbformat.v4.new_code_cell(FRESH_NAMESPACE)
     cell.metadata["tags"] = [FRESH_NAMESPACE_TAG]
+    if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
+        cell.metadata["tags"].append("parameters")
     nb.cells.insert(0, cell)
     return nb
 
 
 def drop_fresh_namespace_cell(path: Path) -> None:
-    """Remove the :data:`FRESH_NAMESPACE` cell from the executed notebook at ``path``
-    (nothing when the file is missing: the notebook did not start)."""
-    if not path.exists():
+    """Remove the :data:`FRESH_NAMESPACE` cell from the executed notebook at ``path``.
+
+    Nothing when the file is missing (the notebook did not start) or cannot be read (a
+    notebook cut off as it was written): the page then shows what papermill wrote.
+    """
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # missing, cut off: rendering the page reports it
         return
-    nb = nbformat.read(path, as_version=4)
     kept = [c for c in nb.cells if FRESH_NAMESPACE_TAG not in c.metadata.get("tags", [])]
     if len(kept) != len(nb.cells):
         nb.cells = kept

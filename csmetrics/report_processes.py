@@ -1,8 +1,8 @@
 """The processes of a report run: notebook threads and workers and their kernels, which
 never outlive the run, and the run's handling of SIGINT and SIGTERM.
 
-- every notebook runs in a thread of its own (:func:`in_thread`), so that nbclient leaves
-  the run's signal handlers alone;
+- notebooks run in a thread of their own (:mod:`csmetrics.report_kernel`), so that
+  nbclient leaves the run's signal handlers alone;
 - kernels are started by :func:`kernel_manager_class`'s manager: on Linux they die with
   the process that started them (``PR_SET_PDEATHSIG``), they write their connection file
   in the run's work folder (:func:`use_kernel_folder`) and a stopped run kills them
@@ -102,39 +102,8 @@ def kernel_start_pause(attempt: int) -> float:
     return random.uniform(low, high) * 2**attempt
 
 
-#: Threads running a notebook (see :func:`in_thread`).
+#: Threads running notebooks (see :func:`watch_notebook_thread`).
 _NOTEBOOK_THREADS: list[threading.Thread] = []
-
-
-def in_thread(fn: Callable, *args: object, **kwargs: object) -> object:
-    """``fn(*args, **kwargs)`` in a thread of its own, waited for: returns its result or
-    raises its exception.
-
-    nbclient, run in the main thread, takes SIGINT and SIGTERM over while a notebook runs
-    (shutting the kernel down and carrying on) and resets them to the defaults when it
-    ends, which would leave a stopped run running, or make the next signal kill it
-    without cleaning up. In another thread it leaves them alone: the run's handlers get
-    the signal, kill the kernel (:func:`kill_kernels`) and end the run.
-    """
-    box: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            box["result"] = fn(*args, **kwargs)
-        except BaseException as exc:  # handed to the waiting thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, name="csmetrics-notebook", daemon=True)
-    _NOTEBOOK_THREADS.append(thread)
-    try:
-        thread.start()
-        thread.join()  # a signal interrupts the wait (its handler raises here)
-    finally:
-        if not thread.is_alive():
-            _NOTEBOOK_THREADS.remove(thread)
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
 
 
 def watch_notebook_thread(thread: threading.Thread) -> None:

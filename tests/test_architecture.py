@@ -208,3 +208,11 @@ def test_imports_follow_the_architecture_steps_of_the_readme():
     section = readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
     for name in set(step) - {"__main__"}:
         assert f"`{name}" in section, name
+
+
+def test_api_functions_shadow_their_modules_but_the_modules_still_import():
+    import csmetrics
+    from csmetrics.evaluate import model, recommend
+
+    assert callable(csmetrics.evaluate) and callable(csmetrics.load)
+    assert model.Evaluation and recommend.get_rule

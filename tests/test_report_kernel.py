@@ -101,15 +101,31 @@ def test_a_notebook_inherits_no_language_currency_or_chart_style(tmp_path, work)
         tmp_path, "setter", PID,
         "import matplotlib as mpl\nfrom csmetrics import i18n, plots\n"
         "i18n.set_language('pl')\ni18n.set_currency('USD')\nplots.set_style()\n"
-        "mpl.rcParams['lines.linewidth'] = 7.5",
+        "mpl.rcParams['lines.linewidth'] = 7.5\n"
+        "import pandas as pd, warnings\npd.set_option('display.max_rows', 3)\n"
+        "warnings.simplefilter('error')",
     )  # fmt: skip
     reader = _notebook(
         tmp_path, "reader", PID,
         "import matplotlib as mpl\nfrom csmetrics import i18n\n"
         "assert (i18n.get_language(), i18n.get_currency()) == ('en', 'EUR')\n"
-        "assert mpl.rcParams['lines.linewidth'] != 7.5",
+        "assert mpl.rcParams['lines.linewidth'] != 7.5\n"
+        "import pandas as pd, warnings\nassert pd.get_option('display.max_rows') == 60\n"
+        "warnings.warn('only a warning')",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])",
     )  # fmt: skip
     assert _execute("setter", "Setter", setter, work, {}).ok
     r = _execute("reader", "Reader", reader, work, {})
     assert r.ok, r.error
+    # a figure is still shown without plt.show(), as in a kernel of its own
+    last = nbformat.read(work / "notebooks" / "reader.ipynb", as_version=4).cells[-1]
+    assert any("image/png" in o.get("data", {}) for o in last.outputs)
     assert _pid(work / "notebooks" / "setter.ipynb") == _pid(work / "notebooks" / "reader.ipynb")
+
+
+def test_parameters_reach_a_notebook_without_a_parameters_cell(tmp_path, work):
+    """papermill puts the parameters first when no cell is tagged ``parameters``: they
+    must come after the cell that empties the namespace, not before it."""
+    nb = _notebook(tmp_path, "plain", "assert x == 5, x")
+    r = _execute("plain", "Plain", nb, work, {"x": 5})
+    assert r.ok, r.error
