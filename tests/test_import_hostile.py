@@ -554,3 +554,11 @@ def test_pwc_speed_of_answer_beyond_a_century_is_unreadable_not_a_crash(tmp_path
     assert calls.loc["ID3", "answered_at"] == pd.Timestamp("2021-01-01 09:00:20", tz="UTC")
     (step,) = [s for s in steps(result, "repaired") if "not a number of seconds" in s.text]
     assert step.count == 2 and step.examples == ["line 2: 1000000000000", "line 3: 'inf'"]
+
+
+def test_bank_header_naming_a_column_twice_is_a_clear_error(tmp_path):
+    """It ended in an AttributeError (a traceback) before."""
+    src = write(tmp_path, "january.txt", f"{BANK_HEADER}\tcall_id\n{bank_row(1)}\t7\n")
+    with pytest.raises(DataError, match=r"'call_id' more than once") as err:
+        run_import("technion-bank", [src], tmp_path / "out")
+    assert "january.txt" in str(err.value)

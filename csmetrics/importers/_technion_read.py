@@ -75,7 +75,14 @@ def _split_on_spaces(fields: list[str], line: str, n: int) -> tuple[list[str], s
 
 
 def _check_header(header: list[str], path: Path) -> None:
-    """A DataError when a column of the log is missing from ``header``."""
+    """A DataError when a column of the log is missing from ``header`` or named twice."""
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise DataError(
+            f"the header names column(s) {', '.join(repr(h) for h in twice)} more than once: "
+            "each column of the log must appear once",
+            file=str(path),
+        )
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         hint = "" if len(header) > 1 else " (the header has no tabs: is it tab-separated?)"
