@@ -8,6 +8,7 @@ untranslated label fails.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -30,6 +31,12 @@ MONTH = {
 #: A share with one decimal, written with a decimal comma (``61,8%``, ``61,8 %``).
 SHARE = re.compile(r"\b\d{1,3},\d[\s\xa0]?%")
 SECTION_NAMES = [name for name, _t, _d in SECTIONS]
+
+
+@functools.cache
+def _messages() -> tuple:
+    """Every catalogue message (extracted once: it parses the package and notebooks)."""
+    return tuple(extract())
 
 
 def ran(lang: str) -> list[str]:
@@ -120,7 +127,7 @@ def test_no_english_message_is_left_on_any_page(language_report):
     must not appear in English on any page (it would mean a display path skipped ``_``)."""
     lang, run = language_report
     messages = set()
-    for m in extract():
+    for m in _messages():
         text = m.id[1] if isinstance(m.id, tuple) else m.id
         if len(text) < 18 or "{" in text or "\n" in text or text.startswith(("`", "*", "#")):
             continue
