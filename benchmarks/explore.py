@@ -59,7 +59,7 @@ def main() -> None:
             "kpi = fcr_rate, group = month",
             lambda: (setattr(ex.kpi, "value", "fcr_rate"), setattr(ex.group, "value", "month")),
         ),
-        ("drill into the last month", lambda: setattr(ex.drill, "value", ex.drill.options[-1])),
+        ("drill into the last month", lambda: setattr(ex.drill, "value", ex.drill.options[-1][1])),
         ("back to frt_median_h (cached)", lambda: setattr(ex.kpi, "value", "frt_median_h")),
     ]
     times = []

@@ -20,6 +20,7 @@ import pandas as pd
 from .calendar import business_seconds
 from .config_model import Config
 from .i18n import N_
+from .periods import month_labels
 from .problems import Problem
 from .schema import TABLES
 from .workbook import Workbook
@@ -74,7 +75,7 @@ def local_month(ts: pd.Series, tz: str) -> pd.Series:
     """``YYYY-MM`` of each instant in the configured time zone (missing stays missing)."""
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):
         return pd.Series(np.nan, index=ts.index, dtype="str")
-    return ts.dt.tz_convert(tz).dt.strftime("%Y-%m").astype("str")
+    return month_labels(ts, tz)
 
 
 def _flag(values: pd.Series) -> pd.Series:

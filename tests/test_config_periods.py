@@ -8,12 +8,14 @@ import tomllib
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csmetrics.config import config_from_dict, load_config
 from csmetrics.errors import ConfigError
 from csmetrics.periods import Period, PeriodError, latest_complete_month
 
-from .conftest import ROOT
+from .conftest import ROOT, examples
 
 
 def test_defaults():
@@ -181,3 +183,41 @@ def test_default_period_is_the_latest_complete_month_with_data(stamps, month):
     # the month chosen has tickets
     n = compute(cm.prepare(wb), month, kpis=["tickets_created"])["value"].iloc[0]
     assert n >= 1
+
+
+@settings(max_examples=examples(25), deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(-2_000_000_000, 4_000_000_000)), min_size=0, max_size=40
+    ),
+    st.sampled_from(
+        [
+            "UTC",
+            "Europe/Lisbon",
+            "America/Sao_Paulo",
+            "Asia/Kolkata",
+            "Pacific/Chatham",
+            "Europe/Warsaw",
+        ]
+    ),
+)
+def test_month_labels_are_those_of_strftime(seconds, tz):
+    from csmetrics.periods import month_labels
+
+    ts = pd.Series(pd.to_datetime(seconds, unit="s", utc=True))
+    expected = ts.dt.tz_convert(tz).dt.strftime("%Y-%m").astype("str")
+    got = month_labels(ts, tz)
+    assert got.dtype == expected.dtype
+    pd.testing.assert_series_equal(got, expected)
+
+
+def test_month_labels_at_the_boundaries_of_a_month_in_the_zone():
+    from csmetrics.periods import month_labels
+
+    # 2026-10-31 23:59:59 and 2026-11-01 00:00 in Lisbon (WET, UTC+0 after the DST end on
+    # 25 October); 2026-03-31 23:30 UTC is 00:30 on 1 April in Lisbon (WEST, UTC+1)
+    ts = pd.Series(pd.to_datetime(["2026-10-31 23:59:59", "2026-11-01 00:00:00",
+                                   "2026-03-31 23:30:00", None]).tz_localize("UTC"))  # fmt: skip
+    assert month_labels(ts, "Europe/Lisbon").tolist()[:3] == ["2026-10", "2026-11", "2026-04"]
+    assert pd.isna(month_labels(ts, "Europe/Lisbon").iloc[3])
+    assert month_labels(ts.iloc[:0], "UTC").tolist() == []
