@@ -198,7 +198,7 @@ def month_labels(ts: pd.Series, tz: str) -> pd.Series:
     Examples
     --------
     >>> ts = pd.Series(pd.to_datetime(["2026-10-31 23:30", None]).tz_localize("UTC"))
-    >>> month_labels(ts, "Europe/Lisbon").tolist()  # 00:30 on 1 November in Lisbon (WET)
+    >>> month_labels(ts, "Europe/Warsaw").tolist()  # 00:30 on 1 November in Warsaw (CET)
     ['2026-11', nan]
     """
     local = ts.dt.tz_convert(tz)
