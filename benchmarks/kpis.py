@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from scale_data import tile_calls  # benchmarks/ is on sys.path: this runs as a script
+
 CORE = ["tickets_created", "frt_median_h", "frt_p90_h", "frt_mean_h", "resolution_median_h",
         "resolution_p90_h", "resolution_mean_h", "fcr_rate", "reopen_rate", "calls_offered",
         "calls_answered", "calls_abandoned", "abandonment_rate", "service_level", "asa_s",
@@ -62,8 +64,6 @@ SELECT * FROM t LEFT JOIN r USING (channel) LEFT JOIN c USING (channel) ORDER BY
 
 def build(tickets: int, calls: int, folder: Path) -> dict:
     """Generate, tile and prepare the data; write the prepared tables as Parquet."""
-    import numpy as np
-    import pandas as pd
 
     import csmetrics as cm
     from csmetrics.sample import generate
@@ -74,17 +74,7 @@ def build(tickets: int, calls: int, folder: Path) -> dict:
     scale = tickets / per_scale
     tables = generate(scale=scale)
     gen_s = time.perf_counter() - t0
-    c = tables["calls"]
-    reps = int(np.ceil(calls / len(c)))
-    parts = []
-    for i in range(reps):
-        part = c.copy()
-        part["call_id"] = part["call_id"] + f"-{i}"
-        shift = pd.Timedelta(weeks=i % 4)
-        for col in ("arrived_at", "answered_at"):
-            part[col] = part[col] + shift
-        parts.append(part)
-    tables["calls"] = pd.concat(parts, ignore_index=True).iloc[:calls]
+    tables["calls"] = tile_calls(tables["calls"], calls)
     from csmetrics.sample import sample_config
 
     wb = cm.from_frames(tables, sample_config())

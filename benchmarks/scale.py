@@ -25,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -87,17 +88,14 @@ print(json.dumps({r[0]: r[1] for r in rows}))
 def run_measured(cmd: list[str]) -> dict:
     """Run ``cmd`` and measure it with ``wait4``: wall, CPU (user + system) and peak RSS."""
     start = time.perf_counter()
-    out_r, out_w = os.pipe()
-    err_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"scale-bench-{os.getpid()}.err"
-    with open(err_path, "w") as err:
-        proc = subprocess.Popen(cmd, stdout=out_w, stderr=err)
-        os.close(out_w)
-        with os.fdopen(out_r) as reader:
-            stdout = reader.read()
+    with tempfile.TemporaryFile("w+") as err:  # a file: a full pipe would block the child
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+        stdout = proc.stdout.read()
+        proc.stdout.close()
         _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    stderr = err_path.read_text()
-    err_path.unlink()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        err.seek(0)
+        stderr = err.read()
     return {
         "wall_s": round(time.perf_counter() - start, 2),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
@@ -115,8 +113,8 @@ def _csmetrics(folder: Path, engine: str, kpis: list[str] | None) -> list[str]:
 
 
 def _tickets_by_channel(stdout: str) -> dict:
-    records = json.loads(stdout)
-    records = records["kpis"] if isinstance(records, dict) else records
+    """Tickets created per channel from ``csmetrics kpis --format json``."""
+    records = json.loads(stdout)["kpis"]
     return {r["channel"]: r["value"] for r in records if r["kpi"] == "tickets_created"}
 
 

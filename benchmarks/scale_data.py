@@ -34,8 +34,6 @@ TABLES = ("tickets", "calls")
 def _chunk_tables(index: int, tickets: int, calls: int) -> dict:
     """Chunk ``index``: about ``tickets`` tickets (exactly, once cut) and ``calls`` calls,
     ids prefixed with ``K<index>-``."""
-    import pandas as pd
-
     from csmetrics.sample import generate
 
     scale = max(tickets / TICKETS_AT_SCALE_1 * 1.05, 0.002)
@@ -45,17 +43,31 @@ def _chunk_tables(index: int, tickets: int, calls: int) -> dict:
         tables = generate(seed=7 + index, scale=scale)
     t = tables["tickets"].iloc[:tickets].copy()
     t["ticket_id"] = f"K{index}-" + t["ticket_id"].astype(str)
-    c = tables["calls"]
+    calls_df = tile_calls(tables["calls"], calls, f"K{index}-")
+    return {"tickets": t.reset_index(drop=True), "calls": calls_df}
+
+
+def tile_calls(calls, rows: int, prefix: str = ""):
+    """``rows`` calls from ``calls`` repeated: copy ``i`` has ids ``<prefix><i>-<id>`` and
+    its times shifted by ``i % 4`` whole weeks (weekday and hour patterns kept).
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"call_id": ["C1"], "arrived_at": pd.to_datetime(["2026-10-05"]),
+    ...                   "answered_at": pd.to_datetime([None])})
+    >>> tile_calls(c, 2)["call_id"].tolist()
+    ['0-C1', '1-C1']
+    """
+    import pandas as pd
+
     parts = []
-    for i in range(max(1, math.ceil(calls / max(len(c), 1)))):
-        part = c.copy()
-        part["call_id"] = f"K{index}-{i}-" + part["call_id"].astype(str)
+    for i in range(max(1, math.ceil(rows / max(len(calls), 1)))):
+        part = calls.copy()
+        part["call_id"] = f"{prefix}{i}-" + part["call_id"].astype(str)
         shift = pd.Timedelta(weeks=i % 4)
         for col in ("arrived_at", "answered_at"):
             part[col] = part[col] + shift
         parts.append(part)
-    calls_df = pd.concat(parts, ignore_index=True).iloc[:calls]
-    return {"tickets": t.reset_index(drop=True), "calls": calls_df.reset_index(drop=True)}
+    return pd.concat(parts, ignore_index=True).iloc[:rows].reset_index(drop=True)
 
 
 def write_scale_data(rows: int, out: Path, chunk: int = 1_000_000, log=print) -> dict:

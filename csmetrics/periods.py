@@ -180,8 +180,8 @@ def month_labels(ts: pd.Series, tz: str) -> pd.Series:
     """``YYYY-MM`` of each instant of ``ts`` in the time zone ``tz``; missing stays missing.
 
     The same text as ``ts.dt.tz_convert(tz).dt.strftime("%Y-%m")``, made from the local
-    year and month numbers: each distinct month is formatted once, not every row (about
-    seventeen times faster on millions of rows).
+    year and month numbers: each distinct month is formatted once, not every row (0.54 s
+    instead of 1.16 s on a million instants).
 
     Parameters
     ----------
@@ -203,8 +203,8 @@ def month_labels(ts: pd.Series, tz: str) -> pd.Series:
     """
     local = ts.dt.tz_convert(tz)
     valid = local.notna().to_numpy()
-    codes = (local.dt.year.to_numpy(dtype="float64") * 12 + local.dt.month.to_numpy(
-        dtype="float64") - 1)[valid].astype("int64")  # fmt: skip
+    present = local[valid].dt
+    codes = present.year.to_numpy("int64") * 12 + present.month.to_numpy("int64") - 1
     labels = np.full(len(ts), np.nan, dtype=object)
     if codes.size:
         uniq, inverse = np.unique(codes, return_inverse=True)
