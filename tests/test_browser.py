@@ -21,7 +21,7 @@ import pytest
 from csmetrics.kpis import public_kpis
 from csmetrics.report import SECTIONS
 
-from .conftest import ROOT, scorecard_rows
+from .conftest import ROOT, build_once, scorecard_rows
 
 pytestmark = pytest.mark.slow
 
@@ -37,12 +37,8 @@ def _find_chromium() -> str | None:
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """Path of Chromium; installed with apt-get when missing and possible, else skip."""
-    found = _find_chromium()
-    if found:
-        return found
+def _install_chromium() -> dict:
+    """Install Chromium with apt-get (as root); what was tried, for the skip reason."""
     tried = "not running as root with apt-get"
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -53,10 +49,25 @@ def chromium() -> str:
             tried = f"`{' '.join(step)}` exited {proc.returncode}: {proc.stderr.strip()[-300:]}"
             if step[1] == "install" and proc.returncode == 0:
                 break
-        found = _find_chromium()
-        if found:
-            return found
-    pytest.skip(f"headless Chromium is not installed and could not be installed ({tried})")
+    return {"tried": tried}
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory) -> str:
+    """Path of Chromium; installed with apt-get when missing and possible, else skip.
+
+    The install runs once per session under a lock (:func:`build_once`): the two
+    pytest-xdist workers would otherwise run apt-get at once, and the second one fail
+    on apt's own lock.
+    """
+    found = _find_chromium()
+    if found:
+        return found
+    tried = build_once(tmp_path_factory, "chromium-install", lambda _: _install_chromium())
+    found = _find_chromium()
+    if found:
+        return found
+    pytest.skip(f"headless Chromium is not installed and could not be installed ({tried['tried']})")
 
 
 @pytest.fixture(scope="module")

@@ -358,10 +358,10 @@ def _check_unit(cell: str, unit: str | None, where: tuple) -> None:
 
 
 @pytest.mark.slow
-def test_report_tables_print_no_raw_ratio_or_fractional_count(small_report):
-    assert small_report.code == 0, small_report.stderr
+def test_report_tables_print_no_raw_ratio_or_fractional_count(sample_report):
+    assert sample_report.code == 0, sample_report.stderr
     checked = 0
-    for page in sorted(small_report.out.glob("*.html")):
+    for page in sorted(sample_report.out.glob("*.html")):
         parser = _Tables()
         parser.feed(page.read_text(encoding="utf-8"))
         for rows in parser.tables:

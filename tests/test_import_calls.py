@@ -364,7 +364,7 @@ def test_bank_kpis_json_calls_available_others_not(bank, capsys):
 @pytest.mark.slow
 def test_bank_report_is_complete(bank, tmp_path):
     out = tmp_path / "report"
-    proc = run_cli("report", "--data", bank, "--period", "1999-01", "--out", out)
+    proc = run_cli("report", "--data", bank, "--period", "1999-01", "--out", out, "--jobs", "1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "FAILED" not in proc.stdout + proc.stderr
     assert (out / "index.html").is_file()

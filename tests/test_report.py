@@ -1,7 +1,8 @@
 """End-to-end: the report pipeline (papermill + nbconvert) and the notebooks.
 
-The bundled sample is reported once per session (``sample_report`` in conftest.py) and
-a small generated sample once more (``small_report``); most checks run on both.
+The bundled sample is reported once per session (``sample_report`` in conftest.py); the
+small generated sample is reported for the edge cases (a folder of tickets alone, a
+month without data), each once.
 """
 
 from __future__ import annotations
@@ -109,9 +110,9 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-@pytest.fixture(params=["small_report", "sample_report"])
+@pytest.fixture(params=["sample_report"])
 def report(request):
-    """Each report run of the session: the small sample, then the bundled one."""
+    """The report run of the session the checks below read (the bundled sample's)."""
     return request.getfixturevalue(request.param)
 
 
@@ -368,20 +369,20 @@ ONLY = "evaluation"
 
 
 @pytest.fixture(scope="session")
-def rerun(small_report, tmp_path_factory):
-    """A copy of the small report, run over without ``--force``, then with ``--force
+def rerun(sample_report, tmp_path_factory):
+    """A copy of the bundled sample's report, run over without ``--force``, then with ``--force
     --section evaluation``, a relative ``--out`` and a fixed hash seed (once per
     session)."""
 
     def build(folder: Path) -> dict:
         out = folder / "report"
-        shutil.copytree(small_report.out, out)
+        shutil.copytree(sample_report.out, out)
         before = _snapshot(out)
-        plain = run_report_cli(small_report.data, out)
+        plain = run_report_cli(sample_report.data, out)
         after_plain = _snapshot(out)
         # relative --out (as the default reports/<period>), run from the folder
         forced = run_cli(
-            "report", "--data", small_report.data, "--period", REPORT_PERIOD,
+            "report", "--data", sample_report.data, "--period", REPORT_PERIOD,
             "--out", "report", "--force", "--section", ONLY, cwd=folder,
             env={"PYTHONHASHSEED": "12345"},
         )  # fmt: skip
@@ -414,16 +415,16 @@ def test_second_run_without_force_exits_2_and_leaves_the_report_untouched(rerun)
     assert [p.name for p in rerun.out.parent.iterdir()] == ["report"]
 
 
-def test_report_json_is_identical_under_two_hash_seeds(small_report, rerun):
+def test_report_json_is_identical_under_two_hash_seeds(sample_report, rerun):
     """Same input, same output: sets iterate in an order that changes with
     ``PYTHONHASHSEED``, so any ordering not broken by a stable key (themes with equal
     counts, categories with equal shares...) would differ between two runs. The shared
-    small report ran with a random hash seed; the forced re-run of its evaluation over a
+    report ran with a random hash seed; the forced re-run of its evaluation over a
     copy of it uses a fixed one."""
-    assert small_report.code == 0, small_report.stderr
+    assert sample_report.code == 0, sample_report.stderr
     assert rerun.forced.code == 0, rerun.forced.stderr
     for name in ("evaluation.json", "kpis.json", "kpis.csv"):
-        first = (small_report.out / name).read_bytes()
+        first = (sample_report.out / name).read_bytes()
         again = (rerun.out / name).read_bytes()
         assert first == again, name
 
@@ -566,7 +567,19 @@ def tickets_only_report(small_sample, tmp_path_factory):
     return shared_report(tmp_path_factory, "tickets-only-report", data)
 
 
-def test_tickets_only_folder_gives_a_complete_report(tickets_only_report, small_report):
+def _small_sample_kpis(small_sample: Path, folder: Path) -> dict[str, dict]:
+    """The ``kpis.json`` records of the whole small sample for 2026-10, written by the
+    report's own export (:func:`kpi_exports`) without running a report."""
+    from csmetrics.report_exports import kpi_exports
+
+    wb = cm.load(small_sample)
+    folder.mkdir()
+    kpi_exports(cm.prepare(wb), cm.Period.parse(REPORT_PERIOD, wb.config.timezone), folder)
+    payload = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+    return {r["kpi"]: r for r in payload["kpis"]}
+
+
+def test_tickets_only_folder_gives_a_complete_report(tickets_only_report, small_sample, tmp_path):
     run = tickets_only_report
     assert run.code == 0, run.stderr
     assert "FAILED" not in run.stderr
@@ -582,10 +595,7 @@ def test_tickets_only_folder_gives_a_complete_report(tickets_only_report, small_
     # the KPIs of the tickets are those of the full small sample; the others are
     # "not available" (never zero) and say which table they need
     records = json.loads((run.out / "kpis.json").read_text(encoding="utf-8"))["kpis"]
-    full = {
-        r["kpi"]: r
-        for r in json.loads((small_report.out / "kpis.json").read_text(encoding="utf-8"))["kpis"]
-    }
+    full = _small_sample_kpis(small_sample, tmp_path / "full")
     for rec in records:
         k = get(rec["kpi"])
         if k.table != "tickets":
@@ -661,7 +671,9 @@ def test_a_period_without_data_gives_short_paragraphs_and_exit_0(
     monkeypatch.setattr(report, "load", load_once_then_hide)
     # the small sample covers August to October 2026: July has no row in any table
     out = tmp_path / "july"
-    code = main(["report", "--data", str(data), "--period", "2026-07", "--out", str(out)])
+    code = main(
+        ["report", "--data", str(data), "--period", "2026-07", "--out", str(out), "--jobs", "1"]
+    )
     stderr = capsys.readouterr().err
     assert code == 0, stderr
     assert len(loads) == 1 and not data.exists()
