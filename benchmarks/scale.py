@@ -9,7 +9,7 @@ process whose wall time, CPU time and peak resident memory (``wait4``) are recor
 - ``sql``: the baseline, one hand-written DuckDB query over the same Parquet files
   computing the core KPIs by channel (:data:`SQL`), from the raw columns;
 - ``<engine> core``: ``csmetrics kpis --data F --period all --by channel --kpi <core>
-  --format json --backend <engine>``: load, validation, preparation, the same KPIs,
+  --format json --engine <engine>``: load, validation, preparation, the same KPIs,
   output;
 - ``<engine> all``: the same command for every KPI.
 
@@ -108,7 +108,7 @@ def run_measured(cmd: list[str]) -> dict:
 
 def _csmetrics(folder: Path, engine: str, kpis: list[str] | None) -> list[str]:
     cmd = [sys.executable, "-m", "csmetrics", "kpis", "--data", str(folder), "--period", "all",
-           "--by", "channel", "--format", "json", "--backend", engine]  # fmt: skip
+           "--by", "channel", "--format", "json", "--engine", engine]  # fmt: skip
     return cmd + (["--kpi", *kpis] if kpis else [])
 
 

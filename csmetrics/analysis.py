@@ -79,7 +79,7 @@ def monthly_series(
     period: str | Period,
     months: int | None = 12,
     by: Sequence[str] = (),
-    backend: str = "pandas",
+    backend: str | None = None,
 ) -> pd.DataFrame:
     """KPIs month by month, each month measured as a period of its own, as of its own end.
 
@@ -102,8 +102,8 @@ def monthly_series(
         How many months; None for every month of ``period``.
     by : sequence of str
         Further group columns (``channel``, ``team``...).
-    backend : str
-        The engine (:func:`csmetrics.kpis.compute`).
+    backend : str, optional
+        The engine (:func:`csmetrics.kpis.compute`; default: the data's ``engine.name``).
 
     Returns
     -------

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from . import __version__
+from .config_model import ENGINES
 from .errors import CsmetricsError
 from .io import json_text
 
@@ -153,7 +154,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         from .explore import filter_prepared
 
         prepared = filter_prepared(prepared, parse_where(args.where))
-    df = compute(prepared, chosen, by=args.by or (), kpis=args.kpi, backend=args.backend)
+    df = compute(prepared, chosen, by=args.by or (), kpis=args.kpi, backend=args.engine)
     cols = [c for c in df.columns if c != "period"]
     if args.format == "json":
         records = df[cols].astype(object).where(df[cols].notna(), None).to_dict(orient="records")
@@ -346,7 +347,15 @@ def _kpis_parser(sub: argparse._SubParsersAction) -> None:
         help="keep only rows whose column holds one of the values (repeatable)",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--backend", choices=["pandas", "duckdb"], default="pandas")
+    p.add_argument(
+        "--engine",
+        "--backend",
+        dest="engine",
+        choices=list(ENGINES),
+        default=None,
+        help="where the aggregations run (default: engine.name in csmetrics.yaml, else "
+        "pandas); --backend is the earlier name of this option",
+    )
     _lang_arg(p)
     p.set_defaults(func=_cmd_kpis)
 

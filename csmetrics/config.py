@@ -22,6 +22,7 @@ Example
     ces: {min: 1, max: 7, lower_is_better: true}
     sources:
       calls: {url: "sqlite:///acd.db", query: "select * from calls"}
+    engine: {name: duckdb, memory_limit: 4GB, temp_directory: spill}
     columns:
       tickets:
         rename: {"Ticket ID": ticket_id, "Created": created_at}
@@ -58,6 +59,7 @@ import yaml
 from .calendar import WEEKDAYS, Calendar
 from .config_model import (
     CONFIG_FILENAME,
+    ENGINES,
     MAX_CONFIG_BYTES,
     MAX_CONFIG_DEPTH,
     MAX_NAME_CHARS,
@@ -66,6 +68,7 @@ from .config_model import (
     UNITS_TO_SECONDS,
     CesScale,
     Config,
+    Engine,
     PeakPeriod,
     Source,
     TableMapping,
@@ -77,6 +80,7 @@ from .config_sections import (
     _calendar,
     _checklist,
     _columns,
+    _engine,
     _peak_periods,
     _sources,
     _targets,
@@ -88,6 +92,7 @@ from .sqltext import READ_STATEMENTS, WRITE_WORDS, quoted_table_name, read_query
 
 __all__ = [
     "CONFIG_FILENAME",
+    "ENGINES",
     "JUDGE_FIELDS",
     "MAX_CONFIG_BYTES",
     "MAX_CONFIG_DEPTH",
@@ -105,6 +110,7 @@ __all__ = [
     "CesScale",
     "Config",
     "ConfigError",
+    "Engine",
     "PeakPeriod",
     "Source",
     "TableMapping",
@@ -118,7 +124,7 @@ __all__ = [
 
 TOP_KEYS = [
     "timezone", "currency", "lang", "as_of", "calendar", "thresholds", "sla_first_response_h",
-    "targets", "peak_periods", "ces", "sources", "columns", "checklist",
+    "targets", "peak_periods", "ces", "sources", "columns", "checklist", "engine",
 ]  # fmt: skip
 
 
@@ -177,6 +183,7 @@ def config_from_dict(raw: dict | None, path: Path | None = None) -> Config:
     cfg.sources = _sources(raw.get("sources"), path)
     cfg.columns = _columns(raw.get("columns"), path)
     cfg.checklist = _checklist(raw.get("checklist"), path)
+    cfg.engine = _engine(raw.get("engine"), path)
     return cfg
 
 

@@ -83,6 +83,36 @@ class TableMapping:
     encoding: str | None = None
 
 
+#: The engines the KPIs run on (``engine.name`` and ``csmetrics kpis --engine``).
+ENGINES = ("pandas", "duckdb")
+
+
+@dataclass
+class Engine:
+    """Where the KPIs' aggregations run (``engine:`` in ``csmetrics.yaml``).
+
+    ``pandas`` (the default) needs no server; ``duckdb`` runs them in an in-process DuckDB
+    database, which stays within ``memory_limit`` (DuckDB's own setting, such as
+    ``4GB``) by spilling to ``temp_directory`` and uses ``threads`` threads.
+    """
+
+    name: str = "pandas"
+    memory_limit: str | None = None
+    temp_directory: Path | None = None
+    threads: int | None = None
+
+    def duckdb_settings(self) -> dict[str, Any]:
+        """The settings a DuckDB connection of this engine is opened with."""
+        out: dict[str, Any] = {}
+        if self.memory_limit is not None:
+            out["memory_limit"] = self.memory_limit
+        if self.temp_directory is not None:
+            out["temp_directory"] = str(self.temp_directory)
+        if self.threads is not None:
+            out["threads"] = self.threads
+        return out
+
+
 @dataclass
 class Source:
     """Where a table comes from when it is not a file named after it in the folder."""
@@ -121,6 +151,7 @@ class Config:
     sources: dict[str, Source] = field(default_factory=dict)
     columns: dict[str, TableMapping] = field(default_factory=dict)
     checklist: dict = field(default_factory=dict)
+    engine: Engine = field(default_factory=Engine)
     path: Path | None = None
 
     @property

@@ -1,5 +1,5 @@
 """The sections of ``csmetrics.yaml`` (``calendar``, ``sources``, ``columns``, ``targets``,
-``peak_periods``, ``checklist``), each read and checked by one function.
+``peak_periods``, ``checklist``, ``engine``), each read and checked by one function.
 
 Every function takes the section's raw YAML value and the file's path (for messages) and
 returns the typed value, or raises a :class:`~csmetrics.errors.ConfigError` naming the key.
@@ -14,9 +14,11 @@ from typing import Any
 
 from .calendar import WEEKDAYS, Calendar
 from .config_model import (
+    ENGINES,
     MAX_NAME_CHARS,
     MAX_QUESTION_CHARS,
     UNITS_TO_SECONDS,
+    Engine,
     PeakPeriod,
     Source,
     TableMapping,
@@ -39,6 +41,7 @@ from .errors import ConfigError
 from .schema import TABLES
 from .sqltext import read_query_problem
 
+_MEMORY_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
@@ -362,3 +365,47 @@ def _checklist(raw: Any, path: Path | None) -> dict:
             else:
                 _text(value, path, where, QUESTION_FIELDS[field_name])
     return out
+
+
+def _engine(raw: Any, path: Path | None) -> Engine:
+    """``engine:``: ``name`` (pandas or duckdb) and DuckDB's ``memory_limit`` (``4GB``),
+    ``temp_directory`` (relative to the file's folder) and ``threads``."""
+    raw = _mapping(raw, path, "engine")
+    _unknown_keys(raw, ["name", "memory_limit", "temp_directory", "threads"], path, "engine.")
+    engine = Engine()
+    if raw.get("name") is not None:
+        name = raw["name"]
+        if name not in ENGINES:
+            raise ConfigError(
+                f"{_where(path, 'engine.name')}: expected one of {', '.join(ENGINES)}, "
+                f"got {_show(name)}"
+            )
+        engine.name = name
+    given = [k for k in ("memory_limit", "temp_directory", "threads") if raw.get(k) is not None]
+    if given and engine.name != "duckdb":
+        raise ConfigError(
+            f"{_where(path, 'engine.' + given[0])}: a setting of the duckdb engine, but "
+            f"engine.name is {engine.name} (set name: duckdb, or remove it)"
+        )
+    if raw.get("memory_limit") is not None:
+        limit = raw["memory_limit"]
+        m = _MEMORY_RE.match(limit) if isinstance(limit, str) else None
+        if m is None or float(m.group(1)) <= 0:
+            raise ConfigError(
+                f"{_where(path, 'engine.memory_limit')}: expected a size above zero such as "
+                f"512MB, 4GB or 8GiB, got {_show(limit)}"
+            )
+        engine.memory_limit = f"{m.group(1)}{m.group(2).upper().replace('I', 'i')}"
+    if raw.get("temp_directory") is not None:
+        folder = Path(_text(raw["temp_directory"], path, "engine.temp_directory", 4096))
+        base = path.parent if path is not None else Path.cwd()
+        engine.temp_directory = (folder if folder.is_absolute() else base / folder).resolve()
+    if raw.get("threads") is not None:
+        threads = raw["threads"]
+        if isinstance(threads, bool) or not isinstance(threads, int) or not 1 <= threads <= 1024:
+            raise ConfigError(
+                f"{_where(path, 'engine.threads')}: expected a whole number from 1 to 1024, "
+                f"got {_show(threads)}"
+            )
+        engine.threads = threads
+    return engine

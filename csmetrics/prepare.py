@@ -43,6 +43,11 @@ class Prepared:
     contacts: dict[str, int] = field(default_factory=dict)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict:
+        """Pickled without :attr:`cache` (DuckDB connections and relations of this
+        process, made again on demand)."""
+        return {**self.__dict__, "cache": {}}
+
     @property
     def as_of_s(self) -> float:
         """The as-of instant in epoch seconds."""

@@ -122,7 +122,7 @@ def headline(
     period: str | Period,
     kpis: Sequence[str],
     comparison: str | None = None,
-    backend: str = "pandas",
+    backend: str | None = None,
 ) -> pd.DataFrame:
     """One row per KPI: value, interval, n, target, status, and the change against the
     comparison period (default: the previous period).
@@ -241,7 +241,7 @@ def monthly_trend(
     kpis: Iterable[str],
     until: str | Period,
     months: int = 12,
-    backend: str = "pandas",
+    backend: str | None = None,
 ) -> pd.DataFrame:
     """Each KPI by month over the ``months`` months ending with ``until``'s last month,
     every month measured as a period of its own, as of its own end

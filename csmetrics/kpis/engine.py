@@ -145,7 +145,7 @@ def compute(
     period: str | Period = "all",
     by: Iterable[str] = (),
     kpis: Iterable[str] | None = None,
-    backend: Backend = "pandas",
+    backend: Backend | None = None,
     include_internal: bool = False,
 ) -> pd.DataFrame:
     """Compute KPIs for one period as tidy records.
@@ -161,8 +161,9 @@ def compute(
         ``queue``, any extra column) or ``month`` for trends.
     kpis : iterable of str, optional
         KPI ids (default: every KPI of the registry).
-    backend : {"pandas", "duckdb"}
-        Where the aggregations run.
+    backend : {"pandas", "duckdb"}, optional
+        Where the aggregations run (default: ``engine.name`` of the data's
+        ``csmetrics.yaml``, else pandas); both give the same records.
 
     Returns
     -------
@@ -194,7 +195,8 @@ def compute(
     ctx = make_ctx(prepared, period)
     wanted = _wanted(kpis, include_internal)
     order = _with_parts(wanted)
-    results = _measured(order, Frames(prepared, backend), ctx, by)
+    engine = backend or prepared.config.engine.name
+    results = _measured(order, Frames(prepared, engine), ctx, by)
     _monthly_fallbacks(results, order, prepared, ctx, by)
     _combine_ratios(results, order, by)
     return _assemble(results, wanted, by, ctx.period.label)

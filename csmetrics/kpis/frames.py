@@ -25,7 +25,9 @@ class Frames:
     """Prepared tables as native frames of one backend, wrapped by narwhals on demand.
 
     DuckDB relations are made once per prepared table (through Arrow, so that pandas'
-    NaN becomes SQL NULL) and cached on the :class:`~csmetrics.prepare.Prepared` object.
+    NaN becomes SQL NULL) and cached on the :class:`~csmetrics.prepare.Prepared` object,
+    in one connection opened with the ``engine:`` settings of ``csmetrics.yaml``
+    (``memory_limit``, ``temp_directory``, ``threads``).
     """
 
     def __init__(self, prepared: PreparedData, backend: Backend = "pandas") -> None:
@@ -44,7 +46,10 @@ class Frames:
             import duckdb
             import pyarrow as pa
 
-            con = self.prepared.cache.setdefault("duckdb_con", duckdb.connect())
+            if "duckdb_con" not in self.prepared.cache:
+                settings = self.prepared.config.engine.duckdb_settings()
+                self.prepared.cache["duckdb_con"] = duckdb.connect(config=settings)
+            con = self.prepared.cache["duckdb_con"]
             arrow = pa.Table.from_pandas(self.prepared.tables[name], preserve_index=False)
             cache[name] = (con.from_arrow(arrow), arrow)
         return cache[name][0]
