@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
+
+# scipy.stats (0.5 s to import) is imported by the two significance tests that need it;
+# the KPI intervals use the functions scipy.stats itself calls (scipy.special)
 
 Z95 = 1.959963984540054
 LOW_SAMPLE = 30
@@ -77,7 +80,7 @@ def mean_interval(
     """
     if not n or n < 2 or math.isnan(sd):
         return (math.nan, math.nan)
-    crit = stats.t.ppf(0.975, n - 1) if n < 200 else z
+    crit = special.stdtrit(n - 1, 0.975) if n < 200 else z  # t.ppf(0.975, n - 1)
     half = crit * sd / math.sqrt(n)
     low = mean - half if floor is None else max(mean - half, floor)
     return (float(low), float(mean + half))
@@ -96,9 +99,31 @@ def exponential_mean_interval(mean: float, n: float, conf: float = 0.95) -> tupl
         return (math.nan, math.nan)
     total = 2 * n * mean
     return (
-        float(total / stats.chi2.ppf((1 + conf) / 2, 2 * n)),
-        float(total / stats.chi2.ppf((1 - conf) / 2, 2 * n)),
+        float(total / _chi2_quantile((1 + conf) / 2, 2 * n)),
+        float(total / _chi2_quantile((1 - conf) / 2, 2 * n)),
     )
+
+
+def _chi2_quantile(prob: float, df: float) -> float:
+    """``scipy.stats.chi2.ppf(prob, df)``, as scipy computes it: ``2·P⁻¹(df/2, prob)``."""
+    return float(2 * special.gammaincinv(df / 2, prob))
+
+
+def binom_quantile(prob: float, n: int, q: float) -> int:
+    """The ``prob`` quantile of binomial(n, q): the smallest ``k`` with ``P(X ≤ k) ≥ prob``
+    (``scipy.stats.binom.ppf`` for ``0 < prob < 1``).
+
+    Examples
+    --------
+    >>> binom_quantile(0.025, 100, 0.5), binom_quantile(0.975, 100, 0.5)
+    (40, 60)
+    """
+    k = min(max(math.ceil(float(special.bdtrik(prob, n, q))), 0), n)
+    while k > 0 and special.bdtr(k - 1, n, q) >= prob:
+        k -= 1
+    while k < n and special.bdtr(k, n, q) < prob:
+        k += 1
+    return k
 
 
 def quantile_interval(values: np.ndarray, q: float, conf: float = 0.95) -> tuple[float, float]:
@@ -117,8 +142,8 @@ def quantile_interval(values: np.ndarray, q: float, conf: float = 0.95) -> tuple
     n = len(x)
     if n == 0:
         return (math.nan, math.nan)
-    lo = int(stats.binom.ppf((1 - conf) / 2, n, q))
-    hi = int(stats.binom.ppf((1 + conf) / 2, n, q)) + 1
+    lo = binom_quantile((1 - conf) / 2, n, q)
+    hi = binom_quantile((1 + conf) / 2, n, q) + 1
     return (float(x[max(lo - 1, 0)]), float(x[min(hi - 1, n - 1)]))
 
 
@@ -183,7 +208,8 @@ def erlang_c(agents: np.ndarray | int, traffic: float) -> np.ndarray:
     if a <= 0:
         return np.zeros_like(n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        top = stats.poisson.pmf(n, a) * n / (n - a)
+        pmf = np.exp(special.xlogy(n, a) - special.gammaln(n + 1) - a)  # Poisson(a) at n
+        top = pmf * n / (n - a)
         bottom = special.gammaincc(n, a) + top
         c = np.where(n > a, top / bottom, 1.0)
     return np.clip(c, 0.0, 1.0)
@@ -259,7 +285,7 @@ def two_proportion_test(s1: float, n1: float, s2: float, n2: float) -> float:
         return 1.0
     se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     z = (s1 / n1 - s2 / n2) / se
-    return float(2 * stats.norm.sf(abs(z)))
+    return float(2 * special.ndtr(-abs(z)))  # 2·(1 − Φ(|z|))
 
 
 def mann_whitney(x: np.ndarray, y: np.ndarray) -> float:
@@ -271,6 +297,8 @@ def mann_whitney(x: np.ndarray, y: np.ndarray) -> float:
         return math.nan
     if np.all(x == x[0]) and np.all(y == x[0]):
         return 1.0
+    from scipy import stats
+
     return float(stats.mannwhitneyu(x, y, alternative="two-sided").pvalue)
 
 
@@ -305,6 +333,8 @@ def poisson_rate_test(k1: float, t1: float, k2: float, t2: float) -> float:
     k1, k2 = round(k1), round(k2)
     if k1 + k2 == 0 or t1 <= 0 or t2 <= 0:
         return math.nan
+    from scipy import stats
+
     return float(stats.binomtest(k1, k1 + k2, t1 / (t1 + t2)).pvalue)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sstats
 
 from .. import i18n
 from ..i18n import N_, _
@@ -77,6 +76,8 @@ def trend_test(trend: pd.DataFrame, kpi: str) -> tuple[float, float] | None:
     df = trend[(trend["kpi"] == kpi) & trend["available"].astype(bool)].dropna(subset=["value"])
     if len(df) < 6:
         return None
+    from scipy import stats as sstats  # imported when used (0.5 s)
+
     res = sstats.kendalltau(np.arange(len(df)), df.sort_values("month")["value"].to_numpy())
     return float(res.statistic), float(res.pvalue)
 

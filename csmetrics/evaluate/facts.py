@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sstats
+from scipy import special
 
 from .. import analysis
 from ..checklist import targets_in_force
@@ -195,7 +195,7 @@ def significance(
         if math.isnan(diff) or hi == lo:
             return None, "NPS difference interval"
         se = (hi - lo) / (2 * 1.959963984540054)
-        return float(2 * sstats.norm.sf(abs(diff) / se)) if se else 1.0, "NPS difference interval"
+        return float(2 * special.ndtr(-abs(diff) / se)) if se else 1.0, "NPS difference interval"
     if kpi.kind == "count" and kpi.basis:
         return (
             poisson_rate_test(

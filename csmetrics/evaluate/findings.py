@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from scipy import stats as sstats
 
 from .. import analysis, i18n
 from ..i18n import _, ngettext
@@ -166,6 +165,8 @@ def _spearman_pairs(wide: pd.DataFrame) -> list[tuple[str, float, float]]:
             continue
         both = wide[["cost_per_contact", outcome]].dropna()
         if len(both) >= 6:
+            from scipy import stats as sstats  # imported when used (0.5 s)
+
             rho, p = sstats.spearmanr(both["cost_per_contact"], both[outcome])
             pairs.append((outcome, float(rho), float(p)))
     return pairs
