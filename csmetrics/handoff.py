@@ -10,17 +10,21 @@ created and removes, and it carries a header naming the csmetrics version that w
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
 from . import __version__
 from .errors import CsmetricsError
+from .kpis.memo import keep_results
 from .load import Workbook
 from .prepare import Prepared
 
 #: Name of the hand-off file in the run's work folder.
 HANDOFF_FILE = ".handoff.pickle"
 _HEADER = "csmetrics-handoff"
+#: ``[file key, (workbook, prepared)]`` of the hand-off last read in this process
+_LAST: list = []
 
 
 def write_handoff(folder: str | Path, wb: Workbook, prepared: Prepared) -> Path:
@@ -34,15 +38,27 @@ def write_handoff(folder: str | Path, wb: Workbook, prepared: Prepared) -> Path:
 def read_handoff(path: str | Path) -> tuple[Workbook, Prepared]:
     """The workbook and prepared data :func:`write_handoff` wrote to ``path``.
 
+    The notebooks of one run share a kernel (:mod:`csmetrics.report_kernel`): the file
+    last read is read again only when it changed (another path, size, modification time
+    or inode), and the notebooks share its objects, which they only read. KPI results
+    are reused on the prepared data (:func:`csmetrics.kpis.memo.keep_results`): the
+    sections ask for the same KPI of the same month many times.
+
     Raises
     ------
     CsmetricsError
         The file is not a hand-off of this version of csmetrics.
     """
+    st = os.stat(path)
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if _LAST and _LAST[0] == key:
+        return _LAST[1]
     with open(path, "rb") as f:
         found = pickle.load(f)
     if not (isinstance(found, tuple) and len(found) == 4 and found[0] == _HEADER):
         raise CsmetricsError(f"{path}: not a csmetrics report hand-off file")
     if found[1] != __version__:
         raise CsmetricsError(f"{path}: written by csmetrics {found[1]}, not {__version__}")
+    keep_results(found[3])
+    _LAST[:] = [key, (found[2], found[3])]
     return found[2], found[3]

@@ -118,12 +118,18 @@ def binom_quantile(prob: float, n: int, q: float) -> int:
     >>> binom_quantile(0.025, 100, 0.5), binom_quantile(0.975, 100, 0.5)
     (40, 60)
     """
+    if _BINOM_PPF is not None:  # Boost's quantile, exact where P(X ≤ k) = prob exactly
+        return int(_BINOM_PPF(prob, n, q))
     k = min(max(math.ceil(float(special.bdtrik(prob, n, q))), 0), n)
     while k > 0 and special.bdtr(k - 1, n, q) >= prob:
         k -= 1
     while k < n and special.bdtr(k, n, q) < prob:
         k += 1
     return k
+
+
+#: The ufunc ``scipy.stats.binom.ppf`` calls (private to scipy, hence the fallback above)
+_BINOM_PPF = getattr(getattr(special, "_ufuncs", None), "_binom_ppf", None)
 
 
 def quantile_interval(values: np.ndarray, q: float, conf: float = 0.95) -> tuple[float, float]:

@@ -38,6 +38,7 @@ class _Facts:
         self.cfg = prepared.config
         self.in_force = targets_in_force(self.cfg)
         self._cache: dict[Any, pd.DataFrame] = {}
+        self._rows: dict[tuple[str, str], dict | None] = {}
 
     def records(self, which: str, by: tuple[str, ...] = ()) -> pd.DataFrame:
         """Every public KPI of the period (``now``), the compared one (``prev``) or the
@@ -54,12 +55,14 @@ class _Facts:
 
     def row(self, kpi: str, which: str = "now") -> dict | None:
         """The record of ``kpi`` in ``which`` period (None when it is not available)."""
-        df = self.records(which)
-        m = df[(df["kpi"] == kpi)]
-        if m.empty:
-            return None
-        r = m.iloc[0].to_dict()
-        return r if r["available"] else None
+        key = (kpi, which)
+        if key not in self._rows:  # each KPI's record is asked for several times
+            df = self.records(which)
+            m = df[(df["kpi"] == kpi)]
+            r = None if m.empty else m.iloc[0].to_dict()
+            self._rows[key] = r if r is not None and r["available"] else None
+        found = self._rows[key]
+        return None if found is None else dict(found)
 
     def target(self, kpi: str, default: float | None = None) -> float | None:
         """The configured target, else ``default`` (a question's own), else the target in

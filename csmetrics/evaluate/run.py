@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..checklist import checklist
+from ..kpis.memo import reusing_results
 from ..periods import Period, PeriodError, in_zone
 from ..prepare import Prepared
 from ..summary import comparison_period, monthly_trend
@@ -77,10 +78,12 @@ def evaluate(
     cur = cfg.currency
     p = in_zone(period, cfg.timezone)
     cmp_p, year = _compared_periods(p, comparison)
-    facts = _Facts(prepared, p, cmp_p, year)
-    answers = answer_questions(facts, checklist(cfg), cur)
-    findings = _findings(facts, answers, months, cur)
-    recs = recommendations(facts, answers, findings, cur)
+    with reusing_results(prepared):  # the questions and findings share many KPI results
+        facts = _Facts(prepared, p, cmp_p, year)
+        answers = answer_questions(facts, checklist(cfg), cur)
+        findings = _findings(facts, answers, months, cur)
+        recs = recommendations(facts, answers, findings, cur)
+        program = program_answers(facts, answers, findings, cur)
     return Evaluation(
         p.label,
         cmp_p.label if cmp_p else None,
@@ -89,7 +92,7 @@ def evaluate(
         findings,
         recs,
         cur,
-        program_answers(facts, answers, findings, cur),
+        program,
     )
 
 

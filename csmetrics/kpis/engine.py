@@ -25,6 +25,7 @@ from ..periods import Period
 from .base import KPI, Backend, Ctx, PreparedData, Ratio, Result, empty_result
 from .combine import ratio, share
 from .frames import MISSING_GROUP, Frames, kpi_columns
+from .memo import results_memo
 from .monthly import from_monthly
 from .queries import table_query, values_query
 from .records import RESULT_COLUMNS, as_by, unavailable
@@ -196,10 +197,25 @@ def compute(
     wanted = _wanted(kpis, include_internal)
     order = _with_parts(wanted)
     engine = backend or prepared.config.engine.name
-    results = _measured(order, Frames(prepared, engine), ctx, by)
-    _monthly_fallbacks(results, order, prepared, ctx, by)
-    _combine_ratios(results, order, by)
+    results = _results(order, prepared, ctx, by, engine)
     return _assemble(results, wanted, by, ctx.period.label)
+
+
+def _results(
+    order: dict[str, KPI], prepared: PreparedData, ctx: Ctx, by: list[str], engine: str
+) -> dict[str, pd.DataFrame]:
+    """The records of every KPI of ``order``: measured, or reused where a memo is on
+    (:mod:`csmetrics.kpis.memo`)."""
+    memo = results_memo(prepared, ctx, by, engine)
+    results = {} if memo is None else {i: memo[i] for i in order if i in memo}
+    todo = {i: k for i, k in order.items() if i not in results}
+    if todo:
+        results.update(_measured(todo, Frames(prepared, engine), ctx, by))
+        _monthly_fallbacks(results, todo, prepared, ctx, by)
+        _combine_ratios(results, todo, by)
+        if memo is not None:
+            memo.update({i: results[i] for i in todo})
+    return results
 
 
 def _wanted(kpis: Iterable[str] | None, include_internal: bool) -> list[KPI]:

@@ -117,10 +117,10 @@ def table_query(
         batches.setdefault(key, []).append(kpi)
     for (_key, groups), batch in batches.items():
         groups = list(groups)
-        res = _aggregate(frames, table, batch, ctx, groups)
+        rows = _aggregate(frames, table, batch, ctx, groups).to_dict(orient="records")
         for kpi in batch:
             records = []
-            for row in res.to_dict(orient="records"):
+            for row in rows:
                 r = finish(kpi, row, group_ctx(ctx, kpi, row))
                 rec = {g: row[g] for g in groups}
                 rec.update(record(kpi, r, row.get(f"{kpi.id}__x")))
