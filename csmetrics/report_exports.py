@@ -123,15 +123,17 @@ def scorecard_numbers(
     """
     from .analysis import monthly_series
     from .evaluate import targets_in_force
+    from .kpis.memo import reusing_results
 
-    head = kpi_exports(prepared, period, work)
-    judged = set(targets_in_force(wb.config))
-    ids = scorecard_kpis(head, judged, set(ACTION_KPIS))
-    trends = (
-        monthly_series(prepared, ids, period)
-        if period.kind != "all"
-        else pd.DataFrame(columns=["kpi", "value"])
-    )
+    with reusing_results(prepared):  # the series' last two months are the headline's
+        head = kpi_exports(prepared, period, work)
+        judged = set(targets_in_force(wb.config))
+        ids = scorecard_kpis(head, judged, set(ACTION_KPIS))
+        trends = (
+            monthly_series(prepared, ids, period)
+            if period.kind != "all"
+            else pd.DataFrame(columns=["kpi", "value"])
+        )
     return head, judged, trends
 
 

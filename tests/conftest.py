@@ -339,6 +339,7 @@ def _source(item: pytest.Item) -> str:
     return " ".join(code.co_names) if code else ""
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups into the node ids
 def pytest_collection_modifyitems(config, items):
     for item in items:
         group = report_group(item)
