@@ -330,6 +330,10 @@ def _load_and_run(
 ) -> ReportResult:
     """:func:`run_report` with its signals handled: the data loaded, the language and the
     period settled, then the run."""
+    if out is not None and not force:  # before loading, which may take long
+        report_folder.check_target(Path(out))
+        if report_folder.holds_files(Path(out)):
+            raise report_folder.exists_error(Path(out))
     with Interrupts() as interrupts:
         wb = load(data, config)
         lang = lang or wb.config.lang

@@ -212,6 +212,18 @@ def test_the_lock_follows_a_lock_file_replaced_as_it_was_taken(tmp_path, monkeyp
         lock.release()
 
 
+def test_a_target_holding_a_report_is_refused_before_the_data_is_loaded(
+    tmp_path, capsys, monkeypatch
+):
+    out = tmp_path / "r"
+    before = old_report(out)
+    monkeypatch.setattr(report, "load", lambda *a, **k: pytest.fail("the data was loaded"))
+    code, err = run(capsys, tmp_path / "no such folder", out)
+    assert code == 2
+    assert f"{out} already holds a report; use --force to replace it" in err
+    assert snapshot(out) == before and beside(out) == ["r"]
+
+
 def test_files_appearing_in_the_target_during_the_run_are_not_replaced(
     quick_base, small_sample, tmp_path, capsys, monkeypatch
 ):
