@@ -420,7 +420,10 @@ def link_calls(t: pd.DataFrame, c: pd.DataFrame, window_s: float) -> pd.DataFram
     ``"time"`` (the rule of :data:`CONTACTS_DOC`). Row order does not matter: candidates
     are taken nearest first, ties by ticket id and call id.
     """
-    answered = c[c["answered"] == 1]
+    # only the columns used here: filtering whole tables copies every text column
+    keep = ["call_id", "ticket_id", "customer_id", "arrived_ts", "wait_s", "answered_ts",
+            "handle_s"]  # fmt: skip
+    answered = c.loc[c["answered"] == 1, [k for k in keep if k in c]]
     pairs = []
     if "call_id" in t:
         pairs.append(t[["ticket_id", "call_id"]].dropna())
@@ -431,7 +434,8 @@ def link_calls(t: pd.DataFrame, c: pd.DataFrame, window_s: float) -> pd.DataFram
     by_id = by_id[by_id["ticket_id"].isin(t["ticket_id"])].assign(gap=0.0, near=0.0)
     out = [_one_to_one(by_id.astype({"ticket_id": str, "call_id": str})).assign(how="id")]
     if "customer_id" in c and "customer_id" in t:
-        phone = t[(t["channel"] == "phone") & ~t["ticket_id"].isin(out[0]["ticket"])]
+        is_phone = (t["channel"] == "phone") & ~t["ticket_id"].isin(out[0]["ticket"])
+        phone = t.loc[is_phone, ["ticket_id", "customer_id", "created_ts"]]
         free = answered[~answered["call_id"].isin(out[0]["call"])]
         start = free["arrived_ts"]
         picked = _answer_ts(free)
@@ -536,7 +540,8 @@ def _history(t: pd.DataFrame, c: pd.DataFrame | None, links: pd.DataFrame, th) -
     first = t.get("first_response_ts", pd.Series(np.nan, index=t.index)).copy()
     if c is not None and len(links):
         # a linked pair is one contact: from the call's arrival, answered when picked up
-        call = c.set_index("call_id")
+        timed = [k for k in ("arrived_ts", "wait_s", "answered_ts") if k in c]
+        call = c[["call_id", *timed]].set_index("call_id")
         pos = pd.Series(np.arange(len(t)), index=t["ticket_id"]).reindex(links["ticket"])
         pos = pos.to_numpy()
         arrived = links["call"].map(call["arrived_ts"]).to_numpy(dtype=float)
