@@ -330,10 +330,8 @@ def _load_and_run(
 ) -> ReportResult:
     """:func:`run_report` with its signals handled: the data loaded, the language and the
     period settled, then the run."""
-    if out is not None and not force:  # before loading, which may take long
-        report_folder.check_target(Path(out))
-        if report_folder.holds_files(Path(out)):
-            raise report_folder.exists_error(Path(out))
+    if out is not None:  # before loading, which may take long
+        report_folder.check_writable(Path(out), force)
     with Interrupts() as interrupts:
         wb = load(data, config)
         lang = lang or wb.config.lang
@@ -380,9 +378,7 @@ def _run_report(run: _Run, out: str | Path | None, sections: list[str] | None) -
     target's lock, then the work."""
     label = run.period.label
     target = Path(out) if out is not None else Path("reports") / label.replace("/", "-")
-    report_folder.check_target(target)
-    if report_folder.holds_files(target) and not run.force:
-        raise report_folder.exists_error(target)
+    report_folder.check_writable(target, run.force)
     chosen = [(n, _(t), d) for n, t, d in SECTIONS if sections is None or n in sections]
     if not chosen:
         raise CsmetricsError(
@@ -395,9 +391,7 @@ def _run_report(run: _Run, out: str | Path | None, sections: list[str] | None) -
     try:
         with report_folder.writing(target):
             report_folder.clean_leftovers(target, run.say)
-        # again, now that no other run may write
-        if report_folder.holds_files(target) and not run.force:
-            raise report_folder.exists_error(target)
+        report_folder.check_writable(target, run.force)  # again, now no other run may write
         run.target, run.chosen, run.lock = target, chosen, lock
         return _run_locked(run)
     finally:

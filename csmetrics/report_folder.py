@@ -175,6 +175,14 @@ def check_target(target: Path) -> None:
             break
 
 
+def check_writable(target: Path, force: bool) -> None:
+    """Raise when ``target`` cannot take a report: not a folder (:func:`check_target`),
+    or a folder that holds files and ``force`` is not given (:class:`ReportExistsError`)."""
+    check_target(target)
+    if not force and holds_files(target):
+        raise exists_error(target)
+
+
 def move_into_place(work: Path, target: Path, force: bool, say: Callable[[str], None]) -> None:
     """Move the finished ``work`` folder to ``target``.
 
@@ -184,9 +192,7 @@ def move_into_place(work: Path, target: Path, force: bool, say: Callable[[str], 
     when renaming in fails the old one is put back, and the error says so
     (:class:`ReportWriteError`).
     """
-    check_target(target)
-    if not force and holds_files(target):
-        raise exists_error(target)
+    check_writable(target, force)
     aside = None
     if force and target.exists():
         aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))

@@ -109,6 +109,10 @@ def _chi2_quantile(prob: float, df: float) -> float:
     return float(2 * special.gammaincinv(df / 2, prob))
 
 
+#: The ufunc ``scipy.stats.binom.ppf`` calls (private to scipy, hence the fallback below)
+_BINOM_PPF = getattr(getattr(special, "_ufuncs", None), "_binom_ppf", None)
+
+
 def binom_quantile(prob: float, n: int, q: float) -> int:
     """The ``prob`` quantile of binomial(n, q): the smallest ``k`` with ``P(X ≤ k) ≥ prob``
     (``scipy.stats.binom.ppf`` for ``0 < prob < 1``).
@@ -126,10 +130,6 @@ def binom_quantile(prob: float, n: int, q: float) -> int:
     while k < n and special.bdtr(k, n, q) < prob:
         k += 1
     return k
-
-
-#: The ufunc ``scipy.stats.binom.ppf`` calls (private to scipy, hence the fallback above)
-_BINOM_PPF = getattr(getattr(special, "_ufuncs", None), "_binom_ppf", None)
 
 
 def quantile_interval(values: np.ndarray, q: float, conf: float = 0.95) -> tuple[float, float]:
