@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CsmetricsError
-from .kpis.memo import keep_results
+from .kpis.memo import keep_results, kept_results
 from .load import Workbook
 from .prepare import Prepared
 
@@ -28,10 +28,14 @@ _LAST: list = []
 
 
 def write_handoff(folder: str | Path, wb: Workbook, prepared: Prepared) -> Path:
-    """Write ``wb`` and ``prepared`` into ``folder``; returns the file's path."""
+    """Write ``wb`` and ``prepared`` into ``folder``, with the KPI results already
+    measured on ``prepared`` (:func:`csmetrics.kpis.memo.kept_results`: the report's
+    scorecard measures every KPI of the period and the months of its trends before the
+    notebooks run, and they reuse those results); returns the file's path."""
     path = Path(folder) / HANDOFF_FILE
+    found = (_HEADER, __version__, wb, prepared, kept_results(prepared))
     with open(path, "wb") as f:
-        pickle.dump((_HEADER, __version__, wb, prepared), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(found, f, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
@@ -55,10 +59,10 @@ def read_handoff(path: str | Path) -> tuple[Workbook, Prepared]:
         return _LAST[1]
     with open(path, "rb") as f:
         found = pickle.load(f)
-    if not (isinstance(found, tuple) and len(found) == 4 and found[0] == _HEADER):
+    if not (isinstance(found, tuple) and len(found) == 5 and found[0] == _HEADER):
         raise CsmetricsError(f"{path}: not a csmetrics report hand-off file")
     if found[1] != __version__:
         raise CsmetricsError(f"{path}: written by csmetrics {found[1]}, not {__version__}")
-    keep_results(found[3])
+    keep_results(found[3], found[4])
     _LAST[:] = [key, (found[2], found[3])]
     return found[2], found[3]

@@ -36,6 +36,7 @@ from . import i18n, report_folder, report_processes
 from .errors import CsmetricsError
 from .handoff import write_handoff
 from .i18n import _
+from .kpis.memo import reusing_results
 from .load import Workbook, load
 from .pages import evaluation_html, failed_page, index_html, plain_failed_page, render_html
 from .periods import Period
@@ -419,14 +420,17 @@ def _run_locked(run: _Run) -> ReportResult:
             report_folder.as_a_new_folder(work)
             (work / "notebooks").mkdir()
             say(f"Report {label}: {len(run.chosen)} notebook(s) from {data_dir} -> {target}")
-            prepared, handoff = _hand_off(run.wb, work, say)
+            prepared = _prepare(run.wb, say)
+            with reusing_results(prepared):  # the notebooks get the scorecard's results
+                scorecard = _scorecard(run.wb, prepared, run.period, work, result, say, run.names)
+                handoff = write_handoff(work, run.wb, prepared)
             params = _notebook_params(run, data_dir, handoff)
             calls = [
                 (n, t, src / f"{n}.ipynb", work, _params(n, params, work), f"{t} · {shown}")
                 for n, t, _d in run.chosen
             ]
             run_sections = _run_in_pool if run.jobs > 1 and len(calls) > 1 else _run_in_turn
-            scorecard = run_sections(run, calls, prepared, work, result)
+            run_sections(run, calls, result)
             names = run.names
             result.sections.sort(key=lambda s: names.index(s.name) if s.name in names else -1)
             shutil.rmtree(work / KERNEL_FILES, ignore_errors=True)
@@ -442,14 +446,13 @@ def _run_locked(run: _Run) -> ReportResult:
     return result
 
 
-def _hand_off(wb: Workbook, work: Path, say: Callable[[str], None]) -> tuple[Prepared, Path]:
-    """The data prepared once and written into ``work`` for every notebook (each would
-    load and prepare it again in its own kernel): ``(prepared, hand-off file)``."""
+def _prepare(wb: Workbook, say: Callable[[str], None]) -> Prepared:
+    """The data prepared once for every notebook (each would load and prepare it again
+    in its own kernel); the hand-off file carries it to them."""
     start = time.perf_counter()
     prepared = prepare(wb)
-    handoff = write_handoff(work, wb, prepared)
     say(f"  data prepared for every section ({time.perf_counter() - start:.1f} s)")
-    return prepared, handoff
+    return prepared
 
 
 def _notebook_params(run: _Run, data_dir: Path, handoff: Path) -> dict:
@@ -463,17 +466,13 @@ def _notebook_params(run: _Run, data_dir: Path, handoff: Path) -> dict:
     }
 
 
-def _run_in_pool(
-    run: _Run, calls: list[tuple], prepared: Prepared, work: Path, result: ReportResult
-) -> Callable[[dict | None], str]:
+def _run_in_pool(run: _Run, calls: list[tuple], result: ReportResult) -> None:
     """Execute the notebooks (``calls``: the arguments of :func:`_execute`) in a pool of
-    workers, computing the scorecard meanwhile; returns the scorecard's renderer."""
+    workers."""
     lock_fd = (run.lock.fd,) if run.lock is not None and run.lock.fd is not None else ()
     pool = report_processes.worker_pool(min(run.jobs, len(calls)), lock_fd)
     try:
         futures = [pool.submit(_execute, *args) for args in calls]
-        # the scorecard is computed here while the notebooks run in the pool
-        scorecard = _scorecard(run.wb, prepared, run.period, work, result, run.say, run.names)
         for i, fut in enumerate(as_completed(futures), 1):
             r = fut.result()
             result.sections.append(r)
@@ -483,14 +482,10 @@ def _run_in_pool(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return scorecard
 
 
-def _run_in_turn(
-    run: _Run, calls: list[tuple], prepared: Prepared, work: Path, result: ReportResult
-) -> Callable[[dict | None], str]:
-    """Execute the notebooks one after the other in this process, then compute the
-    scorecard; returns the scorecard's renderer."""
+def _run_in_turn(run: _Run, calls: list[tuple], result: ReportResult) -> None:
+    """Execute the notebooks one after the other in this process."""
     try:
         for i, args in enumerate(calls, 1):
             run.say(f"  [{i}/{len(calls)}] {args[1]} ...")
@@ -498,8 +493,7 @@ def _run_in_turn(
             result.sections.append(r)
             run.say(f"  [{i}/{len(calls)}] {_outcome(r)}")
     finally:
-        close_notebook_runner()  # the run's kernel ends with its notebooks
-    return _scorecard(run.wb, prepared, run.period, work, result, run.say, run.names)
+        close_notebook_runner(wait_s=10.0)  # the run's kernel ends with its notebooks
 
 
 def _write_index(

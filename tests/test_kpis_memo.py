@@ -131,6 +131,26 @@ def test_the_hand_off_is_read_again_only_when_the_file_changed(tmp_path):
     assert p3 is not p1 and p3.cache[MEMO] == {}
 
 
+def test_the_hand_off_carries_the_results_measured_before_it(tmp_path, measured):
+    """The report measures the scorecard before writing the hand-off: its notebooks
+    reuse those results and measure only what is new."""
+    wb = _workbook()
+    p = cm.prepare(wb)
+    with reusing_results(p):
+        before = compute(p, "2026-10", kpis=["tickets_created", "frt_median_h"])
+        path = write_handoff(tmp_path, wb, p)
+    assert MEMO not in p.cache  # the report's own memo ends with its block
+    _, kept = read_handoff(path)
+    measured.clear()
+    again = compute(kept, "2026-10", kpis=["frt_median_h", "tickets_created", "fcr_rate"])
+    assert measured == [["fcr_rate"]]
+    pd.testing.assert_frame_equal(
+        again[again["kpi"] != "fcr_rate"].sort_values("kpi").reset_index(drop=True),
+        before.sort_values("kpi").reset_index(drop=True),
+    )
+    assert again.set_index("kpi").loc["tickets_created", "value"] == 3
+
+
 @pytest.mark.parametrize("n", [*range(1, 60), 99, 100, 101, 999, 12_345, 1_000_000])
 def test_binomial_quantile_is_scipys(n):
     for q in (0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999):

@@ -50,12 +50,26 @@ def reusing_results(prepared: PreparedData) -> Iterator[None]:
         cache.pop(MEMO, None)
 
 
-def keep_results(prepared: PreparedData) -> None:
+def keep_results(prepared: PreparedData, results: dict | None = None) -> None:
     """Reuse results on ``prepared`` for as long as it lives: for prepared data nothing
-    changes any more, such as what a report hands to its notebooks."""
+    changes any more, such as what a report hands to its notebooks.
+
+    ``results``: results measured on the same data elsewhere (:func:`kept_results` of
+    the report's own process, handed to its notebooks), reused from the start.
+    """
     cache = getattr(prepared, "cache", None)
     if cache is not None:
-        cache.setdefault(MEMO, {})
+        memo = cache.setdefault(MEMO, {})
+        for key, found in (results or {}).items():
+            memo.setdefault(key, {}).update(found)
+
+
+def kept_results(prepared: PreparedData) -> dict:
+    """The results kept on ``prepared`` so far (empty outside :func:`reusing_results`
+    and :func:`keep_results`), to hand to :func:`keep_results` of a copy of the same
+    prepared data in another process."""
+    memo = getattr(prepared, "cache", {}).get(MEMO) or {}
+    return {key: dict(found) for key, found in memo.items()}
 
 
 def results_memo(prepared: PreparedData, ctx: Ctx, by: list[str], engine: str) -> dict | None:

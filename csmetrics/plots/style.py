@@ -31,6 +31,32 @@ def set_style() -> None:
             "figure.autolayout": True,
         }
     )
+    _show_at_set_size()
+
+
+def _show_at_set_size() -> None:
+    """In an IPython kernel, show each figure at its set size (``bbox_inches=None``)
+    instead of cropped to what it draws, the inline backend's default.
+
+    The style's layout (``figure.autolayout``) already fits every label into the
+    figure, so cropping only trims a few pixels of margin, and it costs a second
+    drawing of every figure: about 10 % of a report's time. The setting is the inline
+    backend's own (``InlineBackend.print_figure_kwargs``); outside IPython nothing
+    changes.
+    """
+    import sys
+
+    if "matplotlib_inline" not in sys.modules and "ipykernel" not in sys.modules:
+        return
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.config import InlineBackend
+
+    cfg = InlineBackend.instance()
+    if cfg.print_figure_kwargs.get("bbox_inches", "tight") is not None:
+        cfg.print_figure_kwargs = {**cfg.print_figure_kwargs, "bbox_inches": None}
 
 
 def axes_for(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> Axes:
