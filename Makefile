@@ -40,9 +40,11 @@ $(VENV)/.installed-lab: pyproject.toml $(VENV)/.installed-base
 report: $(VENV)/.installed-base
 	$(BIN)/csmetrics report --data $(DATA) $(if $(PERIOD),--period $(PERIOD)) $(ARGS)
 
-# pytest exit code 5 (no test collected) is a failure, never a silent pass.
+# pytest exit code 5 (no test collected) is a failure, never a silent pass. Bytecode is
+# cached even where PYTHONDONTWRITEBYTECODE is set: each of the run's ~70 Pythons (workers,
+# report kernels, commands) would otherwise compile csmetrics and the tests again.
 test: $(VENV)/.installed-dev
-	@$(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS); rc=$$?; \
+	@PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist loadgroup $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 lint: $(VENV)/.installed-dev

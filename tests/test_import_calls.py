@@ -23,7 +23,7 @@ from csmetrics.importers import run_import
 from csmetrics.kpis import get
 from csmetrics.report import SECTIONS
 
-from .conftest import DATASETS, build_once, needs_shared, run_cli, shared_path
+from .conftest import DATASETS, build_once, needs_shared, run_main, shared_path
 
 BANK_DIR = DATASETS / "technion-anonymous-bank-1999"
 BANK_FILES = {
@@ -364,7 +364,7 @@ def test_bank_kpis_json_calls_available_others_not(bank, capsys):
 @pytest.mark.slow
 def test_bank_report_is_complete(bank, tmp_path):
     out = tmp_path / "report"
-    proc = run_cli("report", "--data", bank, "--period", "1999-01", "--out", out, "--jobs", "1")
+    proc = run_main("report", "--data", bank, "--period", "1999-01", "--out", out, "--jobs", "1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "FAILED" not in proc.stdout + proc.stderr
     assert (out / "index.html").is_file()

@@ -31,6 +31,7 @@ from tests.conftest import (
     needs_shared,
     parse_page,
     run_cli,
+    run_main,
     shared_path,
 )
 
@@ -629,7 +630,7 @@ def test_kpis_command_on_nyc_lists_ticket_kpis_and_never_zero_for_missing_tables
 @needs_shared()
 def test_report_on_imported_nyc_is_complete_and_says_what_is_missing(nyc, tmp_path):
     out = tmp_path / "report"
-    proc = run_cli("report", "--data", nyc, "--period", "2022-05", "--out", out, "--jobs", "1")
+    proc = run_main("report", "--data", nyc, "--period", "2022-05", "--out", out, "--jobs", "1")
     assert proc.returncode == 0, proc.stderr
     assert "FAILED" not in proc.stderr
     pages = {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
