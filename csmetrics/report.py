@@ -493,7 +493,7 @@ def _run_in_turn(run: _Run, calls: list[tuple], result: ReportResult) -> None:
             result.sections.append(r)
             run.say(f"  [{i}/{len(calls)}] {_outcome(r)}")
     finally:
-        close_notebook_runner(wait_s=10.0)  # the run's kernel ends with its notebooks
+        close_notebook_runner()  # the run's kernel ends with its notebooks (not waited for)
 
 
 def _write_index(
