@@ -62,6 +62,17 @@ class Frames:
         df = self.prepared.tables[name]
         return nw.from_native(df[list(columns)] if columns else df).lazy()
 
+    def small_frame(self, df: pd.DataFrame) -> nw.LazyFrame:
+        """A small table made in Python (a few rows per group) as a LazyFrame of this
+        backend, to join with its tables."""
+        if self.backend == "duckdb":
+            import pyarrow as pa
+
+            self._duckdb(next(iter(self.prepared.tables)))  # opens the connection
+            arrow = pa.Table.from_pandas(df, preserve_index=False)
+            return nw.from_native(self.prepared.cache["duckdb_con"].from_arrow(arrow))
+        return nw.from_native(df).lazy()
+
 
 def kpi_columns(kpi: KPI, groups: Sequence[str], available: Iterable[str]) -> list[str]:
     """The prepared columns a KPI reads (so that queries carry no other column)."""

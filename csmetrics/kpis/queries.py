@@ -18,6 +18,7 @@ import pandas as pd
 from ..stats import mean_interval, quantile_interval, wilson_interval
 from .base import KPI, Ctx, Result, empty_result
 from .frames import Frames, collect, fill_groups, kpi_columns
+from .quantiles import quantile_query
 from .records import group_ctx, num, record, result_frame
 from .scope import kpi_scope
 
@@ -140,8 +141,9 @@ def quantile_result(kpi: KPI, part: pd.DataFrame) -> Result:
     return Result(v * kpi.scale, float(values.size), lo * kpi.scale, hi * kpi.scale)
 
 
-def _collect_values(frames: Frames, kpis: list[KPI], ctx: Ctx, groups: list[str]) -> pd.DataFrame:
-    """The rows in scope of KPIs sharing a table and scope, with the columns they read."""
+def scoped_values(frames: Frames, kpis: list[KPI], ctx: Ctx, groups: list[str]) -> nw.LazyFrame:
+    """The rows in scope of KPIs sharing a table and scope, with the columns they read,
+    their derived columns and the group columns filled (:func:`fill_groups`)."""
     first = kpis[0]
     cols_all = frames.columns(first.table)
     needed = list(dict.fromkeys(c for k in kpis for c in kpi_columns(k, groups, cols_all)))
@@ -152,18 +154,30 @@ def _collect_values(frames: Frames, kpis: list[KPI], ctx: Ctx, groups: list[str]
     for k in kpis:
         if k.derive is not None:
             lf = lf.with_columns(**k.derive(ctx))
-    return collect(fill_groups(lf, groups))
+    return fill_groups(lf, groups)
 
 
 def values_query(
     frames: Frames, kpis: list[KPI], ctx: Ctx, groups: list[str]
 ) -> dict[str, pd.DataFrame]:
-    """Collect the columns of ``values``/``quantile`` KPIs and reduce them per group.
+    """The records of ``values``/``quantile`` KPIs: per group, from their values.
 
     KPIs passed together share their table, scope and grouping, so one query serves them.
+    On a lazy backend, quantile KPIs are measured by the backend
+    (:func:`csmetrics.kpis.quantiles.quantile_query`); the others collect their columns
+    and reduce them per group here: a Kaplan–Meier curve, Erlang C arrival rates and the
+    gaps between incidents are computed in Python from every value for now.
     """
-    data = _collect_values(frames, kpis, ctx, groups)
+    lf = scoped_values(frames, kpis, ctx, groups)
     out: dict[str, pd.DataFrame] = {}
+    if frames.backend != "pandas":
+        in_engine = [k for k in kpis if k.kind == "quantile" and k.reduce is None]
+        if in_engine:
+            out.update(quantile_query(frames, in_engine, lf, groups))
+        kpis = [k for k in kpis if k.id not in out]
+        if not kpis:
+            return out
+    data = collect(lf)
     parts = list(data.groupby(groups, sort=True, dropna=False)) if groups else [((), data)]
     for kpi in kpis:
         xcol = f"x_{kpi.excluded}" if kpi.excluded else None

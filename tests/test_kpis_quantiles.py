@@ -1,0 +1,137 @@
+"""Quantile KPIs measured by the backend (csmetrics.kpis.quantiles): the same numbers as
+the pandas reduction, computed by hand, and only a few rows per group come back."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import csmetrics as cm
+from csmetrics.kpis import compute, quantiles
+from csmetrics.kpis.quantiles import quantile_ranks
+from csmetrics.stats import quantile_interval
+
+NOW = pd.Timestamp("2026-11-02", tz="UTC")
+
+
+@pytest.mark.parametrize(
+    ("n", "q", "ranks"),
+    [
+        (1, 0.5, (1, 1)),
+        (4, 0.5, (1, 4)),  # Bin(4, .5): P(X<=0) = .0625 >= .025; P(X<=3) = .9375 < .975
+        (10, 0.9, (7, 10)),  # Bin(10, .9): P(X<=6) = .0128, P(X<=7) = .0702
+        (100, 0.5, (40, 61)),
+    ],
+)
+def test_interval_ranks_by_hand(n, q, ranks):
+    assert quantile_ranks(n, q) == ranks
+    values = np.arange(1.0, n + 1)
+    assert quantile_interval(values, q) == tuple(float(r) for r in ranks)
+
+
+def _prepared() -> cm.Prepared:
+    """First responses after 1, 2, 2 and 5 hours by e-mail, 3 hours by chat, none yet by
+    phone; one e-mail ticket of September is outside the period."""
+    created = ["2026-10-01 09:00", "2026-10-02 09:00", "2026-10-03 09:00", "2026-10-04 09:00",
+               "2026-10-05 09:00", "2026-10-06 09:00", "2026-09-10 09:00"]  # fmt: skip
+    first = ["2026-10-01 10:00", "2026-10-02 11:00", "2026-10-03 11:00", "2026-10-04 14:00",
+             "2026-10-05 12:00", None, "2026-09-10 19:00"]  # fmt: skip
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": [f"T{i}" for i in range(1, 8)],
+            "created_at": created,
+            "channel": ["email", "email", "email", "email", "chat", "phone", "email"],
+            "first_response_at": first,
+        }
+    )
+    wb = cm.from_frames({"tickets": tickets}, {"timezone": "UTC"}, now=NOW)
+    return cm.prepare(wb)
+
+
+def _frt(backend: str, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    res = compute(_prepared(), "2026-10", by=by, kpis=["frt_median_h"], backend=backend)
+    return res.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_median_and_its_interval_by_hand(backend):
+    # 1, 2, 2, 3, 5 hours: median 2; n = 5 -> ranks 1 and 5 (Bin(5, .5): .03125 >= .025)
+    r = _frt(backend).iloc[0]
+    assert (r["value"], r["n"], r["ci_low"], r["ci_high"]) == (2.0, 5, 1.0, 5.0)
+    by = _frt(backend, ("channel",)).set_index("channel")
+    assert by.loc["email", ["value", "n", "ci_low", "ci_high"]].tolist() == [2.0, 4, 1.0, 5.0]
+    assert by.loc["chat", ["value", "n", "ci_low", "ci_high"]].tolist() == [3.0, 1, 3.0, 3.0]
+    phone = by.loc["phone"]  # a ticket in the period, no first response: no value, n 0
+    assert phone["n"] == 0 and np.isnan(phone["value"]) and np.isnan(phone["ci_low"])
+    assert by.index.tolist() == ["chat", "email", "phone"]
+
+
+def test_duckdb_gives_the_records_pandas_gives():
+    for by in ((), ("channel",)):
+        pd.testing.assert_frame_equal(_frt("duckdb", by), _frt("pandas", by), check_dtype=False)
+
+
+def test_only_a_few_rows_per_group_come_back(monkeypatch):
+    """10,000 first responses in two channels: what DuckDB returns is one summary row per
+    channel and the two order statistics of each, never the values."""
+    rng = np.random.default_rng(7)
+    n = 10_000
+    created = pd.Timestamp("2026-10-01", tz="UTC") + pd.to_timedelta(
+        rng.integers(0, 29 * 86400, n), unit="s"
+    )
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": [f"T{i}" for i in range(n)],
+            "created_at": created,
+            "channel": np.where(rng.random(n) < 0.3, "chat", "email"),
+            "first_response_at": created + pd.to_timedelta(rng.integers(60, 86400, n), unit="s"),
+        }
+    )
+    p = cm.prepare(cm.from_frames({"tickets": tickets}, {"timezone": "UTC"}, now=NOW))
+    sizes = []
+    real = quantiles.collect
+
+    def spy(lf):
+        out = real(lf)
+        sizes.append(len(out))
+        return out
+
+    monkeypatch.setattr(quantiles, "collect", spy)
+    got = compute(p, "2026-10", by=["channel"], kpis=["frt_median_h", "frt_p90_h"],
+                  backend="duckdb")  # fmt: skip
+    assert sizes and max(sizes) <= 4, sizes
+    expected = compute(p, "2026-10", by=["channel"], kpis=["frt_median_h", "frt_p90_h"])
+    cols = ["value", "n", "ci_low", "ci_high"]
+    np.testing.assert_allclose(got[cols].to_numpy(float), expected[cols].to_numpy(float),
+                               rtol=1e-12)  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_ranked_order_statistics_equal_duckdbs_positions(backend):
+    """The generic path (rank within each group, joined with the wanted ranks) and
+    DuckDB's ``quantile_disc`` positions pick the same values, ties included."""
+    from csmetrics.kpis.frames import Frames, fill_groups
+
+    values = pd.DataFrame(
+        {"g": ["a"] * 6 + ["b"] * 3 + [None], "v": [5.0, 1, 3, 3, np.nan, 9, 2, 2, 7, 4]}
+    )
+    p = _prepared()
+    frames = Frames(p, "duckdb")
+    lf_duck = fill_groups(frames.small_frame(values), ["g"])
+    lf = lf_duck if backend == "duckdb" else fill_groups(Frames(p).small_frame(values), ["g"])
+    lf = lf.with_columns(v=quantiles._finite("v"))
+    wanted = [{"g": "a", "__r": r} for r in (1, 2, 3, 4, 5)] + [
+        {"g": "b", "__r": r} for r in (1, 2, 3)
+    ] + [{"g": "(missing)", "__r": 1}]  # fmt: skip
+    ranked = quantiles._ranked_order_statistics(Frames(p, backend), lf, "v", ["g"], wanted)
+    assert ranked == {("a", 1): 1.0, ("a", 2): 3.0, ("a", 3): 3.0, ("a", 4): 5.0,
+                      ("a", 5): 9.0, ("b", 1): 2.0, ("b", 2): 2.0, ("b", 3): 7.0,
+                      ("(missing)", 1): 4.0}  # fmt: skip
+    summary = pd.DataFrame({"g": ["(missing)", "a", "b"], "k__n": [1, 5, 3]})
+    kpi = SimpleNamespace(id="k")
+    lf_duck = lf_duck.with_columns(v=quantiles._finite("v"))
+    positions = quantiles._duckdb_order_statistics(lf_duck, "v", ["g"], wanted, summary, kpi)
+    assert positions == ranked
