@@ -11,7 +11,11 @@ process whose wall time, CPU time and peak resident memory (``wait4``) are recor
 - ``<engine> core``: ``csmetrics kpis --data F --period all --by channel --kpi <core>
   --format json --engine <engine>``: load, validation, preparation, the same KPIs,
   output;
-- ``<engine> all``: the same command for every KPI.
+- ``<engine> all``: the same command for every KPI;
+- ``report <engine>`` (with ``--report``): ``csmetrics report`` of the last month (every
+  section, the default two notebooks at a time) with ``engine: {name: <engine>}`` in the
+  folder's ``csmetrics.yaml``: peak RSS is that of the largest process (the command or a
+  notebook's kernel).
 
 Prints a table (seconds, × the SQL baseline, peak RSS) and, with ``--json``, the
 measurements as JSON. Tickets created per channel from the command must equal the SQL
@@ -118,8 +122,11 @@ def _tickets_by_channel(stdout: str) -> dict:
     return {r["channel"]: r["value"] for r in records if r["kpi"] == "tickets_created"}
 
 
-def bench_size(folder: Path, engines: list[str], full: bool) -> list[dict]:
-    """The measurements of one data folder: the SQL baseline, then each engine."""
+def bench_size(
+    folder: Path, engines: list[str], full: bool, report: list[str] | None = None
+) -> list[dict]:
+    """The measurements of one data folder: the SQL baseline, then each engine (and its
+    report, when ``report`` is a list of sections, empty for all)."""
     rows = []
     sql = run_measured([sys.executable, "-c", _SQL_RUNNER, SQL, str(folder)])
     if sql["code"]:
@@ -135,10 +142,37 @@ def bench_size(folder: Path, engines: list[str], full: bool) -> list[dict]:
             if {k: int(v) for k, v in got.items()} != expected:
                 raise SystemExit(f"{engine} {which}: tickets by channel {got} != SQL {expected}")
             rows.append({"run": f"{engine} {which}", **_public(r)})
+    if report is not None:
+        rows += [bench_report(folder, engine, report) for engine in engines]
     base = rows[0]["wall_s"]
     for r in rows:
         r["x_sql"] = round(r["wall_s"] / base, 2) if base else None
     return rows
+
+
+def bench_report(folder: Path, engine: str, sections: list[str] | None = None) -> dict:
+    """``csmetrics report`` of ``folder``'s last month with the given engine, measured
+    (every section unless ``sections``)."""
+    import yaml
+
+    variant = folder.with_name(f"{folder.name}-report-{engine}")
+    variant.mkdir(exist_ok=True)
+    for table in folder.glob("*.parquet"):
+        link = variant / table.name
+        if not link.exists():
+            link.symlink_to(table.resolve())
+    cfg = yaml.safe_load((folder / "csmetrics.yaml").read_text(encoding="utf-8"))
+    cfg["engine"] = {**cfg.get("engine", {}), "name": engine}
+    (variant / "csmetrics.yaml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "csmetrics", "report", "--data", str(variant),
+               "--out", str(Path(out) / "report")]  # fmt: skip
+        r = run_measured(cmd + [a for name in sections or () for a in ("--section", name)])
+    if r["code"]:
+        raise SystemExit(f"report {engine} exited {r['code']}:\n{r['stderr'][-3000:]}")
+    if "FAILED" in r["stderr"]:
+        raise SystemExit(f"report {engine}: a section failed:\n{r['stderr'][-3000:]}")
+    return {"run": f"report {engine}", **_public(r)}
 
 
 def _public(r: dict) -> dict:
@@ -153,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=Path("/tmp/csmetrics-scale"),
                     help="where the generated data folders are kept and reused")  # fmt: skip
     ap.add_argument("--core-only", action="store_true", help="skip the every-KPI runs")
+    ap.add_argument("--report", action="store_true",
+                    help="also time csmetrics report of the last month per engine")  # fmt: skip
+    ap.add_argument("--report-section", action="append", metavar="NAME",
+                    help="with --report: only this section (repeatable; default all)")  # fmt: skip
     ap.add_argument("--json", action="store_true", help="print the measurements as JSON")
     args = ap.parse_args(argv)
     results = {}
@@ -165,15 +203,17 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run([sys.executable, str(Path(__file__).with_name("scale_data.py")),
                             "--rows", str(n), "--out", str(folder)], check=True,
                            stdout=sys.stderr)  # fmt: skip
-        results[n] = bench_size(folder, args.engine or ["pandas", "duckdb"], not args.core_only)
+        engines = args.engine or ["pandas", "duckdb"]
+        report = (args.report_section or []) if args.report else None
+        results[n] = bench_size(folder, engines, not args.core_only, report)
     if args.json:
         print(json.dumps(results))
         return 0
-    print(f"{'rows (tickets + calls)':<24}{'run':<14}{'wall s':>8}{'CPU s':>8}{'× SQL':>8}"
+    print(f"{'rows (tickets + calls)':<24}{'run':<16}{'wall s':>8}{'CPU s':>8}{'× SQL':>8}"
           f"{'peak RSS MB':>13}")  # fmt: skip
     for n, rows in results.items():
         for r in rows:
-            print(f"{f'{n:,} + {n:,}':<24}{r['run']:<14}{r['wall_s']:>8.2f}{r['cpu_s']:>8.2f}"
+            print(f"{f'{n:,} + {n:,}':<24}{r['run']:<16}{r['wall_s']:>8.2f}{r['cpu_s']:>8.2f}"
                   f"{r['x_sql']:>8.2f}{r['peak_rss_mb']:>13,}")  # fmt: skip
     return 0
 

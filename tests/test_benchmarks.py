@@ -49,9 +49,10 @@ def test_scale_data_writes_exactly_n_unique_rows_chunk_by_chunk(tmp_path):
 
 def test_scale_benchmark_measures_the_command_against_the_sql_baseline(tmp_path):
     proc = _run("scale.py", "--rows", "2000", "--engine", "duckdb", "--core-only", "--json",
-                "--root", str(tmp_path))  # fmt: skip
+                "--root", str(tmp_path),
+                "--report", "--report-section", "data_quality")  # fmt: skip
     rows = json.loads(proc.stdout)["2000"]
-    assert [r["run"] for r in rows] == ["sql", "duckdb core"]
+    assert [r["run"] for r in rows] == ["sql", "duckdb core", "report duckdb"]
     assert rows[0]["x_sql"] == 1.0
     for r in rows:
         assert r["wall_s"] > 0 and r["cpu_s"] > 0 and r["peak_rss_mb"] > 50, r
