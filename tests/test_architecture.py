@@ -181,7 +181,7 @@ LAYERS = [
     ["config_model", "config_values", "config_sections", "sqltext", "config"],
     ["csvfile", "csvlines", "parsing_base", "parsing_numbers", "parsers", "sources"],
     ["coerce", "canonical", "problems", "quality_checks", "quality", "workbook", "load"],
-    ["prepare"],
+    ["contacts", "prepare"],
     ["display", "plots", "analysis", "summary", "checklist"],
     ["evaluate"],
     ["explore", "handoff", "notebook"],
