@@ -168,6 +168,8 @@ def _duplicate_ids(canon: pd.DataFrame, spec: TableSpec, source: str) -> list[Da
     if len(spec.key) != 1 or spec.key[0] not in canon:
         return []
     key = spec.key[0]
+    if canon[key].is_unique:  # the usual case: one hash pass, no row marked
+        return []
     dup = canon[key].duplicated(keep=False) & canon[key].notna()
     if not dup.any():
         return []
@@ -213,7 +215,8 @@ def _duplicate_keys(
 
 
 def _validate_with_pandera(df: pd.DataFrame, table: str, cfg: Config, source: str) -> None:
-    """Last gate: the canonical dtypes, nullability, keys and enums, checked by pandera."""
+    """Last gate: the canonical dtypes, required columns and nullability, checked by
+    pandera (:func:`csmetrics.schema.pandera_schema`)."""
     import pandera.errors as pe
 
     schema = pandera_schema(table, cfg.timezone, df.columns)

@@ -346,29 +346,21 @@ def empty_table(name: str, tz: str = "UTC", columns: Iterable[str] | None = None
 def pandera_schema(name: str, tz: str, columns: Iterable[str]):
     """Build the pandera schema of table ``name`` for the columns present.
 
-    Dtypes, non-null required columns, unique keys and enum membership are
-    checked; soft rules (order of timestamps, ranges) are the quality checks'
-    job, because they are warnings rather than errors.
+    Dtypes, required columns and non-null required values are checked: the last gate
+    after parsing. Allowed values, months and unique keys are not checked again here:
+    the parser rejects them first, with row examples and the setting that resolves them
+    (``coerce``'s enum and month readers, ``canonical``'s duplicate ids and keys), and
+    checking a million keys twice cost a second of every load. Soft rules (order of
+    timestamps, ranges) are the quality checks' job, because they are warnings rather
+    than errors.
     """
     import pandera.pandas as pa
 
     spec = TABLES[name]
     present = set(columns)
-    cols = {}
-    for c in spec.columns:
-        if c.name not in present:
-            continue
-        checks = []
-        if c.kind == "enum":
-            checks.append(pa.Check.isin(list(c.values)))
-        if c.kind == "month":
-            checks.append(pa.Check.str_matches(r"^(?!0000)\d{4}-(0[1-9]|1[0-2])$"))
-        cols[c.name] = pa.Column(
-            dtype_for(c, tz),
-            checks=checks,
-            nullable=not c.required,
-            unique=(spec.key == (c.name,)),
-            required=c.required,
-        )
-    unique = [c for c in spec.key if c in present] if len(spec.key) > 1 else None
-    return pa.DataFrameSchema(cols, unique=unique, strict=False, coerce=False)
+    cols = {
+        c.name: pa.Column(dtype_for(c, tz), nullable=not c.required, required=c.required)
+        for c in spec.columns
+        if c.name in present
+    }
+    return pa.DataFrameSchema(cols, strict=False, coerce=False)
