@@ -151,6 +151,13 @@ def _papermill(src: Path, out_nb: Path, params: dict, work: Path) -> None:
     """Execute the notebook ``src`` into ``out_nb`` with papermill, once, in this
     process's kernel (:mod:`csmetrics.report_kernel`: one kernel for the notebooks a
     process runs in turn, in a thread of its own)."""
+    notebook_runner(work).call(_papermill_job(src, out_nb, params, work))
+
+
+def _papermill_job(
+    src: Path, out_nb: Path, params: dict, work: Path
+) -> Callable[[NotebookRunner], None]:
+    """The job of :func:`_papermill`, for the runner's thread."""
     import papermill as pm
 
     def job(runner: NotebookRunner) -> None:
@@ -179,7 +186,34 @@ def _papermill(src: Path, out_nb: Path, params: dict, work: Path) -> None:
         finally:
             runner.after_notebook(failed)
 
-    notebook_runner(work).call(job)
+    return job
+
+
+#: The first cell every section runs imports these: a kernel imports them as soon as it
+#: starts (:func:`_warm_up_job`), while the data is prepared.
+WARM_UP = "import csmetrics.notebook, csmetrics.plots"
+
+
+def _warm_up_job(work: Path) -> Callable[[NotebookRunner], None]:
+    """A job that starts the runner's kernel and imports :data:`WARM_UP` in it, through
+    papermill as a notebook of one cell; a failure is left to the first section, which
+    starts its kernel as usual (with its retries)."""
+    src = work / "notebooks" / ".warm-up.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3",
+                                 "language": "python"}  # fmt: skip
+    job = _papermill_job(src, src, {}, work)
+
+    def warm_up(runner: NotebookRunner) -> None:
+        try:
+            nbformat.write(nb, src)
+            job(runner)
+        except Exception:  # the first section starts a kernel of its own
+            runner.discard(now=True)
+        finally:
+            src.unlink(missing_ok=True)
+
+    return warm_up
 
 
 def _write_page(
@@ -420,17 +454,15 @@ def _run_locked(run: _Run) -> ReportResult:
             report_folder.as_a_new_folder(work)
             (work / "notebooks").mkdir()
             say(f"Report {label}: {len(run.chosen)} notebook(s) from {data_dir} -> {target}")
-            prepared = _prepare(run.wb, say)
-            with reusing_results(prepared):  # the notebooks get the scorecard's results
-                scorecard = _scorecard(run.wb, prepared, run.period, work, result, say, run.names)
-                handoff = write_handoff(work, run.wb, prepared)
-            params = _notebook_params(run, data_dir, handoff)
-            calls = [
-                (n, t, src / f"{n}.ipynb", work, _params(n, params, work), f"{t} · {shown}")
-                for n, t, _d in run.chosen
-            ]
-            run_sections = _run_in_pool if run.jobs > 1 and len(calls) > 1 else _run_in_turn
-            run_sections(run, calls, result)
+
+            def notebooks(handoff: Path) -> list[tuple]:
+                params = _notebook_params(run, data_dir, handoff)
+                return [
+                    (n, t, src / f"{n}.ipynb", work, _params(n, params, work), f"{t} · {shown}")
+                    for n, t, _d in run.chosen
+                ]
+
+            scorecard, handoff = _prepare_and_execute(run, work, result, notebooks)
             names = run.names
             result.sections.sort(key=lambda s: names.index(s.name) if s.name in names else -1)
             shutil.rmtree(work / KERNEL_FILES, ignore_errors=True)
@@ -466,34 +498,65 @@ def _notebook_params(run: _Run, data_dir: Path, handoff: Path) -> dict:
     }
 
 
-def _run_in_pool(run: _Run, calls: list[tuple], result: ReportResult) -> None:
-    """Execute the notebooks (``calls``: the arguments of :func:`_execute`) in a pool of
-    workers."""
-    lock_fd = (run.lock.fd,) if run.lock is not None and run.lock.fd is not None else ()
-    pool = report_processes.worker_pool(min(run.jobs, len(calls)), lock_fd)
+def _prepare_and_execute(
+    run: _Run, work: Path, result: ReportResult, notebooks: Callable[[Path], list[tuple]]
+) -> tuple[Callable[[dict | None], str], Path]:
+    """Start the kernels, prepare the data and the scorecard meanwhile, hand them to the
+    notebooks (``notebooks(handoff)``: the arguments of :func:`_execute`) and execute
+    them; returns the scorecard's renderer and the hand-off file.
+
+    A kernel takes seconds to start (a new Python importing pandas, SciPy, matplotlib and
+    csmetrics): each one starts first and imports what the sections import
+    (:data:`WARM_UP`), in its worker (``--jobs`` above 1) or in this process's runner,
+    while the data is prepared and the scorecard measured.
+    """
+    pool = None
+    if run.jobs > 1 and len(run.chosen) > 1:
+        lock_fd = (run.lock.fd,) if run.lock is not None and run.lock.fd is not None else ()
+        pool = report_processes.worker_pool(min(run.jobs, len(run.chosen)), lock_fd)
+        for _ in range(min(run.jobs, len(run.chosen))):
+            pool.submit(_warm_up, work)  # each keeps a worker busy until it runs
+    else:
+        report_processes.use_kernel_folder(work)
+        notebook_runner(work).call_soon(_warm_up_job(work))
     try:
-        futures = [pool.submit(_execute, *args) for args in calls]
-        for i, fut in enumerate(as_completed(futures), 1):
-            r = fut.result()
+        prepared = _prepare(run.wb, run.say)
+        with reusing_results(prepared):  # the notebooks get the scorecard's results
+            scorecard = _scorecard(run.wb, prepared, run.period, work, result, run.say, run.names)
+            handoff = write_handoff(work, run.wb, prepared)
+        del prepared  # the notebooks read the hand-off
+        calls = notebooks(handoff)
+        futures = [pool.submit(_execute, *args) for args in calls] if pool else None
+        for i, args in enumerate(calls, 1):
+            if futures is None:
+                run.say(f"  [{i}/{len(calls)}] {args[1]} ...")
+            r = _execute(*args) if futures is None else _next_done(futures)
             result.sections.append(r)
             run.say(f"  [{i}/{len(calls)}] {_outcome(r)}")
     except BaseException:
-        report_processes.stop_workers(pool)  # their results are no longer wanted
+        if pool is not None:
+            report_processes.stop_workers(pool)  # their results are no longer wanted
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            close_notebook_runner()  # the run's kernel ends with its notebooks (not waited)
+    return scorecard, handoff
 
 
-def _run_in_turn(run: _Run, calls: list[tuple], result: ReportResult) -> None:
-    """Execute the notebooks one after the other in this process."""
-    try:
-        for i, args in enumerate(calls, 1):
-            run.say(f"  [{i}/{len(calls)}] {args[1]} ...")
-            r = _execute(*args)
-            result.sections.append(r)
-            run.say(f"  [{i}/{len(calls)}] {_outcome(r)}")
-    finally:
-        close_notebook_runner()  # the run's kernel ends with its notebooks (not waited for)
+def _warm_up(work: Path) -> None:
+    """In a notebook worker: start its kernel and import what the sections import, before
+    its first notebook (:func:`_warm_up_job`)."""
+    report_processes.use_kernel_folder(work)
+    notebook_runner(work).call(_warm_up_job(work))
+
+
+def _next_done(futures: list) -> SectionResult:
+    """The result of the next of ``futures`` to finish (each is taken once)."""
+    done = next(as_completed(futures))
+    futures.remove(done)
+    return done.result()
 
 
 def _write_index(

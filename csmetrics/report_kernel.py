@@ -161,6 +161,11 @@ class NotebookRunner:
             self._km = report_processes.kernel_manager_class()(kernel_name=kernel_name)
         return self._km
 
+    def call_soon(self, job: Callable[[NotebookRunner], Any]) -> None:
+        """``job(self)`` in the runner's thread, not waited for (its outcome is dropped:
+        the job handles its own failures)."""
+        self._jobs.put((job, {}, threading.Event()))
+
     def after_notebook(self, failed: BaseException | None) -> None:
         """Close the kernel clients the notebook used; shut the kernel down unless the
         notebook ended normally or with a cell's own error (the kernel is then idle)."""

@@ -129,3 +129,42 @@ def test_parameters_reach_a_notebook_without_a_parameters_cell(tmp_path, work):
     nb = _notebook(tmp_path, "plain", "assert x == 5, x")
     r = _execute("plain", "Plain", nb, work, {"x": 5})
     assert r.ok, r.error
+
+
+def test_the_warm_up_starts_the_kernel_the_first_section_uses(tmp_path, work):
+    """Started ahead (while the data is prepared), the kernel has imported what the
+    sections import; the first section runs in that kernel, not in one of its own."""
+    from csmetrics.report_kernel import notebook_runner
+
+    runner = notebook_runner(work)
+    runner.call_soon(report._warm_up_job(work))
+    check = _notebook(
+        tmp_path, "check", PID,
+        "import sys\nassert 'csmetrics.notebook' in sys.modules",
+    )  # fmt: skip
+    r = _execute("check", "Check", check, work, {})
+    assert r.ok and r.attempts == 1, r.error
+    warm = runner.call(lambda rn: rn._km.provisioner.process.pid)  # the warm kernel's process
+    assert _pid(work / "notebooks" / "check.ipynb") == str(warm)
+    assert not (work / "notebooks" / ".warm-up.ipynb").exists()
+
+
+def test_a_warm_up_that_fails_leaves_the_first_section_its_own_start(tmp_path, work, monkeypatch):
+    from jupyter_client.provisioning import local_provisioner
+
+    from csmetrics.report_kernel import notebook_runner
+
+    real = local_provisioner.launch_kernel
+    launches = []
+
+    def launch(cmd, **kwargs):
+        launches.append(cmd)
+        if len(launches) == 1:
+            raise RuntimeError("planted: the warm-up's kernel does not start")
+        return real(cmd, **kwargs)
+
+    monkeypatch.setattr(local_provisioner, "launch_kernel", launch)
+    notebook_runner(work).call(report._warm_up_job(work))
+    r = _execute("first", "First", _notebook(tmp_path, "first", PID), work, {})
+    assert r.ok and r.attempts == 1, r.error
+    assert len(launches) == 2
