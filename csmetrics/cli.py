@@ -220,6 +220,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         sections=args.section,
         lang=args.lang,
+        engine=args.engine,
     )
     return 0 if result.ok else 1
 
@@ -347,6 +348,12 @@ def _kpis_parser(sub: argparse._SubParsersAction) -> None:
         help="keep only rows whose column holds one of the values (repeatable)",
     )
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _engine_arg(p)
+    _lang_arg(p)
+    p.set_defaults(func=_cmd_kpis)
+
+
+def _engine_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--engine",
         "--backend",
@@ -356,8 +363,6 @@ def _kpis_parser(sub: argparse._SubParsersAction) -> None:
         help="where the aggregations run (default: engine.name in csmetrics.yaml, else "
         "pandas); --backend is the earlier name of this option",
     )
-    _lang_arg(p)
-    p.set_defaults(func=_cmd_kpis)
 
 
 def _import_parser(sub: argparse._SubParsersAction) -> None:
@@ -424,6 +429,7 @@ def _report_parser(sub: argparse._SubParsersAction) -> None:
         "csmetrics report --data data/sample --period 2026-10",
         "csmetrics report --period 2026-Q3 --out reports/q3 --force --lang pt",
         "csmetrics report --section effectiveness --section data_quality --jobs 1",
+        "csmetrics report --data big/ --engine duckdb",
     )
     _data_args(p)
     _period_arg(p)
@@ -439,6 +445,7 @@ def _report_parser(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="run only this notebook (repeatable)",
     )
+    _engine_arg(p)
     _lang_arg(p)
     p.set_defaults(func=_cmd_report)
 

@@ -27,12 +27,13 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 
 from . import i18n, report_folder, report_processes
+from .config_model import ENGINES
 from .errors import CsmetricsError
 from .handoff import write_handoff
 from .i18n import _
@@ -296,6 +297,7 @@ def run_report(
     sections: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
     lang: str | None = None,
+    engine: str | None = None,
 ) -> ReportResult:
     """Run the report notebooks for one period and write ``<out>/index.html``.
 
@@ -320,6 +322,9 @@ def run_report(
     lang : str, optional
         ``en``, ``pt``, ``es``, ``it`` or ``pl`` (a region for formats: ``pt_PT``);
         default ``lang`` of ``csmetrics.yaml``, else English (progress lines stay so).
+    engine : str, optional
+        Where the KPIs' aggregations run, in this process and in the notebooks
+        (``pandas`` or ``duckdb``); default ``engine.name`` of ``csmetrics.yaml``.
 
     Returns
     -------
@@ -345,7 +350,7 @@ def run_report(
     >>> run_report("data/sample", "2026-10", "reports/2026-10")  # doctest: +SKIP
     """
     say = progress or _print_progress
-    return _load_and_run(data, period, out, config, force, jobs, sections, say, lang)
+    return _load_and_run(data, period, out, config, force, jobs, sections, say, lang, engine)
 
 
 def _print_progress(msg: str) -> None:
@@ -362,13 +367,18 @@ def _load_and_run(
     sections: list[str] | None,
     say: Callable[[str], None],
     lang: str | None,
+    engine: str | None = None,
 ) -> ReportResult:
-    """:func:`run_report` with its signals handled: the data loaded, the language and the
-    period settled, then the run."""
+    """:func:`run_report` with its signals handled: the data loaded, the language, the
+    engine and the period settled, then the run."""
     if out is not None:  # before loading, which may take long
         report_folder.check_writable(Path(out), force)
+    if engine is not None and engine not in ENGINES:
+        raise CsmetricsError(f"unknown engine {engine!r}: use {' or '.join(ENGINES)}")
     with Interrupts() as interrupts:
         wb = load(data, config)
+        if engine is not None:  # the notebooks read it from the prepared data's settings
+            wb.config = replace(wb.config, engine=replace(wb.config.engine, name=engine))
         lang = lang or wb.config.lang
         i18n.normalise(lang)  # an unknown language stops the run before any work
         with i18n.language(lang):

@@ -693,3 +693,19 @@ def test_a_period_without_data_gives_short_paragraphs_and_exit_0(
     records = json.loads((out / "kpis.json").read_text(encoding="utf-8"))["kpis"]
     dated = [r for r in records if get(r["kpi"]).table != "customers"]
     assert len(dated) > 30 and all(r["change"] is None for r in dated)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "pandas"])
+def test_engine_option_reaches_the_prepared_settings_the_notebooks_read(
+    small_sample, tmp_path, monkeypatch, engine
+):
+    from csmetrics import report
+
+    seen = []
+    monkeypatch.setattr(
+        report, "_run_report", lambda run, out, sections: seen.append(run) or SimpleNamespace(ok=1)
+    )
+    main(["report", "--data", str(small_sample), "--out", str(tmp_path / "r"), "--engine", engine])
+    assert [r.wb.config.engine.name for r in seen] == [engine]
+    with pytest.raises(cm.CsmetricsError, match="unknown engine 'spark'"):
+        report.run_report(small_sample, out=tmp_path / "s", engine="spark")
