@@ -165,8 +165,11 @@ def values_query(
     KPIs passed together share their table, scope and grouping, so one query serves them.
     On a lazy backend, quantile KPIs are measured by the backend
     (:func:`csmetrics.kpis.quantiles.quantile_query`); the others collect their columns
-    and reduce them per group here: a Kaplan–Meier curve, Erlang C arrival rates and the
-    gaps between incidents are computed in Python from every value for now.
+    and reduce them per group here. An exact Kaplan–Meier curve has a step at every
+    distinct time (at second resolution, nearly one per ticket), so even counts per
+    distinct time would not be a small result; Erlang C staffing (arrivals per weekday
+    and hour of the period, then the Erlang formula) and the gaps between incidents
+    (a small table) are reduced here for now.
     """
     lf = scoped_values(frames, kpis, ctx, groups)
     out: dict[str, pd.DataFrame] = {}
