@@ -306,7 +306,7 @@ def run_report(
     data : path, optional
         Data folder (default: the bundled sample).
     period : str or Period, optional
-        ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all``; default: the latest complete month.
+        ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``all`` (default: the latest complete month).
     out : path, optional
         Target folder; default ``reports/<period>``.
     config : path, optional
@@ -323,8 +323,7 @@ def run_report(
         ``en``, ``pt``, ``es``, ``it`` or ``pl`` (a region for formats: ``pt_PT``);
         default ``lang`` of ``csmetrics.yaml``, else English (progress lines stay so).
     engine : str, optional
-        Where the KPIs' aggregations run, in this process and in the notebooks
-        (``pandas`` or ``duckdb``); default ``engine.name`` of ``csmetrics.yaml``.
+        ``pandas`` or ``duckdb``, for every notebook; default ``engine.name`` of the config.
 
     Returns
     -------
@@ -333,13 +332,10 @@ def run_report(
 
     Raises
     ------
-    ReportExistsError
-        The target holds a report and ``force`` is false.
-    ReportBusyError
-        Another run is writing the same target.
+    ReportExistsError, ReportBusyError
+        The target holds a report and ``force`` is false; another run is writing it.
     ReportWriteError
-        The target cannot be written, or the finished report not moved in (an old one
-        is then left in place).
+        The target cannot be written, or the report not moved in (an old one stays).
     ReportInterrupted
         SIGINT or SIGTERM: workers, kernels and the work folder were removed first.
     DataError, ConfigError
