@@ -134,6 +134,16 @@ def test_engine_in_the_yaml_runs_the_kpis_in_duckdb_with_its_settings(tmp_path):
     compute(cm.prepare(cm.load(folder)), "2026-10", backend="pandas")
 
 
+def test_duckdb_runs_on_one_thread_unless_told_otherwise(tmp_path):
+    """Parallel sums add floating-point numbers in an order that varies between runs (the
+    last digits of a mean of a million values differed between two runs): one thread by
+    default, so that the same data gives the same output."""
+    prepared = cm.prepare(cm.load(_folder(tmp_path, "timezone: UTC\nengine: {name: duckdb}\n")))
+    compute(prepared, "2026-10", kpis=["tickets_created"])
+    con = prepared.cache["duckdb_con"]
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+
+
 def test_prepared_data_pickles_without_its_duckdb_connection(tmp_path):
     """The report hands the prepared data to its notebooks by pickle: the DuckDB
     connection of one process is left behind and made again where it is needed."""
