@@ -19,6 +19,7 @@ the sections and the outcome of a run from :mod:`csmetrics.report_results`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
@@ -199,7 +200,7 @@ def _warm_up_job(work: Path) -> Callable[[NotebookRunner], None]:
     """A job that starts the runner's kernel and imports :data:`WARM_UP` in it, through
     papermill as a notebook of one cell; a failure is left to the first section, which
     starts its kernel as usual (with its retries)."""
-    src = work / "notebooks" / ".warm-up.ipynb"
+    src = work / "notebooks" / f".warm-up-{os.getpid()}.ipynb"  # a file per worker
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WARM_UP)])
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3",
                                  "language": "python"}  # fmt: skip
