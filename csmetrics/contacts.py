@@ -47,8 +47,10 @@ def link_calls(t: pd.DataFrame, c: pd.DataFrame, window_s: float) -> pd.DataFram
     if "customer_id" in c and "customer_id" in t:
         out.append(_linked_by_time(t, c, answered, by_id, window_s))
     links = pd.concat(out, ignore_index=True)
-    links["ticket"] = t["ticket_id"].to_numpy(object)[links["t_row"].to_numpy(int)]
-    links["call"] = c["call_id"].to_numpy(object)[links["c_row"].to_numpy(int)]
+    ticket = t["ticket_id"].to_numpy(object)[links["t_row"].to_numpy(int)]
+    call = c["call_id"].to_numpy(object)[links["c_row"].to_numpy(int)]
+    links["ticket"] = pd.Series(ticket, index=links.index, dtype=object)
+    links["call"] = pd.Series(call, index=links.index, dtype=object)
     return links[_LINK_COLUMNS]
 
 
@@ -243,10 +245,9 @@ def _history(t: pd.DataFrame, c: pd.DataFrame | None, links: pd.DataFrame, th) -
     rep, sw = np.full(len(t), np.nan), np.full(len(t), np.nan)
     rep[rows] = repeat[mine]
     sw[rows] = switch[mine]
-    names = allc["channel_names"]
+    names = np.append(allc["channel_names"], None)  # the last: a missing channel's name
     to = np.full(len(t), None, dtype=object)
-    named = switch & (chan[nxt] >= 0)
-    to[rows] = np.where(named, names[np.maximum(chan[nxt], 0)], None)[mine]
+    to[rows] = np.where(switch, names[np.where(chan[nxt] >= 0, chan[nxt], -1)], None)[mine]
     t["repeat_contact"], t["switched"] = rep, sw
     t["switch_to"] = pd.Series(to, index=t.index, dtype="str").where(pd.notna(to))
 

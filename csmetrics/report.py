@@ -518,15 +518,15 @@ def _prepare_and_execute(
     while the data is prepared and the scorecard measured.
     """
     pool = None
-    if run.jobs > 1 and len(run.chosen) > 1:
-        lock_fd = (run.lock.fd,) if run.lock is not None and run.lock.fd is not None else ()
-        pool = report_processes.worker_pool(min(run.jobs, len(run.chosen)), lock_fd)
-        for _ in range(min(run.jobs, len(run.chosen))):
-            pool.submit(_warm_up, work)  # each keeps a worker busy until it runs
-    else:
-        report_processes.use_kernel_folder(work)
-        notebook_runner(work).call_soon(_warm_up_job(work))
     try:
+        if run.jobs > 1 and len(run.chosen) > 1:
+            lock_fd = (run.lock.fd,) if run.lock is not None and run.lock.fd is not None else ()
+            pool = report_processes.worker_pool(min(run.jobs, len(run.chosen)), lock_fd)
+            for _ in range(min(run.jobs, len(run.chosen))):
+                pool.submit(_warm_up, work)  # each keeps a worker busy until it runs
+        else:
+            report_processes.use_kernel_folder(work)
+            notebook_runner(work).call_soon(_warm_up_job(work))
         prepared = _prepare(run.wb, run.say)
         with reusing_results(prepared):  # the notebooks get the scorecard's results
             scorecard = _scorecard(run.wb, prepared, run.period, work, result, run.say, run.names)

@@ -1,28 +1,31 @@
 """Quantile KPIs measured where the data is: only a few numbers per group come back.
 
-A quantile KPI (median, 90th percentile) is the ``q`` quantile of its values with a
-distribution-free interval from two order statistics (:func:`csmetrics.stats.
-quantile_interval`). On a lazy backend (DuckDB) the values stay in the backend:
+A quantile KPI (median, 90th percentile) is the ``q`` quantile of its values, NumPy's
+default (``linear``) definition, with a distribution-free interval from two order
+statistics (:func:`csmetrics.stats.quantile_interval`). On a lazy backend (DuckDB) the
+values stay in the backend:
 
-1. one aggregate per table, scope and grouping gives each group's count ``n`` of values,
-   the quantile itself (linear interpolation between the two nearest order statistics,
-   NumPy's default and DuckDB's ``quantile_cont``: the same definition on every engine)
-   and the count of excluded rows;
-2. the interval's ranks follow from ``n`` alone (binomial quantiles, in Python);
-3. one query per KPI numbers each group's values in order (``rank`` over the group) and
-   keeps the rows at those ranks, joined with a table of two ranks per group.
+1. one aggregate per table, scope and grouping gives each group's count ``n`` of values
+   and of excluded rows;
+2. the ranks each group needs follow from ``n`` alone: the two order statistics the
+   quantile interpolates between (:func:`linear_ranks`) and the interval's two
+   (:func:`quantile_ranks`);
+3. one query per KPI returns the values at those ranks: DuckDB's ``quantile_disc`` with
+   the positions that select them, or, with many groups, the values numbered within each
+   group (``rank``) and joined with a small table of the ranks;
+4. the quantile is interpolated here as NumPy does (:func:`linear_quantile`), so that it
+   is the same float on every engine, not merely close (DuckDB's ``quantile_cont``
+   rounds differently in the last bit).
 
-What comes back is two rows per group and KPI, whatever the number of rows. On pandas the
-values are already in this process, and :func:`csmetrics.kpis.queries.values_query`
-reduces them there with :func:`csmetrics.kpis.queries.quantile_result`, which gives the
-same numbers.
+What comes back is four numbers per group and KPI, whatever the number of rows. On pandas
+the values are already in this process, and :func:`csmetrics.kpis.queries.values_query`
+reduces them there with :func:`csmetrics.kpis.queries.quantile_result`.
 """
 
 from __future__ import annotations
 
-import math
-
 import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 
 from ..stats import binom_quantile
@@ -50,6 +53,43 @@ def quantile_ranks(n: int, q: float, conf: float = CONF) -> tuple[int, int]:
     return max(lo, 1), min(hi, n)
 
 
+def linear_ranks(n: int, q: float) -> tuple[int, int, float]:
+    """The 1-based ranks of the two order statistics NumPy's default (``linear``)
+    quantile interpolates between, and the weight of the upper one, computed as NumPy
+    computes them (the virtual index ``(n − 1)·q``, clipped to the sample).
+
+    Examples
+    --------
+    >>> linear_ranks(4, 0.5)  # between the 2nd and 3rd of 4 values, halfway
+    (2, 3, 0.5)
+    >>> linear_ranks(1, 0.9)
+    (1, 1, 0.0)
+    """
+    virtual = np.float64(n - 1) * np.float64(q)
+    below = int(np.floor(virtual))
+    if virtual >= n - 1:
+        return n, n, 0.0
+    if virtual < 0:
+        return 1, 1, 0.0
+    return below + 1, below + 2, float(virtual - below)
+
+
+def linear_quantile(below: float, above: float, weight: float) -> float:
+    """NumPy's interpolation between two order statistics (``numpy.quantile``'s
+    ``_lerp``: from the upper one when the weight is at least one half), so that the
+    result is the same float as ``numpy.quantile`` gives.
+
+    Examples
+    --------
+    >>> linear_quantile(2.0, 3.0, 0.5)
+    2.5
+    """
+    diff = np.float64(above) - np.float64(below)
+    if weight >= 0.5:
+        return float(np.float64(above) - diff * (1 - np.float64(weight)))
+    return float(np.float64(below) + diff * np.float64(weight))
+
+
 def quantile_query(
     frames: Frames, kpis: list[KPI], lf: nw.LazyFrame, groups: list[str]
 ) -> dict[str, pd.DataFrame]:
@@ -75,20 +115,35 @@ def quantile_query(
     """
     lf = lf.with_columns(**{_v(k): _finite(k.value) for k in kpis})
     summary = _summary(lf, kpis, groups)
+    keys = [tuple(row) for row in summary[groups].itertuples(index=False)] if groups else [()]
     out = {}
     for k in kpis:
-        bounds = _order_statistics(frames, lf, k, groups, summary)
+        counts = [int(n) for n in summary[f"{k.id}__n"]]
+        excluded = summary[f"{k.id}__x"].tolist() if f"{k.id}__x" in summary else None
+        wanted = {key: (n, _ranks(n, k.q)) for key, n in zip(keys, counts, strict=True) if n > 0}
+        at = _order_statistics(frames, lf, _v(k), groups, wanted)
         records = []
-        for row in summary.itertuples(index=False):
-            row = row._asdict()
-            rec = {g: row[g] for g in groups}
-            n = int(row[f"{k.id}__n"])
-            x = row.get(f"{k.id}__x")
-            key = tuple(row[g] for g in groups)
-            rec.update(record(k, _result(k, n, row[f"{k.id}__q"], bounds.get(key)), x))
+        for i, (key, n) in enumerate(zip(keys, counts, strict=True)):
+            rec = dict(zip(groups, key, strict=True))
+            r = _result(k, n, [at[(*key, j)] for j in wanted[key][1]]) if n else empty_result()
+            rec.update(record(k, r, excluded[i] if excluded else None))
             records.append(rec)
         out[k.id] = result_frame(records, groups)
     return out
+
+
+def _ranks(n: int, q: float) -> tuple[int, int, int, int]:
+    """The ranks a group's result needs: the two the quantile interpolates between, then
+    the interval's two."""
+    below, above, _weight = linear_ranks(n, q)
+    return (below, above, *quantile_ranks(n, q))
+
+
+def _result(kpi: KPI, n: int, values: list[float]) -> Result:
+    """A quantile KPI's result from its count and the values at :func:`_ranks`."""
+    below, above, lo, hi = values
+    value = linear_quantile(below, above, linear_ranks(n, kpi.q)[2])
+    return Result(value * kpi.scale, float(n), lo * kpi.scale, hi * kpi.scale)
 
 
 def _v(kpi: KPI) -> str:
@@ -102,12 +157,11 @@ def _finite(column: str) -> nw.Expr:
 
 
 def _summary(lf: nw.LazyFrame, kpis: list[KPI], groups: list[str]) -> pd.DataFrame:
-    """Per group: the count of values, the quantile and the excluded rows of each KPI."""
+    """Per group: the count of values and the excluded rows of each KPI."""
     have = set(lf.collect_schema().names())
     aggs = {}
     for k in kpis:
         aggs[f"{k.id}__n"] = nw.col(_v(k)).count()
-        aggs[f"{k.id}__q"] = nw.col(_v(k)).quantile(k.q, interpolation="linear")
         xcol = f"x_{k.excluded}" if k.excluded else None
         if xcol and xcol in have:
             aggs[f"{k.id}__x"] = nw.col(xcol).cast(nw.Float64).sum()
@@ -117,81 +171,52 @@ def _summary(lf: nw.LazyFrame, kpis: list[KPI], groups: list[str]) -> pd.DataFra
     return res
 
 
+#: Most positions one ``quantile_disc`` call asks of every group (the positions of all
+#: groups are asked of each, so its result grows with the square of the groups): with
+#: more, the values are numbered within each group instead (linear in the groups).
+MAX_POSITIONS = 256
+
+
 def _order_statistics(
-    frames: Frames, lf: nw.LazyFrame, kpi: KPI, groups: list[str], summary: pd.DataFrame
-) -> dict[tuple, tuple[float, float]]:
-    """Group key → the values at the interval's two ranks (:func:`quantile_ranks`)."""
-    wanted = []
-    for row in summary.itertuples(index=False):
-        row = row._asdict()
-        n = int(row[f"{kpi.id}__n"])
-        if n > 0:
-            lo, hi = quantile_ranks(n, kpi.q)
-            wanted += [{**{g: row[g] for g in groups}, "__r": r} for r in (lo, hi)]
+    frames: Frames, lf: nw.LazyFrame, column: str, groups: list[str], wanted: dict
+) -> dict[tuple, float]:
+    """(group key..., rank) → value, for each group's wanted ranks (``wanted``: group key
+    → its count of values and the ranks)."""
     if not wanted:
         return {}
-    if frames.backend == "duckdb":
-        at = _duckdb_order_statistics(lf, _v(kpi), groups, wanted, summary, kpi)
-    else:
-        at = _ranked_order_statistics(frames, lf, _v(kpi), groups, wanted)
-    bounds = {}
-    for row in summary.itertuples(index=False):
-        row = row._asdict()
-        n = int(row[f"{kpi.id}__n"])
-        if n > 0:
-            key = tuple(row[g] for g in groups)
-            lo, hi = quantile_ranks(n, kpi.q)
-            bounds[key] = (at[(*key, lo)], at[(*key, hi)])
-    return bounds
+    if frames.backend == "duckdb" and len(_positions(wanted)) <= MAX_POSITIONS:
+        return _duckdb_order_statistics(lf, column, groups, wanted)
+    return _ranked_order_statistics(frames, lf, column, groups, wanted)
 
 
-def _ranked_order_statistics(
-    frames: Frames, lf: nw.LazyFrame, column: str, groups: list[str], wanted: list[dict]
-) -> dict[tuple, float]:
-    """(group key..., rank) → value, for every backend: each group's values numbered in
-    order (``rank`` over the group) and joined with the wanted ranks."""
-    ranked = lf.select(*groups, __x=nw.col(column)).filter(~nw.col("__x").is_null())
-    rank = nw.col("__x").rank("ordinal")
-    ranked = ranked.with_columns(__r=(rank.over(*groups) if groups else rank).cast(nw.Int64))
-    ranks = frames.small_frame(pd.DataFrame(wanted).drop_duplicates())
-    found = collect(ranked.join(ranks, on=[*groups, "__r"], how="inner"))
-    return {(*(r[g] for g in groups), int(r["__r"])): float(r["__x"]) for _, r in found.iterrows()}
+def _positions(wanted: dict) -> dict[tuple, dict[int, float]]:
+    """Group key → rank → the ``quantile_disc`` position that selects it among the
+    group's ``n`` values: rank ``ceil(n·p)`` (at least 1), so ``p = (j − ½) / n`` selects
+    rank ``j`` with half a rank of room for rounding."""
+    return {key: {j: (j - 0.5) / n for j in ranks} for key, (n, ranks) in wanted.items()}
 
 
 def _duckdb_order_statistics(
-    lf: nw.LazyFrame,
-    column: str,
-    groups: list[str],
-    wanted: list[dict],
-    summary: pd.DataFrame,
-    kpi: KPI,
+    lf: nw.LazyFrame, column: str, groups: list[str], wanted: dict
 ) -> dict[tuple, float]:
     """(group key..., rank) → value on DuckDB, without numbering every row: one
-    ``quantile_disc`` aggregate with the list of positions that select each wanted rank.
-
-    ``quantile_disc(x, p)`` over ``n`` values is the order statistic of rank
-    ``ceil(n·p)`` (at least 1), so ``p = (j − ½) / n`` selects rank ``j`` with half a
-    rank of room for rounding. The positions of every group are asked of every group (a
-    constant list), and each group keeps its own: ``2·G`` values per group for ``G``
-    groups. The tests compare the result with the pandas reduction to 1e-12.
+    ``quantile_disc`` aggregate with the list of positions that select each wanted rank
+    (:func:`_positions`). The positions of every group are asked of every group (a
+    constant list), and each group keeps its own; :data:`MAX_POSITIONS` bounds the list.
+    The tests compare the result with the pandas reduction, bit for bit.
     """
-    n_of = {
-        tuple(row[g] for g in groups): int(row[f"{kpi.id}__n"])
-        for row in (r._asdict() for r in summary.itertuples(index=False))
-    }
-    positions = sorted({(w["__r"] - 0.5) / n_of[tuple(w[g] for g in groups)] for w in wanted})
+    by_key = _positions(wanted)
+    positions = sorted({p for ranks in by_key.values() for p in ranks.values()})
     rel = lf.filter(~nw.col(column).is_null()).to_native()
     cols = ", ".join(_quoted(g) for g in groups)
     listed = "[" + ", ".join(repr(float(p)) for p in positions) + "]::DOUBLE[]"
     agg = f"quantile_disc({_quoted(column)}, {listed}) AS __x"
-    rows = rel.aggregate(f"{cols + ', ' if cols else ''}{agg}", cols).fetchall()
     at = {}
-    for row in rows:
+    for row in rel.aggregate(f"{cols + ', ' if cols else ''}{agg}", cols).fetchall():
         key, values = tuple(row[: len(groups)]), row[len(groups)]
         chosen = dict(zip(positions, values, strict=True))
-        for w in wanted:
-            if tuple(w[g] for g in groups) == key:
-                at[(*key, w["__r"])] = float(chosen[(w["__r"] - 0.5) / n_of[key]])
+        for j, p in by_key.get(key, {}).items():
+            at[(*key, j)] = float(chosen[p])
     return at
 
 
@@ -200,9 +225,18 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _result(kpi: KPI, n: int, value: float, bounds: tuple[float, float] | None) -> Result:
-    """A quantile KPI's result from its count, quantile and interval bounds."""
-    if n == 0 or bounds is None or value is None or math.isnan(float(value)):
-        return empty_result()
-    lo, hi = bounds
-    return Result(float(value) * kpi.scale, float(n), lo * kpi.scale, hi * kpi.scale)
+def _ranked_order_statistics(
+    frames: Frames, lf: nw.LazyFrame, column: str, groups: list[str], wanted: dict
+) -> dict[tuple, float]:
+    """(group key..., rank) → value, for every backend: each group's values numbered in
+    order (``rank`` over the group) and joined with the wanted ranks."""
+    ranked = lf.select(*groups, __x=nw.col(column)).filter(~nw.col("__x").is_null())
+    rank = nw.col("__x").rank("ordinal")
+    ranked = ranked.with_columns(__r=(rank.over(*groups) if groups else rank).cast(nw.Int64))
+    table = [{**dict(zip(groups, key, strict=True)), "__r": r}
+             for key, (_n, ranks) in wanted.items() for r in set(ranks)]  # fmt: skip
+    found = collect(ranked.join(frames.small_frame(pd.DataFrame(table)), on=[*groups, "__r"]))
+    return {
+        (*(row[g] for g in groups), int(row["__r"])): float(row["__x"])
+        for row in found.to_dict(orient="records")
+    }
