@@ -215,15 +215,16 @@ def _history(t: pd.DataFrame, c: pd.DataFrame | None, links: pd.DataFrame, th) -
         if "first_response_ts" in t
         else np.full(len(t), np.nan)
     )
+    picked = None if c is None else _answer_ts(c).to_numpy(float)
     if c is not None and len(links):
         # a linked pair is one contact: from the call's arrival, answered when picked up
         pos, cpos = links["t_row"].to_numpy(int), links["c_row"].to_numpy(int)
         ts[pos] = np.fmin(ts[pos], c["arrived_ts"].to_numpy(float)[cpos])
-        first[pos] = np.fmin(first[pos], _answer_ts(c).to_numpy(float)[cpos])
+        first[pos] = np.fmin(first[pos], picked[cpos])
     own = np.zeros(0, int)
     if c is not None and "customer_id" in c:
         own = np.flatnonzero((c["contact"] == 1).to_numpy())
-    allc = _in_contact_order(t, c, ts, first, own)
+    allc = _in_contact_order(t, c, ts, first, own, picked)
     cust, when, chan = allc["customer"], allc["ts"], allc["channel"]
     prev_same = np.r_[False, cust[1:] == cust[:-1]]
     gap = np.r_[np.nan, when[1:] - when[:-1]]
@@ -253,10 +254,16 @@ def _history(t: pd.DataFrame, c: pd.DataFrame | None, links: pd.DataFrame, th) -
 
 
 def _in_contact_order(
-    t: pd.DataFrame, c: pd.DataFrame | None, ts: np.ndarray, first: np.ndarray, own: np.ndarray
+    t: pd.DataFrame,
+    c: pd.DataFrame | None,
+    ts: np.ndarray,
+    first: np.ndarray,
+    own: np.ndarray,
+    picked: np.ndarray | None,
 ) -> dict[str, np.ndarray]:
     """Every contact with a known customer and time (the tickets, and the calls of rows
-    ``own``), ordered by customer, time, source (calls first) and id as text.
+    ``own``, answered at ``picked``), ordered by customer, time, source (calls first) and
+    id as text.
 
     Customers and channels are integer codes (the channels' names in ``channel_names``;
     a missing channel has a negative code of its own, equal to no other). Only ties of
@@ -269,7 +276,7 @@ def _in_contact_order(
         parts_cust.append(c["customer_id"].iloc[own])
         parts_chan.append(pd.Series("phone", index=own))
         when.append(c["arrived_ts"].to_numpy(float)[own])
-        firsts.append(_answer_ts(c).to_numpy(float)[own])
+        firsts.append(picked[own])
     cust = _codes(*parts_cust)
     chan, names = _channel_codes(parts_chan)
     allc = {

@@ -533,11 +533,11 @@ def _prepare_and_execute(
             handoff = write_handoff(work, run.wb, prepared)
         del prepared  # the notebooks read the hand-off
         calls = notebooks(handoff)
-        futures = [pool.submit(_execute, *args) for args in calls] if pool else None
+        done = as_completed([pool.submit(_execute, *a) for a in calls]) if pool else None
         for i, args in enumerate(calls, 1):
-            if futures is None:
+            if done is None:
                 run.say(f"  [{i}/{len(calls)}] {args[1]} ...")
-            r = _execute(*args) if futures is None else _next_done(futures)
+            r = _execute(*args) if done is None else next(done).result()
             result.sections.append(r)
             run.say(f"  [{i}/{len(calls)}] {_outcome(r)}")
     except BaseException:
@@ -557,13 +557,6 @@ def _warm_up(work: Path) -> None:
     its first notebook (:func:`_warm_up_job`)."""
     report_processes.use_kernel_folder(work)
     notebook_runner(work).call(_warm_up_job(work))
-
-
-def _next_done(futures: list) -> SectionResult:
-    """The result of the next of ``futures`` to finish (each is taken once)."""
-    done = next(as_completed(futures))
-    futures.remove(done)
-    return done.result()
 
 
 def _write_index(

@@ -148,9 +148,25 @@ def quantile_interval(values: np.ndarray, q: float, conf: float = 0.95) -> tuple
     n = len(x)
     if n == 0:
         return (math.nan, math.nan)
+    lo, hi = quantile_ranks(n, q, conf)
+    return (float(x[lo - 1]), float(x[hi - 1]))
+
+
+def quantile_ranks(n: int, q: float, conf: float = 0.95) -> tuple[int, int]:
+    """The 1-based ranks of the order statistics that bound the ``q`` quantile of ``n``
+    values with at least ``conf`` coverage (:func:`quantile_interval`; clamped to
+    ``1..n``).
+
+    Examples
+    --------
+    >>> quantile_ranks(100, 0.5)
+    (40, 61)
+    >>> quantile_ranks(1, 0.9)
+    (1, 1)
+    """
     lo = binom_quantile((1 - conf) / 2, n, q)
     hi = binom_quantile((1 + conf) / 2, n, q) + 1
-    return (float(x[max(lo - 1, 0)]), float(x[min(hi - 1, n - 1)]))
+    return max(lo, 1), min(hi, n)
 
 
 def km_quantile(

@@ -72,11 +72,9 @@ def test_duckdb_gives_the_records_pandas_gives():
         pd.testing.assert_frame_equal(_frt("duckdb", by), _frt("pandas", by), check_dtype=False)
 
 
-def test_only_a_few_rows_per_group_come_back(monkeypatch):
-    """10,000 first responses in two channels: what DuckDB returns is one summary row per
-    channel and the two order statistics of each, never the values."""
-    rng = np.random.default_rng(7)
-    n = 10_000
+def _random_tickets(rng, n: int, **columns) -> cm.Prepared:
+    """``n`` tickets of October 2026 answered within a day, prepared; ``columns``: name →
+    function of ``n`` giving the column."""
     created = pd.Timestamp("2026-10-01", tz="UTC") + pd.to_timedelta(
         rng.integers(0, 29 * 86400, n), unit="s"
     )
@@ -84,11 +82,20 @@ def test_only_a_few_rows_per_group_come_back(monkeypatch):
         {
             "ticket_id": [f"T{i}" for i in range(n)],
             "created_at": created,
-            "channel": np.where(rng.random(n) < 0.3, "chat", "email"),
+            **{name: make(n) for name, make in columns.items()},
             "first_response_at": created + pd.to_timedelta(rng.integers(60, 86400, n), unit="s"),
         }
     )
-    p = cm.prepare(cm.from_frames({"tickets": tickets}, {"timezone": "UTC"}, now=NOW))
+    return cm.prepare(cm.from_frames({"tickets": tickets}, {"timezone": "UTC"}, now=NOW))
+
+
+def test_only_a_few_rows_per_group_come_back(monkeypatch):
+    """10,000 first responses in two channels: what DuckDB returns is one summary row per
+    channel and one row of its order statistics, never the values."""
+    rng = np.random.default_rng(7)
+    p = _random_tickets(
+        rng, 10_000, channel=lambda n: np.where(rng.random(n) < 0.3, "chat", "email")
+    )
     sizes = []
     real = quantiles.collect
 
@@ -125,7 +132,8 @@ def test_ranked_order_statistics_equal_duckdbs_positions(backend):
                       ("a", 5): 9.0, ("b", 1): 2.0, ("b", 2): 2.0, ("b", 3): 7.0,
                       ("(missing)", 1): 4.0}  # fmt: skip
     lf_duck = lf_duck.with_columns(v=quantiles._finite("v"))
-    assert quantiles._duckdb_order_statistics(lf_duck, "v", ["g"], wanted) == ranked
+    by_key = quantiles._positions(wanted)
+    assert quantiles._duckdb_order_statistics(lf_duck, "v", ["g"], by_key) == ranked
 
 
 def test_the_quantile_is_numpys_float_bit_for_bit():
@@ -146,20 +154,10 @@ def test_many_groups_number_their_values_and_agree_bit_for_bit():
     """Past MAX_POSITIONS positions, each group's values are numbered (linear in the
     groups) instead of asking every group for every group's positions."""
     rng = np.random.default_rng(11)
-    n = 4_000
-    created = pd.Timestamp("2026-10-01", tz="UTC") + pd.to_timedelta(
-        rng.integers(0, 29 * 86400, n), unit="s"
-    )
-    tickets = pd.DataFrame(
-        {
-            "ticket_id": [f"T{i}" for i in range(n)],
-            "created_at": created,
-            "channel": "email",
-            "agent_id": [f"A{i:03d}" for i in rng.integers(0, 300, n)],
-            "first_response_at": created + pd.to_timedelta(rng.integers(60, 86400, n), unit="s"),
-        }
-    )
-    p = cm.prepare(cm.from_frames({"tickets": tickets}, {"timezone": "UTC"}, now=NOW))
+    p = _random_tickets(
+        rng, 4_000, channel=lambda n: "email",
+        agent_id=lambda n: [f"A{i:03d}" for i in rng.integers(0, 300, n)],
+    )  # fmt: skip
     kpis = ["frt_median_h", "frt_p90_h"]
     got = compute(p, "2026-10", by=["agent_id"], kpis=kpis, backend="duckdb")
     expected = compute(p, "2026-10", by=["agent_id"], kpis=kpis)

@@ -40,18 +40,23 @@ class Frames:
         """Columns of prepared table ``name``."""
         return list(self.prepared.tables[name].columns)
 
+    def _connection(self) -> Any:
+        """The DuckDB connection of the prepared data, opened with the engine's settings
+        on first use."""
+        if "duckdb_con" not in self.prepared.cache:
+            import duckdb
+
+            settings = self.prepared.config.engine.duckdb_settings()
+            self.prepared.cache["duckdb_con"] = duckdb.connect(config=settings)
+        return self.prepared.cache["duckdb_con"]
+
     def _duckdb(self, name: str) -> Any:
         cache = self.prepared.cache.setdefault("duckdb", {})
         if name not in cache:
-            import duckdb
             import pyarrow as pa
 
-            if "duckdb_con" not in self.prepared.cache:
-                settings = self.prepared.config.engine.duckdb_settings()
-                self.prepared.cache["duckdb_con"] = duckdb.connect(config=settings)
-            con = self.prepared.cache["duckdb_con"]
             arrow = pa.Table.from_pandas(self.prepared.tables[name], preserve_index=False)
-            cache[name] = (con.from_arrow(arrow), arrow)
+            cache[name] = (self._connection().from_arrow(arrow), arrow)
         return cache[name][0]
 
     def frame(self, name: str, columns: Sequence[str] | None = None) -> nw.LazyFrame:
@@ -68,9 +73,8 @@ class Frames:
         if self.backend == "duckdb":
             import pyarrow as pa
 
-            self._duckdb(next(iter(self.prepared.tables)))  # opens the connection
             arrow = pa.Table.from_pandas(df, preserve_index=False)
-            return nw.from_native(self.prepared.cache["duckdb_con"].from_arrow(arrow))
+            return nw.from_native(self._connection().from_arrow(arrow))
         return nw.from_native(df).lazy()
 
 

@@ -9,7 +9,7 @@ values stay in the backend:
    and of excluded rows;
 2. the ranks each group needs follow from ``n`` alone: the two order statistics the
    quantile interpolates between (:func:`linear_ranks`) and the interval's two
-   (:func:`quantile_ranks`);
+   (:func:`csmetrics.stats.quantile_ranks`);
 3. one query per KPI returns the values at those ranks: DuckDB's ``quantile_disc`` with
    the positions that select them, or, with many groups, the values numbered within each
    group (``rank``) and joined with a small table of the ranks;
@@ -28,29 +28,10 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from ..stats import binom_quantile
+from ..stats import quantile_ranks
 from .base import KPI, Result, empty_result
 from .frames import Frames, collect
 from .records import record, result_frame
-
-#: Confidence of the interval (as :func:`csmetrics.stats.quantile_interval`).
-CONF = 0.95
-
-
-def quantile_ranks(n: int, q: float, conf: float = CONF) -> tuple[int, int]:
-    """The 1-based ranks of the order statistics that bound the ``q`` quantile of ``n``
-    values with at least ``conf`` coverage (clamped to ``1..n``).
-
-    Examples
-    --------
-    >>> quantile_ranks(100, 0.5)
-    (40, 61)
-    >>> quantile_ranks(1, 0.9)
-    (1, 1)
-    """
-    lo = binom_quantile((1 - conf) / 2, n, q)
-    hi = binom_quantile((1 + conf) / 2, n, q) + 1
-    return max(lo, 1), min(hi, n)
 
 
 def linear_ranks(n: int, q: float) -> tuple[int, int, float]:
@@ -184,8 +165,10 @@ def _order_statistics(
     → its count of values and the ranks)."""
     if not wanted:
         return {}
-    if frames.backend == "duckdb" and len(_positions(wanted)) <= MAX_POSITIONS:
-        return _duckdb_order_statistics(lf, column, groups, wanted)
+    if frames.backend == "duckdb":
+        by_key = _positions(wanted)
+        if len({p for ranks in by_key.values() for p in ranks.values()}) <= MAX_POSITIONS:
+            return _duckdb_order_statistics(lf, column, groups, by_key)
     return _ranked_order_statistics(frames, lf, column, groups, wanted)
 
 
@@ -197,15 +180,14 @@ def _positions(wanted: dict) -> dict[tuple, dict[int, float]]:
 
 
 def _duckdb_order_statistics(
-    lf: nw.LazyFrame, column: str, groups: list[str], wanted: dict
+    lf: nw.LazyFrame, column: str, groups: list[str], by_key: dict[tuple, dict[int, float]]
 ) -> dict[tuple, float]:
     """(group key..., rank) → value on DuckDB, without numbering every row: one
     ``quantile_disc`` aggregate with the list of positions that select each wanted rank
-    (:func:`_positions`). The positions of every group are asked of every group (a
-    constant list), and each group keeps its own; :data:`MAX_POSITIONS` bounds the list.
-    The tests compare the result with the pandas reduction, bit for bit.
+    (``by_key``: :func:`_positions`). The positions of every group are asked of every
+    group (a constant list), and each group keeps its own; :data:`MAX_POSITIONS` bounds
+    the list. The tests compare the result with the pandas reduction, bit for bit.
     """
-    by_key = _positions(wanted)
     positions = sorted({p for ranks in by_key.values() for p in ranks.values()})
     rel = lf.filter(~nw.col(column).is_null()).to_native()
     cols = ", ".join(_quoted(g) for g in groups)
